@@ -1,0 +1,60 @@
+"""`kg query`: SPARQL over the local store or a remote endpoint."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from kg.cli.common import reported_errors
+from kg.query import FORMATS, format_result, read_query, run_query
+from kg.resources import queries_dir
+from kg.store.sparql import parse_param
+
+
+def _shipped_queries() -> str:
+    lines = []
+    for path in sorted(queries_dir().glob("*.rq")):
+        first = next((line.lstrip("# ").strip() for line in path.read_text(encoding="utf-8").splitlines()
+                      if line.startswith("#") and line.strip("# ")), "")
+        lines.append(f"{path.stem:24} {first}")
+    return "\n".join(lines)
+
+
+@click.command()
+@click.argument("query_text", metavar="[QUERY]", required=False)
+@click.option("--file", "-f", "file", metavar="FILE",
+              help="Read the query from FILE, or from a shipped query by name (see --list).")
+@click.option("--store", "store_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("outputs/store"), show_default=True, help="The store `kg build` wrote.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
+              help="table for reading; json, csv, tsv: the SPARQL 1.1 results formats.")
+@click.option("--param", "-p", "params", multiple=True, metavar="NAME=VALUE",
+              help="Bind ?NAME to VALUE: <iri> or prefix:local is an IRI, anything else a string. Repeatable.")
+@click.option("--endpoint", metavar="URL", help="Query this remote SPARQL endpoint instead of the store.")
+@click.option("--timeout", type=click.FloatRange(0, min_open=True), default=60.0, show_default=True,
+              help="Seconds to wait for a remote endpoint.")
+@click.option("--list", "list_queries", is_flag=True, help="List the shipped example queries and exit.")
+def query(query_text, file, store_dir, fmt, params, endpoint, timeout, list_queries) -> None:
+    """Run a SPARQL query (QUERY, --file, or - for stdin) with kg's prefixes predeclared.
+
+    \b
+    Examples:
+      kg query 'SELECT ?title WHERE { ?p a kg:Paper ; schema:name ?title } LIMIT 5'
+      kg query --file method-ancestors --param method=ResNet --format json
+      kg query --endpoint http://127.0.0.1:7878/query --file top-datasets-metrics
+    """
+    if list_queries:
+        click.echo(_shipped_queries())
+        return
+    with reported_errors():
+        if query_text == "-":
+            query_text = sys.stdin.read()
+        text = read_query(query_text, file)
+        bound = dict(parse_param(param) for param in params)
+        result = run_query(text, bound, store_dir=store_dir, endpoint=endpoint, timeout=timeout)
+        click.echo(format_result(result, fmt), nl=False)
+
+
+COMMANDS = [query]

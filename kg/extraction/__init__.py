@@ -1,0 +1,61 @@
+"""Extraction: a paper's title and abstract -> methods, datasets, metrics, tasks, results, links, lineage.
+
+A spaCy pipeline built on ``spacy.blank("en")``: a sentencizer, then the project's components
+``kg_abbreviations`` (acronym definitions), ``kg_vocabulary`` (known names from the SKOS vocabularies) and
+``kg_names`` (coined and contextual names). ``extract`` turns the annotated doc into an ``Extraction``; it
+is a pure function of the title and abstract.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Iterable, Iterator
+
+import spacy
+from spacy.language import Language
+
+from kg.extraction import abbreviations, names, vocabulary  # noqa: F401  (registers the factories)
+from kg.extraction.assemble import build_extraction
+from kg.extraction.records import Extraction
+from kg.papers import Paper
+
+__all__ = ["build_pipeline", "extract", "extract_many"]
+
+
+@lru_cache(maxsize=1)
+def build_pipeline() -> Language:
+    """The extraction pipeline, built once per process (loading the vocabularies takes a moment)."""
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer", config={"punct_chars": [".", "!", "?", "\n"]})
+    nlp.add_pipe("kg_abbreviations")
+    nlp.add_pipe("kg_vocabulary")
+    nlp.add_pipe("kg_names")
+    return nlp
+
+
+def _extraction(doc, paper: Paper, nlp: Language) -> Extraction:
+    from kg.extraction.lineage import find_lineage
+
+    extraction = build_extraction(doc, paper.id, paper.title, paper.abstract, nlp.get_pipe("kg_vocabulary"))
+    extraction.lineage = find_lineage(paper, extraction)
+    return extraction
+
+
+def extract(paper: Paper, nlp: Language | None = None) -> Extraction:
+    """Everything the title and abstract of ``paper`` say, with evidence offsets into each field."""
+    nlp = nlp or build_pipeline()
+    return _extraction(nlp(paper.text), paper, nlp)
+
+
+def extract_many(
+    papers: Iterable[Paper], *, workers: int = 1, batch_size: int = 64
+) -> Iterator[tuple[Paper, Extraction]]:
+    """Extract from many papers, streaming in input order; ``workers > 1`` runs spaCy processes."""
+    nlp = build_pipeline()
+    pairs = ((paper.text, paper) for paper in papers)
+    if workers > 1:
+        docs = nlp.pipe(pairs, as_tuples=True, n_process=workers, batch_size=batch_size)
+    else:
+        docs = nlp.pipe(pairs, as_tuples=True, batch_size=batch_size)
+    for doc, paper in docs:
+        yield paper, _extraction(doc, paper, nlp)

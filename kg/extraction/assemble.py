@@ -1,0 +1,439 @@
+"""From an annotated doc to an ``Extraction``: mentions -> entities (grouped, typed), aliases, results, links.
+
+The doc is ``title + "\\n" + abstract``; every offset is mapped back to its field so that
+``field_text[start:end] == name`` holds for each piece of evidence.
+
+A mention is a stretch of text some rule names (vocabulary, coined name, cue phrase, acronym definition).
+Overlapping mentions keep the longest; the same surface form elsewhere joins it; an acronym joins its long
+form; names of one vocabulary concept join. Each group's type comes from its strongest rule (``WEIGHTS``).
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc
+
+from kg.extraction import names as name_rules
+from kg.extraction.abbreviations import Abbreviation
+from kg.extraction.records import Alias, Entity, Evidence, Extraction, Link, Result
+from kg.extraction.results import Span as ResultSpan
+from kg.extraction.results import find_results
+from kg.extraction.vocabulary import SPANS_KEY, Concept, VocabularyMatcher
+from kg.linking.urls import find_links
+
+FIELD_FOR_TYPE = {
+    "method": "methods", "technique": "techniques", "dataset": "datasets", "metric": "metrics", "task": "tasks",
+}
+# how much each rule's word on an entity's type counts; the strongest wins
+WEIGHTS = {
+    "title": 6, "proposal": 6, "naming": 5, "task-list": 4.5, "vocab": 4, "dataset-cue": 3.5, "abbreviation": 3,
+    "title-task": 3, "version": 3, "technique-named": 2.5, "in-terms-of": 2, "coined": 1, "recurrence": 0,
+}
+METHOD_HEADS = frozenset(
+    "network networks net nets model models transformer transformers engine machine machines architecture "
+    "encoder decoder autoencoder layer layers algorithm agents agent".split()
+)
+TECHNIQUE_HEADS = frozenset("learning biasing monitoring training tuning fusion distillation".split())
+VERSION = re.compile(
+    r"(?:[-\u2010]|(?<=[A-Za-z])(?=\d)|'(?=\d))"
+    r"(?:v?\d+(?:\.\d+)*[A-Za-z]?|[IVX]{1,3}|base|large|BASE|LARGE|Base|Large|small|tiny|XL|XXL)(?![\w-])"
+    r"|\s(?:v?\d+\.\d+)(?![\w.])"
+    r"|\s(?:(?:Competition|Shared)\s)?Task\s\d+(?![\w.])"
+    r"|\s[A-Z][a-z]+-to-[A-Z][a-z]+(?![\w-])"
+)
+VERSION_TAIL = re.compile(
+    r"(?:[-\u2010 ']?(?:v?\d+(?:\.\d+)*[A-Za-z]?|[IVX]{1,3}|base|large|small|tiny|XL|XXL)|"
+    r"\s(?:(?:Competition|Shared)\s)?Task\s\d+|\s[A-Z][a-z]+-to-[A-Z][a-z]+)+$"
+)
+GENERIC_BEFORE_ATTENTION = frozenset(
+    "increasing significant much more great growing considerable little less widespread special particular "
+    "careful close extensive substantial broad recent attracted received gained garnered draws drawn paid "
+    "pay wide attract receive gain garner draw".split()
+)
+# nouns that make a technique word a mere modifier: "attention layers", "attention heads"
+STRUCTURE_NOUNS = frozenset(
+    "layer layers head heads block blocks matrix matrices module modules weight weights map maps score scores "
+    "computation pattern patterns span spans window windows value values".split()
+)
+NOT_METRIC_BEFORE = frozenset("bit bits half full single double mixed low high floating numerical arithmetic".split())
+GENERIC_HYPHENATED = frozenset(
+    "large-scale high-quality real-world well-known so-called long-standing widely-used commonly-used "
+    "fine-grained coarse-grained high-level low-level task-specific domain-specific data-driven open-source "
+    "general-purpose state-of-the-art off-the-shelf well-studied well-established time-consuming "
+    "cutting-edge non-trivial small-scale medium-sized large-sized multi-step".split()
+)
+
+
+@dataclass(eq=False)
+class Mention:
+    start: int
+    end: int
+    type: str | None
+    source: str
+    concept: Concept | None = None
+    proposed: bool = False
+    base: str | None = None  # the concept a versioned name extends ("ResNet" for "ResNet-32")
+    pair: int = -1  # index of the acronym definition this mention belongs to
+
+    @property
+    def weight(self) -> float:
+        return WEIGHTS.get(self.source, 1) if self.type else 0
+
+
+@dataclass
+class FieldMap:
+    """Maps offsets in ``title\\nabstract`` to (field, offset in field) and finds evidence sentences."""
+
+    title: str
+    abstract: str
+    sentences: list[tuple[int, int]] = field(default_factory=list)
+
+    def evidence(self, start: int, end: int) -> Evidence:
+        in_title = start <= len(self.title)
+        name, offset = ("title", 0) if in_title else ("abstract", len(self.title) + 1)
+        text = self.title if in_title else self.abstract
+        i = bisect_right([s for s, _ in self.sentences], start) - 1
+        s_start, s_end = self.sentences[i] if i >= 0 else (start, end)
+        s_start, s_end = max(s_start, offset), min(max(s_end, end), offset + len(text))
+        return Evidence(name, text[s_start - offset : s_end - offset].strip(), start - offset, end - offset)
+
+
+def norm(text: str) -> str:
+    """The grouping key of a surface form: case-folded, hyphens as spaces, a plural "s" dropped."""
+    s = re.sub(r"[-_/\u2010\u2013]+", " ", text.casefold())
+    s = re.sub(r"[^\w\s.+^%*&']", " ", s)
+    words = []
+    for w in s.split():
+        w = w.strip(".'")
+        if len(w) > 3 and w.endswith("s") and not w.endswith("ss"):
+            w = w[:-1]
+        if w:
+            words.append(w)
+    return " ".join(words)
+
+
+class _Groups:
+    """Union-find over mention indices."""
+
+    def __init__(self) -> None:
+        self.parent: dict[int, int] = {}
+
+    def find(self, x: int) -> int:
+        while self.parent.setdefault(x, x) != x:
+            self.parent[x] = self.parent[self.parent[x]]
+            x = self.parent[x]
+        return x
+
+    def union(self, a: int, b: int) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[max(ra, rb)] = min(ra, rb)
+
+
+def _overlaps(start: int, end: int, ranges: list[tuple[int, int]]) -> bool:
+    return any(s < end and start < e for s, e in ranges)
+
+
+def _extend_left(text: str, start: int, surface: str) -> int:
+    """"multi-layer" + "feature fusion", "Human-Machine Mixed" + "Text Detection": a known phrase with the
+    modifiers the text puts before it."""
+    if surface == surface.lower():
+        m = re.search(r"(?<![\w-])([a-z]+-[a-z]+) $", text[max(0, start - 40) : start])
+        if m and m.group(1) not in GENERIC_HYPHENATED:
+            return start - len(m.group(0))
+        return start
+    if all(w[:1].isupper() for w in surface.split()):
+        new_start = start
+        for _ in range(4):
+            m = re.search(r"(?<![\w'-])([A-Z][\w]*(?:-[\w]+)*) $", text[max(0, new_start - 40) : new_start])
+            if not m or m.group(1).lower() in name_rules.FUNCTION_WORDS:
+                break
+            candidate = new_start - len(m.group(0))
+            if name_rules._sentence_start(text, candidate):
+                break
+            new_start = candidate
+        return new_start
+    return start
+
+
+def _vocab_mentions(doc: Doc, concepts: dict[str, Concept]) -> tuple[list[Mention], list[tuple[int, int]]]:
+    """Known names, minus phrases that are only modifiers here ("high-precision", "attention heads",
+    "received attention"); the second list is where non-entity names (GitHub, LLMs) sit."""
+    text = doc.text
+    mentions, blocked = [], []
+    for span in doc.spans.get(SPANS_KEY, []):
+        start, end = span.start_char, span.end_char
+        if span.label_ == "nonentity":
+            blocked.append((start, end))
+            continue
+        surface = text[start:end]
+        lower = surface.lower()
+        prev_words = re.findall(r"[\w]+", text[max(0, start - 30) : start])
+        next_word = re.match(r"\s+([\w]+)", text[end : end + 30])
+        if surface == lower:
+            if (start > 0 and text[start - 1] in "/") or re.match(r"-[A-Za-z]", text[end : end + 2]):
+                continue
+            if start > 0 and text[start - 1] == "-" and span.label_ != "task":
+                continue
+        if span.label_ == "technique" and next_word and next_word.group(1).lower() in STRUCTURE_NOUNS:
+            continue
+        if lower in ("attention", "attentions") and (
+            (prev_words and prev_words[-1].lower() in GENERIC_BEFORE_ATTENTION) or (next_word and next_word.group(1) == "to")
+        ):
+            continue
+        if span.label_ == "metric" and prev_words and prev_words[-1].lower() in NOT_METRIC_BEFORE:
+            continue
+        if span.label_ in ("technique", "task"):
+            start = _extend_left(text, start, surface)
+        mentions.append(Mention(start, end, span.label_, "vocab", concepts.get(span.kb_id_)))
+    return mentions, blocked
+
+
+def _extend_version(text: str, m: Mention) -> Mention:
+    """"ResNet" + "-50", "SemEval" + "-2024 Task 8", "wav2vec" + " 2.0": a known name with its version."""
+    if m.type not in ("method", "dataset"):
+        return m
+    match = VERSION.match(text, m.end)
+    while match and match.end() > m.end and "\n" not in match.group(0):
+        base = m.base or (m.concept.iri if m.concept else None)
+        m = Mention(m.start, match.end(), m.type, "version" if m.source == "coined" else m.source, None, m.proposed, base)
+        match = VERSION.match(text, m.end)
+    return m
+
+
+def _version_key(name: str) -> str:
+    """"SemEval-2024 Task 8" and "SemEval'24 Competition Task 8" -> "24 8"."""
+    return " ".join(d[-2:] if len(d) == 4 else d for d in re.findall(r"\d+", name))
+
+
+def _type_of_long_form(long: str) -> str | None:
+    words = re.findall(r"[\w'-]+", long.lower())
+    head = words[-1].split("-")[-1] if words else ""
+    if head in name_rules.TASK_HEADS:
+        return "task"
+    if head in METHOD_HEADS:
+        return "method"
+    if head in TECHNIQUE_HEADS:
+        return "technique"
+    return None
+
+
+def _abbreviation_mentions(
+    text: str, abbreviations: list[Abbreviation], lookup
+) -> list[Mention]:
+    """Short and long form of each definition, typed by a known name, the long form's head noun, or the noun
+    after the parenthesis ("contextual inside-outside (CIO) layer"); mixed-case coinages are methods."""
+    mentions = []
+    for i, a in enumerate(abbreviations):
+        kind = None
+        for candidate in (a.long, a.short):
+            known = lookup(candidate)
+            if known is not None:
+                kind = known.type
+                break
+        if kind is None:
+            kind = _type_of_long_form(a.long)
+        after = re.match(r"\)\s+([\w-]+)", text[a.short_end : a.short_end + 40])
+        full = None
+        if after and a.long_start < a.short_start:
+            head_type = _type_of_long_form(after.group(1))
+            if head_type in ("task", "method") and (kind is None or kind == head_type):
+                kind = head_type
+                full = Mention(a.long_start, a.short_end + after.end(), kind, "abbreviation", pair=i)
+        if kind is None and any(ch.islower() for ch in a.short):
+            kind = "method"
+        if kind == "nonentity":
+            kind = None
+        mentions += [
+            Mention(a.short_start, a.short_end, kind, "abbreviation", pair=i),
+            Mention(a.long_start, a.long_end, kind, "abbreviation", pair=i),
+        ]
+        if full is not None:
+            mentions.append(full)
+    return mentions
+
+
+def _drop_nested(mentions: list[Mention]) -> list[Mention]:
+    """Keep the longest of overlapping mentions (a tie goes to the stronger rule). A mention at the same
+    offsets as a kept one lends it its type, concept and flags; an acronym stays inside its own definition."""
+    ordered = sorted(mentions, key=lambda m: (-(m.end - m.start), -m.weight, m.start))
+    kept: list[Mention] = []
+    at: dict[tuple[int, int], Mention] = {}
+    for m in ordered:
+        same = at.get((m.start, m.end))
+        if same is not None:
+            if m.type and m.weight > same.weight:
+                same.type, same.source = m.type, m.source
+            same.proposed = same.proposed or m.proposed
+            same.concept = same.concept or m.concept
+            same.base = same.base or m.base
+            same.pair = same.pair if same.pair >= 0 else m.pair
+            continue
+        clash = [k for k in kept if k.start < m.end and m.start < k.end]
+        if clash and not all(k.pair >= 0 and k.pair == m.pair for k in clash):
+            continue
+        kept.append(m)
+        at[(m.start, m.end)] = m
+    return sorted(kept, key=lambda m: m.start)
+
+
+def _recurrences(text: str, kept: list[Mention], excluded: list[tuple[int, int]]) -> list[Mention]:
+    """Every other occurrence of a name already found ("Unified Layer Skipping" in the title too)."""
+    found, seen = [], set()
+    for m in kept:
+        surface = text[m.start : m.end]
+        if not (m.type or m.proposed or m.pair >= 0) or surface in seen or len(surface) < 2:
+            continue
+        seen.add(surface)
+        flags = re.IGNORECASE if surface == surface.lower() else 0
+        for match in re.finditer(rf"(?<![\w\-]){re.escape(surface)}s?(?![\w\-])", text, flags):
+            if not _overlaps(match.start(), match.end(), excluded) and "\n" not in match.group(0):
+                found.append(Mention(match.start(), match.end(), None, "recurrence"))
+    return found
+
+
+def _group_type(ms: list[Mention]) -> tuple[str | None, Mention | None]:
+    typed = [m for m in ms if m.type]
+    if not typed:
+        return None, None
+    best = max(typed, key=lambda m: (m.weight, -m.start))
+    if best.source == "task-list":
+        known = [m for m in typed if m.source == "vocab" and m.type in ("dataset", "method")]
+        if known:
+            best = known[0]
+    return best.type, best
+
+
+def build_extraction(doc: Doc, paper_id: str, title: str, abstract: str, vocabulary: VocabularyMatcher) -> Extraction:
+    """Everything the components marked on ``doc``, as one paper's ``Extraction``.
+
+    ``vocabulary`` resolves concept IRIs and finds known names (it types "ResNet-32" by "ResNet")."""
+    lookup = vocabulary.lookup
+    text = doc.text
+    fmap = FieldMap(title, abstract, [(s.start_char, s.end_char) for s in doc.sents])
+    title_end = len(title)
+    extraction = Extraction(paper_id=paper_id)
+
+    # links, per field; names inside URLs are not entities
+    url_ranges: list[tuple[int, int]] = []
+    for field_text, offset in ((title, 0), (abstract, title_end + 1)):
+        for link in find_links(field_text):
+            url_ranges.append((offset + link.start, offset + link.end))
+            evidence = fmap.evidence(offset + link.start, offset + link.end)
+            record = Link(link.url, link.kind, evidence, link.raw, link.path, link.host, link.confidence)
+            (extraction.repos if link.kind == "repository" else extraction.project_pages).append(record)
+
+    abbreviations = [
+        a for a in (doc._.abbreviations or [])
+        if not _overlaps(a.short_start, a.short_end, url_ranges) and not _overlaps(a.long_start, a.long_end, url_ranges)
+    ]
+    for a in abbreviations:
+        extraction.aliases.append(Alias(a.short, a.long, fmap.evidence(a.short_start, a.short_end)))
+    defined = {a.short for a in abbreviations}
+
+    mentions, blocked = _vocab_mentions(doc, vocabulary.concepts)
+    for span in list(doc.spans.get(name_rules.NAMES_KEY, [])) + list(doc.spans.get(name_rules.PROPOSED_KEY, [])):
+        start_s, end_s, source = span.id_.split(":", 2)
+        start, end = int(start_s), int(end_s)
+        kind = None if span.label_ == "name" else span.label_
+        concept = base = None
+        surface = text[start:end]
+        if kind is None:
+            known = lookup(surface)
+            base_concept = known or lookup(VERSION_TAIL.sub("", surface))
+            if base_concept is not None and base_concept.type == "nonentity":
+                continue
+            if base_concept is not None:
+                kind, source, concept = base_concept.type, "version", known
+                base = None if known else base_concept.iri
+            elif surface not in defined:
+                kind = "method"  # a coined name: a method unless a cue says otherwise
+        proposed = source in ("title", "proposal", "naming")
+        mentions.append(Mention(start, end, kind, source, concept, proposed, base))
+    mentions = [_extend_version(text, m) for m in mentions]
+    mentions += _abbreviation_mentions(text, abbreviations, lookup)
+
+    excluded = url_ranges + [(title_end, title_end + 1)]
+    mentions = [
+        m for m in mentions
+        if not _overlaps(m.start, m.end, excluded)
+        and not (m.source in ("coined", "version") and _overlaps(m.start, m.end, blocked))
+        and text[m.start : m.end].strip()
+    ]
+    kept = _drop_nested(mentions)
+    kept = _drop_nested(kept + _recurrences(text, kept, excluded))
+
+    groups = _Groups()
+    first_by_key: dict[tuple, int] = {}
+    for i, m in enumerate(kept):
+        keys = [("norm", norm(text[m.start : m.end]))]
+        if m.concept is not None:
+            keys.append(("concept", m.concept.iri))
+        if m.base is not None:
+            keys.append(("version", m.base, _version_key(text[m.start : m.end])))
+        if m.pair >= 0:
+            keys.append(("pair", m.pair))
+        for key in keys:
+            groups.union(i, first_by_key.setdefault(key, i))
+    for a in abbreviations:  # a definition whose forms were absorbed elsewhere still joins them
+        ids = [first_by_key.get(("norm", norm(a.short))), first_by_key.get(("norm", norm(a.long)))]
+        if None not in ids:
+            groups.union(ids[0], ids[1])
+
+    members: dict[int, list[Mention]] = {}
+    for i, m in enumerate(kept):
+        members.setdefault(groups.find(i), []).append(m)
+
+    long_forms = {norm(a.short): a.long for a in abbreviations}
+    proposed_entities: list[tuple[int, Entity]] = []
+    typed_groups: list[tuple[str, list[Mention]]] = []
+    for ms in sorted(members.values(), key=lambda ms: min(m.start for m in ms)):
+        kind, best = _group_type(ms)
+        if kind not in FIELD_FOR_TYPE:
+            continue
+        typed_groups.append((kind, ms))
+        ms.sort(key=lambda m: m.start)
+        forms: list[str] = []
+        for m in ms:
+            surface = text[m.start : m.end]
+            if surface not in forms:
+                forms.append(surface)
+        concept = next((m.concept for m in ms if m.concept is not None), None)
+        first = ms[0]
+        name = text[first.start : first.end]
+        entity = Entity(
+            name=name,
+            type=kind,
+            canonical=concept.pref_label if concept else long_forms.get(norm(name), name),
+            confidence=round(min(1.0, 0.5 + best.weight / 12), 2),
+            evidence=fmap.evidence(first.start, first.end),
+            aliases=forms[1:],
+            concept=concept.iri if concept else None,
+        )
+        getattr(extraction, FIELD_FOR_TYPE[kind]).append(entity)
+        proposing = [m for m in ms if m.proposed]
+        if proposing and kind in ("method", "dataset"):
+            proposed_entities.append((min(m.start for m in proposing), entity))
+    extraction.proposed = [e for _, e in sorted(proposed_entities, key=lambda p: p[0])]
+
+    spans_of: dict[str, list[ResultSpan]] = {"metric": [], "method": [], "dataset": []}
+    for kind, ms in typed_groups:
+        if kind in spans_of:
+            spans_of[kind] += [ResultSpan(m.start, m.end, text[m.start : m.end]) for m in ms]
+    for found in find_results(text, fmap.sentences, spans_of["metric"], spans_of["method"], spans_of["dataset"]):
+        if _overlaps(found.start, found.end, url_ranges):
+            continue
+        extraction.results.append(
+            Result(
+                metric=found.metric.name,
+                value=found.value,
+                dataset=found.dataset.name if found.dataset else None,
+                method=found.method.name if found.method else None,
+                confidence=0.7,
+                evidence=fmap.evidence(found.start, found.end),
+            )
+        )
+    return extraction

@@ -1,0 +1,120 @@
+"""Known names from the SKOS vocabularies (``ontologies/vocab/*.ttl``), found with spaCy's PhraseMatcher.
+
+A label written in lower case ("top-1 accuracy") matches case-insensitively; a label with capitals ("CLIP",
+"GLUE") matches only as written, so short names do not fire on common words ("clip", "glue"). The concept's
+type is the first path segment of its IRI under ``KGV`` (``.../vocab/metric/bleu`` -> ``metric``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable
+
+from rdflib import Graph
+from rdflib.namespace import SKOS
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+from kg.resources import ontology_dir
+from kg.vocab import KGV
+
+SPANS_KEY = "kg_vocab"
+
+
+@dataclass(frozen=True)
+class Concept:
+    iri: str
+    type: str  # "method", "dataset", ..., or "nonentity"
+    pref_label: str
+
+
+@dataclass(frozen=True)
+class Label:
+    text: str
+    concept: Concept
+
+
+def default_vocab_dir() -> Path:
+    return ontology_dir() / "vocab"
+
+
+def load_labels(paths: Iterable[Path]) -> list[Label]:
+    """Every prefLabel and altLabel of every concept in the given Turtle files."""
+    labels: list[Label] = []
+    for path in sorted(paths):
+        graph = Graph().parse(path, format="turtle")
+        for concept_iri, pref in graph.subject_objects(SKOS.prefLabel):
+            iri = str(concept_iri)
+            if not iri.startswith(str(KGV)) or iri.endswith("/"):
+                continue  # the ConceptScheme itself
+            concept = Concept(iri, iri[len(str(KGV)) :].split("/", 1)[0], str(pref))
+            names = {str(pref)} | {str(alt) for alt in graph.objects(concept_iri, SKOS.altLabel)}
+            labels.extend(Label(name, concept) for name in sorted(names))
+    return labels
+
+
+def plural_of(label: str) -> str | None:
+    """"contrastive loss" -> None, "attention" -> "attentions", "CNN" -> "CNNs": papers write both."""
+    if len(label) < 3 or not label[-1].isalpha() or label[-1] in "sS" or label[-1].isupper() and not label.isupper():
+        return None
+    return label + "s"
+
+
+def is_case_insensitive(label: str) -> bool:
+    """Ordinary lower-case phrases match in any case; names with capitals match as written."""
+    return label == label.lower()
+
+
+class VocabularyMatcher:
+    """Marks known names: ``doc.spans["kg_vocab"]``, each span's ``label_`` the concept type and ``kb_id_``
+    the concept IRI. Overlaps resolve to the longest match. Loaded from Turtle when built, not at import."""
+
+    def __init__(self, nlp: Language, name: str = "kg_vocabulary", *, vocab_dir: str = "") -> None:
+        self.name = name
+        self.lower = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
+        self.concepts: dict[str, Concept] = {}
+        self.by_label: dict[str, Concept] = {}  # labels with capitals, as written
+        self.by_lower: dict[str, Concept] = {}  # lower-case labels
+        directory = Path(vocab_dir) if vocab_dir else default_vocab_dir()
+        self.add_labels(nlp, load_labels(directory.glob("*.ttl")))
+
+    def add_labels(self, nlp: Language, labels: list[Label]) -> None:
+        grouped: dict[tuple[str, bool], list[str]] = {}
+        labels = labels + [Label(plural, label.concept) for label in labels if (plural := plural_of(label.text))]
+        for label in labels:
+            self.concepts[label.concept.iri] = label.concept
+            if label.text in self.by_label or label.text.lower() in self.by_lower:
+                continue
+            if is_case_insensitive(label.text):
+                self.by_lower.setdefault(label.text, label.concept)
+            else:
+                self.by_label.setdefault(label.text, label.concept)
+            text = label.text.lower() if is_case_insensitive(label.text) else label.text
+            grouped.setdefault((label.concept.iri, is_case_insensitive(label.text)), []).append(text)
+        for (iri, insensitive), texts in grouped.items():
+            matcher = self.lower if insensitive else self.exact
+            matcher.add(iri, list(nlp.tokenizer.pipe(texts)))
+
+    def lookup(self, name: str) -> Concept | None:
+        """The concept a name is a label of, by this matcher's case rule."""
+        return self.by_label.get(name) or self.by_lower.get(name.lower())
+
+    def __call__(self, doc: Doc) -> Doc:
+        spans = []
+        strings = doc.vocab.strings
+        for matcher in (self.lower, self.exact):
+            for match_id, start, end in matcher(doc):
+                iri = strings[match_id]
+                concept = self.concepts[iri]
+                spans.append(Span(doc, start, end, label=concept.type, kb_id=iri))
+        doc.spans[SPANS_KEY] = filter_spans(spans)
+        return doc
+
+
+@Language.factory("kg_vocabulary", assigns=["doc.spans"], default_config={"vocab_dir": ""})
+def make_vocabulary_matcher(nlp: Language, name: str, vocab_dir: str) -> VocabularyMatcher:
+    return VocabularyMatcher(nlp, name, vocab_dir=vocab_dir)

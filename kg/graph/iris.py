@@ -1,0 +1,58 @@
+"""IRIs of everything kg mints. Stable across runs: derived from names and ids, never from counters."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+
+from rdflib import URIRef
+
+from kg.methods import method_key
+from kg.papers import Paper
+from kg.vocab import KGR
+
+TYPE_SEGMENTS = {
+    "method": "method",
+    "technique": "technique",
+    "dataset": "dataset",
+    "metric": "metric",
+    "task": "task",
+}
+
+
+def slug(name: str) -> str:
+    """``"Top-1 Accuracy"`` -> ``"top-1-accuracy"``: ASCII, lower case, hyphen-separated, never empty."""
+    text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii").casefold()
+    text = re.sub(r"[^a-z0-9+]+", "-", text).strip("-").replace("+", "plus")
+    return text or "x" + digest(name)[:12]
+
+
+def digest(*parts: object) -> str:
+    """A short hash of the parts, for nodes that have no name of their own (mentions, results)."""
+    joined = "\x1f".join("" if part is None else str(part) for part in parts)
+    return hashlib.sha1(joined.encode("utf-8", "surrogatepass")).hexdigest()[:20]
+
+
+def entity_key(entity_type: str, name: str) -> str:
+    """The merge key of an entity: methods merge their surface variants (kg.methods), others by slug."""
+    return method_key(name) if entity_type == "method" else slug(name)
+
+
+def paper_iri(paper: Paper) -> URIRef:
+    return KGR["paper/" + paper.key.replace("/", "_")]
+
+
+def entity_iri(entity_type: str, name: str) -> URIRef:
+    return KGR[f"{TYPE_SEGMENTS[entity_type]}/{entity_key(entity_type, name)}"]
+
+
+def repository_iri(url: str) -> URIRef:
+    """``https://github.com/Owner/Name`` -> ``kgr:repo/github.com/owner/name``."""
+    path = re.sub(r"^https?://", "", url).lower().strip("/")
+    return KGR["repo/" + "/".join(slug(part) if i else part for i, part in enumerate(path.split("/")))]
+
+
+def node_iri(kind: str, *parts: object) -> URIRef:
+    """IRIs of bookkeeping nodes (mention, evidence, result, lineage link) hashed from what defines them."""
+    return KGR[f"{kind}/{digest(*parts)}"]

@@ -1,0 +1,429 @@
+"""Exploring method lineage in a built graph: where a method comes from and what grew out of it.
+
+Reads the graph through SPARQL only (``select``), so the same code runs over the Oxigraph store
+(``kg.store.Store``) and over an in-memory ``rdflib.Graph``. The lineage links are read once (they are few:
+one per stated ancestry) and walked in Python, keeping for each hop its relation and the papers stating it.
+The pure-SPARQL equivalent is ``queries/lineage_ancestors.rq`` (``kg:lineage+``); ``ancestors_by_path``
+runs it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import networkx as nx
+from rdflib import Graph, URIRef
+from rdflib.term import Node
+
+from kg.errors import KgError
+from kg.methods import family_name, method_key, suggest
+from kg.resources import queries_dir
+from kg.vocab import KG, KGR, sparql_prologue
+
+RELATION_NAMES: dict[str, str] = {
+    str(KG.extends): "extends",
+    str(KG.variantOf): "variant_of",
+    str(KG.basedOn): "based_on",
+    str(KG.improvesOn): "improves_on",
+}
+VIZ_RELATIONS = {
+    "extends": "extends",
+    "variant_of": "variantOf",
+    "based_on": "basedOn",
+    "improves_on": "improvesOn",
+}
+DIRECTIONS = ("ancestors", "descendants", "both")
+
+METHODS_QUERY = """
+SELECT ?method ?pref ?label ?family WHERE {
+  ?method a kg:Method .
+  OPTIONAL { ?method skos:prefLabel ?pref }
+  OPTIONAL { ?method rdfs:label ?label }
+  OPTIONAL { ?method kg:family ?family }
+}"""
+ALT_LABELS_QUERY = "SELECT ?method ?alt WHERE { ?method a kg:Method ; skos:altLabel ?alt }"
+PAPER_COUNTS_QUERY = """
+SELECT ?method (COUNT(DISTINCT ?paper) AS ?papers) WHERE {
+  ?paper kg:proposes|kg:usesMethod ?method . ?method a kg:Method .
+} GROUP BY ?method"""
+LINKS_QUERY = """
+SELECT ?link ?child ?parent ?relation ?paper ?title ?date ?confidence ?sentence WHERE {
+  ?link a kg:LineageLink ; kg:child ?child ; kg:parent ?parent ; kg:relation ?relation .
+  OPTIONAL { ?link kg:statedIn ?paper .
+             OPTIONAL { ?paper schema:name ?title } OPTIONAL { ?paper schema:datePublished ?date } }
+  OPTIONAL { ?link kg:confidence ?confidence }
+  OPTIONAL { ?link kg:evidence/kg:sentence ?sentence }
+}"""
+DIRECT_LINKS_QUERY = """
+SELECT ?child ?parent ?relation WHERE {
+  VALUES ?relation { kg:extends kg:variantOf kg:basedOn kg:improvesOn }
+  ?child ?relation ?parent .
+}"""
+
+
+class UnknownMethodError(KgError):
+    """No method in the graph has the name asked for; the message suggests close names."""
+
+    def __init__(self, name: str, suggestions: list[str]) -> None:
+        hint = f"; did you mean: {', '.join(suggestions)}?" if suggestions else ""
+        super().__init__(f"no method called {name!r} in the graph{hint}")
+        self.name = name
+        self.suggestions = suggestions
+
+
+def select(source: Any, query: str, params: Mapping[str, Node] | None = None) -> list[dict[str, Node]]:
+    """Run a SELECT query over a ``kg.store.Store`` or an ``rdflib.Graph``; rows as ``{variable: term}``."""
+    if isinstance(source, Graph):
+        result = source.query(sparql_prologue() + query, initBindings=dict(params or {}))
+        names = [str(v) for v in result.vars or []]
+        return [{n: row[i] for i, n in enumerate(names) if row[i] is not None} for row in result]
+    return source.query(query, params=params).dicts()
+
+
+@dataclass(frozen=True)
+class PaperRef:
+    iri: str
+    title: str
+    date: str | None = None
+
+    def describe(self, width: int = 70) -> str:
+        title = self.title if len(self.title) <= width else self.title[: width - 1].rstrip() + "…"
+        return f"{title} ({self.date})" if self.date else title
+
+
+@dataclass
+class Method:
+    iri: str
+    label: str
+    alt_labels: set[str] = field(default_factory=set)
+    family: str = ""
+    papers: int = 0
+
+    def names(self) -> set[str]:
+        return {self.label, *self.alt_labels}
+
+
+@dataclass
+class Link:
+    """One stated ancestry, child -> parent, with every paper stating it."""
+
+    child: str
+    parent: str
+    relation: str  # extends | variant_of | based_on | improves_on
+    papers: list[PaperRef] = field(default_factory=list)
+    confidence: float | None = None
+    evidence: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Tree:
+    """A method and, below it, its ancestors or descendants: each reached through ``link``."""
+
+    method: Method
+    link: Link | None = None
+    branches: list[Tree] = field(default_factory=list)
+    cycle: bool = False  # the method is already on the path above: not expanded again
+
+    def walk(self) -> Iterator[Tree]:
+        yield self
+        for branch in self.branches:
+            yield from branch.walk()
+
+    def to_json(self, direction: str) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "method": self.method.label,
+            "iri": self.method.iri,
+            "family": self.method.family,
+        }
+        if self.link is not None:
+            out["relation"] = self.link.relation
+            out["confidence"] = self.link.confidence
+            out["papers"] = [{"title": p.title, "date": p.date, "iri": p.iri} for p in self.link.papers]
+            out["evidence"] = self.link.evidence
+        if self.cycle:
+            out["cycle"] = True
+        out[direction] = [branch.to_json(direction) for branch in self.branches]
+        return out
+
+
+def _text(term: Node | None) -> str | None:
+    return None if term is None else str(term)
+
+
+class Lineage:
+    """The methods and lineage links of a graph, loaded once, with lookup and walks in both directions."""
+
+    def __init__(self, methods: dict[str, Method], links: list[Link]) -> None:
+        self.methods = methods
+        self.links = links
+        self._up: dict[str, list[Link]] = defaultdict(list)
+        self._down: dict[str, list[Link]] = defaultdict(list)
+        for link in links:
+            self._up[link.child].append(link)
+            self._down[link.parent].append(link)
+
+    @classmethod
+    def load(cls, source: Any) -> Lineage:
+        """Read methods and links from a Store or an rdflib Graph."""
+        methods: dict[str, Method] = {}
+        for row in select(source, METHODS_QUERY):
+            iri = str(row["method"])
+            method = methods.setdefault(iri, Method(iri, ""))
+            label = _text(row.get("pref")) or _text(row.get("label"))
+            if label and (not method.label or row.get("pref") is not None):
+                if method.label and method.label != label:
+                    method.alt_labels.add(method.label)
+                method.label = label
+            elif label:
+                method.alt_labels.add(label)
+            method.family = _text(row.get("family")) or method.family
+        for row in select(source, ALT_LABELS_QUERY):
+            if str(row["method"]) in methods:
+                methods[str(row["method"])].alt_labels.add(str(row["alt"]))
+        for row in select(source, PAPER_COUNTS_QUERY):
+            if str(row["method"]) in methods:
+                methods[str(row["method"])].papers = int(row["papers"].toPython())
+        for method in methods.values():
+            method.label = method.label or method.iri.rstrip("/").rsplit("/", 1)[-1]
+            method.alt_labels.discard(method.label)
+            method.family = method.family or family_name(method.label)
+
+        merged: dict[tuple[str, str, str], Link] = {}
+        for row in select(source, LINKS_QUERY):
+            relation = RELATION_NAMES.get(str(row["relation"]))
+            if relation is None:
+                continue
+            key = (str(row["child"]), str(row["parent"]), relation)
+            link = merged.setdefault(key, Link(*key))
+            if "paper" in row:
+                paper = PaperRef(
+                    str(row["paper"]), _text(row.get("title")) or str(row["paper"]), _text(row.get("date"))
+                )
+                if paper not in link.papers:
+                    link.papers.append(paper)
+            if "confidence" in row:
+                value = float(row["confidence"].toPython())
+                link.confidence = max(link.confidence or 0.0, value)
+            sentence = _text(row.get("sentence"))
+            if sentence and sentence not in link.evidence:
+                link.evidence.append(sentence)
+        for row in select(source, DIRECT_LINKS_QUERY):  # edges asserted without a reified link
+            relation = RELATION_NAMES[str(row["relation"])]
+            key = (str(row["child"]), str(row["parent"]), relation)
+            merged.setdefault(key, Link(*key))
+        for link in merged.values():
+            for iri in (link.child, link.parent):
+                methods.setdefault(iri, Method(iri, iri.rstrip("/").rsplit("/", 1)[-1]))
+            link.papers.sort(key=lambda p: (p.date or "9999", p.title))
+        links = sorted(merged.values(), key=lambda l: (l.child, l.parent, l.relation))
+        return cls(methods, links)
+
+    # -- lookup -------------------------------------------------------------------------------------------
+
+    def resolve(self, name: str) -> Method:
+        """The method a user means: its IRI, its key (``EAGLE 3`` = ``eagle-3``), or any of its labels.
+
+        Raises UnknownMethodError with the closest labels (difflib) when nothing matches.
+        """
+        text = name.strip()
+        if text in self.methods:
+            return self.methods[text]
+        by_iri = self.methods.get(str(KGR["method/" + method_key(text)]))
+        if by_iri is not None:
+            return by_iri
+        folded, key = text.casefold(), method_key(text)
+        for test in (lambda n: n.casefold() == folded, lambda n: method_key(n) == key):
+            found = sorted(
+                (m for m in self.methods.values() if any(test(n) for n in m.names())),
+                key=lambda m: (-m.papers, -len(self._up[m.iri]) - len(self._down[m.iri]), m.iri),
+            )
+            if found:
+                return found[0]
+        labels = [n for m in self.methods.values() for n in sorted(m.names())]
+        raise UnknownMethodError(name, suggest(text, labels, n=5, cutoff=0.5))
+
+    # -- walks --------------------------------------------------------------------------------------------
+
+    def ancestors(self, method: Method, depth: int | None = None) -> Tree:
+        """What ``method`` comes from: parents, their parents, ... up to ``depth`` hops."""
+        return self._walk(method, self._up, "parent", depth, (method.iri,))
+
+    def descendants(self, method: Method, depth: int | None = None) -> Tree:
+        """What grew out of ``method``: children, their children, ... up to ``depth`` hops."""
+        return self._walk(method, self._down, "child", depth, (method.iri,))
+
+    def _walk(
+        self,
+        method: Method,
+        index: dict[str, list[Link]],
+        end: str,
+        depth: int | None,
+        path: tuple[str, ...],
+        link: Link | None = None,
+    ) -> Tree:
+        tree = Tree(method, link)
+        if depth is not None and depth <= 0:
+            return tree
+        for next_link in sorted(index.get(method.iri, []), key=lambda l: self._order(getattr(l, end), l)):
+            target = self.methods[getattr(next_link, end)]
+            if target.iri in path:
+                tree.branches.append(Tree(target, next_link, cycle=True))
+                continue
+            tree.branches.append(
+                self._walk(
+                    target, index, end, None if depth is None else depth - 1, (*path, target.iri), next_link
+                )
+            )
+        return tree
+
+    def _order(self, iri: str, link: Link) -> tuple:
+        first = link.papers[0].date if link.papers and link.papers[0].date else "9999"
+        return (first, self.methods[iri].label.casefold())
+
+    def families(self) -> dict[str, list[Method]]:
+        """Family label -> its methods (EAGLE: EAGLE, EAGLE-2, EAGLE-3)."""
+        out: dict[str, list[Method]] = defaultdict(list)
+        for method in self.methods.values():
+            out[method.family].append(method)
+        return dict(out)
+
+    def ranked(self, top: int | None = None) -> list[Method]:
+        """Methods by number of papers naming them, then by number of lineage links."""
+        methods = sorted(
+            self.methods.values(),
+            key=lambda m: (-m.papers, -(len(self._up[m.iri]) + len(self._down[m.iri])), m.label.casefold()),
+        )
+        return methods[:top] if top else methods
+
+    def degree(self, method: Method) -> tuple[int, int]:
+        """(parents, children) counts of a method."""
+        return len(self._up.get(method.iri, [])), len(self._down.get(method.iri, []))
+
+
+# -- renderings ---------------------------------------------------------------------------------------------
+
+
+def render_tree(tree: Tree, direction: str) -> str:
+    """The tree as indented text: each line the method, its relation and the paper stating it."""
+    head = tree.method
+    extra = f"family {head.family}" + (
+        f", {head.papers} paper{'s' if head.papers != 1 else ''}" if head.papers else ""
+    )
+    lines = [f"{head.label}  ({extra})"]
+    arrow = "←" if direction == "descendants" else "→"
+
+    def line(node: Tree, prefix: str, last: bool) -> None:
+        link = node.link
+        assert link is not None
+        papers = link.papers
+        where = papers[0].describe() if papers else "no paper recorded"
+        if len(papers) > 1:
+            where += f" (+{len(papers) - 1} more)"
+        mark = " (cycle)" if node.cycle else ""
+        lines.append(
+            f"{prefix}{'└── ' if last else '├── '}{arrow} {link.relation} {node.method.label}{mark}"
+            f"  · {where}"
+        )
+        for i, branch in enumerate(node.branches):
+            line(branch, prefix + ("    " if last else "│   "), i == len(node.branches) - 1)
+
+    for i, branch in enumerate(tree.branches):
+        line(branch, "", i == len(tree.branches) - 1)
+    if not tree.branches:
+        lines.append(f"  (no {direction} recorded)")
+    return "\n".join(lines)
+
+
+def _dot_string(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
+
+
+def render_dot(trees: list[Tree]) -> str:
+    """Graphviz DOT: an arrow from each child to its parent, labelled with the relation."""
+    nodes: dict[str, str] = {}
+    edges: set[tuple[str, str, str]] = set()
+    for tree in trees:
+        for node in tree.walk():
+            nodes[node.method.iri] = node.method.label
+            if node.link is not None:
+                edges.add((node.link.child, node.link.parent, node.link.relation))
+    out = ["digraph lineage {", "  rankdir=BT;", "  node [shape=box, style=rounded];"]
+    out += [f"  {_dot_string(iri)} [label={_dot_string(label)}];" for iri, label in sorted(nodes.items())]
+    out += [f"  {_dot_string(c)} -> {_dot_string(p)} [label={_dot_string(r)}];" for c, p, r in sorted(edges)]
+    out.append("}")
+    return "\n".join(out) + "\n"
+
+
+def to_networkx(trees: list[Tree]) -> nx.MultiDiGraph:
+    """The methods of the trees and the papers stating their links, in the shape ``kg.viz`` draws."""
+    graph = nx.MultiDiGraph()
+    for tree in trees:
+        for node in tree.walk():
+            graph.add_node(node.method.iri, kind="method", label=node.method.label)
+    for tree in trees:
+        for node in tree.walk():
+            link = node.link
+            if link is None:
+                continue
+            relation = VIZ_RELATIONS[link.relation]
+            graph.add_edge(link.child, link.parent, key=relation, relation=relation)
+            for paper in link.papers:
+                graph.add_node(
+                    paper.iri,
+                    kind="paper",
+                    label=paper.title,
+                    title=paper.title,
+                    **({"date": paper.date} if paper.date else {}),
+                )
+                graph.add_edge(paper.iri, link.child, key="proposes", relation="proposes")
+    return graph
+
+
+def write_html(trees: list[Tree], focus: Method, path: str) -> dict[str, Any]:
+    """An interactive page of the lineage around ``focus`` (kg.viz: escaped data, works offline)."""
+    from kg import viz
+
+    graph = to_networkx(trees)
+    network = viz.build_network(graph, focus=focus.iri, depth=max(graph.number_of_nodes(), 1))
+    viz.write_html(network, path)
+    return {"nodes": len(network.nodes), "edges": len(network.edges), "path": str(path)}
+
+
+def trees_json(trees: dict[str, Tree]) -> str:
+    root = next(iter(trees.values())).method
+    out: dict[str, Any] = {"method": root.label, "iri": root.iri, "family": root.family}
+    for direction, tree in trees.items():
+        out[direction] = [branch.to_json(direction) for branch in tree.branches]
+    return json.dumps(out, indent=2, ensure_ascii=False)
+
+
+def ancestors_by_path(source: Any, method: Method) -> list[str]:
+    """Ancestor IRIs through ``kg:lineage+`` (``queries/lineage_ancestors.rq``): the SPARQL-only walk."""
+    query = (queries_dir() / "lineage_ancestors.rq").read_text(encoding="utf-8")
+    rows = select(source, _without_prologue(query), {"method": URIRef(method.iri)})
+    return sorted({str(row["ancestor"]) for row in rows})
+
+
+def _without_prologue(query: str) -> str:
+    """The query without its PREFIX lines (both backends predeclare kg's prefixes)."""
+    return "\n".join(line for line in query.splitlines() if not line.lstrip().upper().startswith("PREFIX "))
+
+
+__all__ = [
+    "Lineage",
+    "Link",
+    "Method",
+    "Tree",
+    "UnknownMethodError",
+    "ancestors_by_path",
+    "render_dot",
+    "render_tree",
+    "select",
+    "to_networkx",
+    "trees_json",
+    "write_html",
+]

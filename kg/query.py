@@ -1,0 +1,190 @@
+"""Run SPARQL against the local store or a remote endpoint, and render the results.
+
+Formats: ``table`` (aligned columns for a terminal, IRIs shortened with kg's prefixes), ``json`` (SPARQL
+1.1 Query Results JSON), ``csv`` (SPARQL 1.1 CSV: plain values) and ``tsv`` (SPARQL 1.1 TSV: terms in
+N-Triples syntax). ASK results render as ``true``/``false`` (JSON: ``{"boolean": ...}``).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import BNode, Literal, URIRef
+from rdflib.namespace import XSD
+from rdflib.term import Node
+
+from kg.errors import QueryError
+from kg.resources import queries_dir
+from kg.store import QueryResult, Store
+from kg.vocab import PREFIXES
+
+FORMATS = ("table", "json", "csv", "tsv")
+TABLE_CELL_WIDTH = 80
+_REQUIRED = re.compile(r"^#\s+([A-Za-z_][A-Za-z0-9_]*)\s+\(required\)", re.MULTILINE)
+
+
+@dataclass
+class QueryText:
+    """A query and where it came from; ``required`` lists the parameters its header marks (required)."""
+
+    text: str
+    source: str = "<query>"
+    required: list[str] = field(default_factory=list)
+
+
+def read_query(query: str | None = None, file: str | Path | None = None) -> QueryText:
+    """The query given inline, or read from a file: a path, or the name of a shipped query in queries/.
+
+    ``query`` may itself be the path of an existing ``.rq`` file (``kg query queries/x.rq``).
+    """
+    if query is not None and file is not None:
+        raise QueryError("give either a query or --file, not both")
+    if query is None and file is None:
+        raise QueryError("no query: give one as an argument or with --file")
+    if query is not None and not _looks_like_file(query):
+        return QueryText(query)
+    path = _find_query_file(str(file if file is not None else query))
+    text = path.read_text(encoding="utf-8")
+    return QueryText(text, str(path), _REQUIRED.findall(text))
+
+
+def _looks_like_file(text: str) -> bool:
+    return "\n" not in text and "{" not in text and (text.endswith(".rq") or Path(text).is_file())
+
+
+def _find_query_file(name: str) -> Path:
+    path = Path(name)
+    if path.is_file():
+        return path
+    shipped = [queries_dir() / name, queries_dir() / f"{name}.rq"]
+    for candidate in shipped:
+        if candidate.is_file():
+            return candidate
+    names = ", ".join(sorted(p.stem for p in queries_dir().glob("*.rq")))
+    raise QueryError(f"no query file {name!r} (shipped queries: {names})")
+
+
+def check_required(query: QueryText, params: Mapping[str, object]) -> None:
+    missing = [name for name in query.required if name not in params]
+    if missing:
+        raise QueryError(f"{query.source} needs " + " ".join(f"--param {name}=..." for name in missing))
+
+
+def run_query(query: QueryText, params: Mapping[str, str | Node] | None = None, *,
+              store_dir: str | Path | None = None, endpoint: str | None = None,
+              timeout: float = 60.0) -> QueryResult:
+    """Run ``query`` on the store in ``store_dir`` (read-only) or on the remote ``endpoint``."""
+    params = dict(params or {})
+    check_required(query, params)
+    if endpoint:
+        from kg.store.remote import Endpoint
+
+        return Endpoint(endpoint, timeout=timeout).query(query.text, params=params)
+    with Store(Path(store_dir or "outputs/store"), read_only=True) as store:
+        return store.query(query.text, params=params)
+
+
+# -- rendering ---------------------------------------------------------------------------------------------
+
+
+def format_result(result: QueryResult, fmt: str = "table") -> str:
+    """The result as text in one of FORMATS."""
+    if fmt not in FORMATS:
+        raise QueryError(f"unknown format {fmt!r}; one of {', '.join(FORMATS)}")
+    return {"table": _table, "json": _json, "csv": _csv, "tsv": _tsv}[fmt](result)
+
+
+def short(term: Node | None) -> str:
+    """A term for reading: IRIs with kg's prefixes, literals as their text."""
+    if term is None:
+        return ""
+    if isinstance(term, URIRef):
+        text = str(term)
+        best = max(((p, ns) for p, ns in PREFIXES.items() if text.startswith(ns)), key=lambda x: len(x[1]),
+                   default=None)
+        return f"{best[0]}:{text[len(best[1]):]}" if best else text
+    if isinstance(term, BNode):
+        return f"_:{term}"
+    return str(term)
+
+
+def _table(result: QueryResult) -> str:
+    if result.kind == "ask":
+        return "true\n" if result.boolean else "false\n"
+    cells = [[_clip(short(term)) for term in row] for row in result.rows]
+    widths = [max([len(v)] + [len(row[i]) for row in cells]) for i, v in enumerate(result.variables)]
+    lines = ["  ".join(v.ljust(w) for v, w in zip(result.variables, widths)).rstrip(),
+             "  ".join("-" * w for w in widths)]
+    lines += ["  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in cells]
+    count = len(result.rows)
+    lines.append(f"({count} row{'s' if count != 1 else ''})")
+    return "\n".join(lines) + "\n"
+
+
+def _clip(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= TABLE_CELL_WIDTH else text[: TABLE_CELL_WIDTH - 1] + "…"
+
+
+def json_term(term: Node) -> dict[str, str]:
+    """A term in SPARQL 1.1 JSON results form."""
+    if isinstance(term, URIRef):
+        return {"type": "uri", "value": str(term)}
+    if isinstance(term, BNode):
+        return {"type": "bnode", "value": str(term)}
+    out = {"type": "literal", "value": str(term)}
+    if term.language:
+        out["xml:lang"] = term.language
+    elif term.datatype is not None and term.datatype != XSD.string:
+        out["datatype"] = str(term.datatype)
+    return out
+
+
+def _json(result: QueryResult) -> str:
+    if result.kind == "ask":
+        return json.dumps({"head": {}, "boolean": bool(result.boolean)}) + "\n"
+    bindings = [{v: json_term(t) for v, t in zip(result.variables, row) if t is not None} for row in result.rows]
+    doc = {"head": {"vars": result.variables}, "results": {"bindings": bindings}}
+    return json.dumps(doc, ensure_ascii=False, indent=1) + "\n"
+
+
+def _csv(result: QueryResult) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    if result.kind == "ask":
+        writer.writerow(["boolean"])
+        writer.writerow(["true" if result.boolean else "false"])
+        return out.getvalue()
+    writer.writerow(result.variables)
+    for row in result.rows:
+        writer.writerow(["" if t is None else (f"_:{t}" if isinstance(t, BNode) else str(t)) for t in row])
+    return out.getvalue()
+
+
+def nt_term(term: Node) -> str:
+    """A term in N-Triples syntax (SPARQL TSV results); literals escaped."""
+    if isinstance(term, Literal):
+        text = (str(term).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+                .replace("\r", "\\r").replace("\t", "\\t"))
+        if term.language:
+            return f'"{text}"@{term.language}'
+        if term.datatype is not None and term.datatype != XSD.string:
+            return f'"{text}"^^<{term.datatype}>'
+        return f'"{text}"'
+    if isinstance(term, BNode):
+        return f"_:{term}"
+    return f"<{term}>"
+
+
+def _tsv(result: QueryResult) -> str:
+    if result.kind == "ask":
+        return "?boolean\n" + ("true" if result.boolean else "false") + "\n"
+    lines = ["\t".join("?" + v for v in result.variables)]
+    lines += ["\t".join("" if t is None else nt_term(t) for t in row) for row in result.rows]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,169 @@
+"""Readers: every input format becomes a stream of ``Paper`` records, and every bad input one ``Problem``.
+
+Formats are told apart by content, not by file name (see :func:`detect_format`):
+
+- ``hf-dump``: text saved from the Hugging Face daily-papers pages (:mod:`kg.sources.hf_dump`);
+- ``json`` / ``jsonl``: our records, ``{"id", "title", "abstract", ...}`` (:mod:`kg.sources.records`);
+- ``arxiv``: a saved arXiv API Atom feed (:mod:`kg.sources.arxiv`);
+- ``hf-api``: the Hugging Face papers API's JSON (:mod:`kg.sources.records`).
+
+Reading never raises on bad input: a missing file, a directory, binary or non-UTF-8 data, an empty file, a
+malformed line or a record without a title each yield one :class:`Problem` ("path:line: message"), and the
+good records of the same run are kept.
+
+>>> from kg.sources import detect_format
+>>> detect_format(Path("x"), '{"id": "a1", "title": "T", "abstract": "A"}\\n')
+'jsonl'
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import BinaryIO
+
+from kg.papers import Paper, deduplicate
+from kg.sources.arxiv import FetchError, fetch_arxiv, looks_like_atom, read_atom
+from kg.sources.base import Problem, stream_chunks, text_lines
+from kg.sources.hf_dump import read_dump
+from kg.sources.records import looks_like_hf_api, read_json, read_jsonl
+
+__all__ = ["FORMATS", "FetchError", "Problem", "detect_format", "fetch_arxiv", "iter_papers", "read_papers"]
+
+FORMATS = ("hf-dump", "json", "jsonl", "arxiv", "hf-api")
+HEAD_SIZE = 1 << 14  # bytes read to detect the format
+MAX_PROBLEMS_PER_FILE = 20  # past this, one closing line counts the rest
+STDIN = "-"
+
+
+def detect_format(path: Path, head: str) -> str | None:
+    """The format of a file from the start of its text (``head``); None when it is none of ours.
+
+    ``path`` is only named in messages; a ``.json`` file of JSON Lines is still read as JSON Lines.
+    """
+    text = head.lstrip("\ufeff \t\r\n")
+    if not text or "\x00" in head:
+        return None
+    if text.startswith("<"):
+        return "arxiv" if looks_like_atom(text) else None
+    if text.startswith("["):
+        return "hf-api" if looks_like_hf_api(text) else "json"
+    if text.startswith("{"):
+        lines = [line for line in text.splitlines() if line.strip()]
+        records = sum(1 for line in lines if line.startswith("{") and _is_object(line))
+        if records and len(lines) > 1:
+            return "jsonl"  # one record a line (a pretty-printed document indents its inner objects)
+        return "hf-api" if looks_like_hf_api(text) else "jsonl" if records else "json"
+    return "hf-dump"
+
+
+def _is_object(line: str) -> bool:
+    try:
+        return isinstance(json.loads(line), dict)
+    except json.JSONDecodeError:
+        return False
+
+
+def iter_papers(paths: Sequence[str | Path], fmt: str | None = None) -> Iterator[Paper | Problem]:
+    """Papers and Problems from each input in turn, as they are read; ``-`` is stdin (JSON Lines).
+
+    Memory holds one record at a time for JSON Lines, dumps and feeds (a JSON document is read whole).
+    ``fmt`` forces one format for every input; otherwise each file's content decides.
+    """
+    if fmt is not None and fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r}; one of {', '.join(FORMATS)}")
+    for path in paths:
+        yield from _capped(_read_one(path, fmt))
+
+
+def read_papers(paths: Sequence[str | Path], fmt: str | None = None) -> tuple[list[Paper], list[Problem]]:
+    """Every paper once (merged by arXiv id, else normalised title), and every problem met on the way."""
+    problems: list[Problem] = []
+
+    def papers() -> Iterator[Paper]:
+        for item in iter_papers(paths, fmt):
+            if isinstance(item, Problem):
+                problems.append(item)
+            else:
+                yield item
+
+    return list(deduplicate(papers())), problems
+
+
+def _read_one(path: str | Path, fmt: str | None) -> Iterator[Paper | Problem]:
+    if str(path) == STDIN:
+        yield from _read_stream(sys.stdin.buffer, "<stdin>", fmt or "jsonl", b"")
+        return
+    source = str(path)
+    file = Path(path)
+    try:
+        if file.is_dir():
+            yield Problem(source, None, "is a directory; give the files in it")
+            return
+        stream = file.open("rb")
+    except FileNotFoundError:
+        yield Problem(source, None, "no such file")
+        return
+    except OSError as error:
+        yield Problem(source, None, f"cannot open: {error.strerror or error}")
+        return
+    with stream:
+        try:
+            head = stream.read(HEAD_SIZE)
+        except OSError as error:
+            yield Problem(source, None, f"cannot read: {error.strerror or error}")
+            return
+        while not head.strip():  # blank lines before the content, or nothing at all
+            more = stream.read(HEAD_SIZE)
+            if not more:
+                yield Problem(source, None, "empty file")
+                return
+            head += more
+        if b"\x00" in head:
+            yield Problem(source, None, "binary data, not text (UTF-16 text must be saved as UTF-8)")
+            return
+        found = fmt or detect_format(file, head.decode("utf-8", "replace"))
+        if found is None:
+            yield Problem(source, None, f"not a format kg reads ({', '.join(FORMATS)})")
+            return
+        yield from _read_stream(stream, source, found, head)
+
+
+def _read_stream(stream: BinaryIO, source: str, fmt: str, head: bytes) -> Iterator[Paper | Problem]:
+    lines = text_lines(stream_chunks(head, stream), source)
+    if fmt == "hf-dump":
+        items = read_dump(lines, source)
+    elif fmt == "jsonl":
+        items = read_jsonl(lines, source)
+    elif fmt == "arxiv":
+        items = read_atom(lines, source)
+    else:
+        items = read_json(lines, source, hf_api=fmt == "hf-api")
+    found_any = False
+    try:
+        for item in items:
+            found_any = True
+            yield item
+    except OSError as error:
+        yield Problem(source, None, f"reading stopped: {error.strerror or error}")
+        return
+    if not found_any:
+        yield Problem(source, None, f"no papers found (read as {fmt})")
+
+
+def _capped(items: Iterable[Paper | Problem]) -> Iterator[Paper | Problem]:
+    """Every paper, but at most MAX_PROBLEMS_PER_FILE problems and then one line counting the rest."""
+    shown = hidden = 0
+    last: Problem | None = None
+    for item in items:
+        if isinstance(item, Problem):
+            last = item
+            if shown >= MAX_PROBLEMS_PER_FILE:
+                hidden += 1
+                continue
+            shown += 1
+        yield item
+    if hidden and last is not None:
+        yield Problem(last.source, None, f"{hidden} more problems not shown")

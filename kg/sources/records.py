@@ -1,0 +1,235 @@
+"""JSON records: our own ``{"id", "title", "abstract", ...}`` and the Hugging Face papers API's objects.
+
+One mapping reads both shapes, so a JSON Lines file of API objects works too:
+
+- ours: ``id``, ``title``, ``abstract``, optional ``arxiv_id``, ``date``, ``authors`` (strings or
+  ``{"name"}``), ``url``;
+- the HF API: a single paper ``{"id": "2401.01234", "title", "summary", "publishedAt", "authors",
+  "githubRepo", "projectPage", "upvotes"}``, or a daily-papers item wrapping one as ``{"paper": {...},
+  "title", "publishedAt", ...}``. ``githubRepo`` becomes ``Paper.repository``.
+
+A JSON file may hold one record, a list of records or ``{"papers": [...]}``; it is read whole, so keep
+big inputs in JSON Lines, which is read line by line.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Iterator
+
+from kg.papers import Paper, normalise_arxiv_id
+from kg.sources.base import Line, Problem, iso_date, shorten
+
+ARXIV_ID_ONLY = re.compile(r"\d{4}\.\d{4,5}(?:v\d+)?")
+HF_PAPER_URL = "https://huggingface.co/papers/{}"
+HF_MARKERS = (re.compile(r'"paper"\s*:\s*\{'), re.compile(r'"(?:summary|publishedAt|githubRepo)"\s*:'))
+DECODER = json.JSONDecoder()
+WHITESPACE = " \t\r\n"
+
+
+class _Invalid(ValueError):
+    """A record that cannot become a paper; its message is the Problem's."""
+
+
+def looks_like_hf_api(head: str) -> bool:
+    """True when JSON text carries the HF papers API's field names rather than ours."""
+    return any(marker.search(head) for marker in HF_MARKERS) and '"abstract"' not in head
+
+
+def paper_from_record(record: object, where: str, *, hf_api: bool = False) -> Paper:
+    """The Paper a JSON record describes; raises _Invalid with a one-line reason."""
+    if not isinstance(record, dict):
+        raise _Invalid(f"expected a JSON object for a paper, found {_json_type(record)}")
+    fields = dict(record)
+    inner = fields.pop("paper", None)
+    if isinstance(inner, dict):  # a daily-papers item: the paper's own fields win
+        fields.update({key: value for key, value in inner.items() if value not in (None, "", [])})
+        hf_api = True
+    record_id = fields.get("id")
+    usable = isinstance(record_id, (str, int)) and not isinstance(record_id, bool) and str(record_id).strip()
+    record_id = str(record_id).strip() if usable else ""
+    title = fields.get("title")
+    if not isinstance(title, str) or not title.strip():
+        if isinstance(fields.get("error"), str):
+            raise _Invalid(f"an error response, not a paper: {shorten(fields['error'], 120)!r}")
+        label = f" {shorten(record_id, 40)!r}" if record_id else ""
+        raise _Invalid(
+            f"record{label} has no title"
+            if title is None or isinstance(title, str)
+            else f"record{label} has a title that is {_json_type(title)}, not text"
+        )
+    abstract = fields["abstract"] if "abstract" in fields else fields.get("summary")
+    if abstract is not None and not isinstance(abstract, str):
+        raise _Invalid(f"the abstract of {shorten(title)!r} is {_json_type(abstract)}, not text")
+    arxiv_id = _text(fields.get("arxiv_id")) or _text(fields.get("arxivId"))
+    if not arxiv_id and ARXIV_ID_ONLY.fullmatch(record_id):
+        arxiv_id = record_id
+    url = _text(fields.get("url"))
+    if not arxiv_id and url and "arxiv.org/" in url:
+        arxiv_id = normalise_arxiv_id(url)
+    if not url and hf_api and record_id:
+        url = HF_PAPER_URL.format(record_id)
+    upvotes = fields.get("upvotes")
+    paper = Paper(
+        title=title,
+        abstract=abstract or "",
+        record_id=record_id,
+        arxiv_id=arxiv_id,
+        date=iso_date(fields.get("date") or fields.get("publishedAt") or fields.get("published")),
+        authors=_authors(fields.get("authors")),
+        url=url,
+        repository=_text(fields.get("repository")) or _text(fields.get("githubRepo")),
+        project_page=_text(fields.get("project_page")) or _text(fields.get("projectPage")),
+        upvotes=upvotes if isinstance(upvotes, int) and not isinstance(upvotes, bool) else None,
+        source=where,
+    )
+    if not paper.title:
+        raise _Invalid(
+            f"record{' ' + repr(record_id) if record_id else ''} has a title with no printable text"
+        )
+    return paper
+
+
+def read_jsonl(
+    lines: Iterable[Line | Problem], source: str, *, hf_api: bool = False
+) -> Iterator[Paper | Problem]:
+    """One paper per line; a bad line is reported with its number and the others are still read."""
+    for item in lines:
+        if isinstance(item, Problem):
+            yield item
+            continue
+        if not item.text.strip():
+            continue
+        try:
+            record = json.loads(item.text)
+        except json.JSONDecodeError as error:
+            yield Problem(source, item.number, f"invalid JSON: {error.msg} (column {error.colno})")
+            continue
+        yield _paper_or_problem(record, source, item.number, hf_api)
+
+
+def read_json(
+    lines: Iterable[Line | Problem], source: str, *, hf_api: bool = False
+) -> Iterator[Paper | Problem]:
+    """A JSON document: one record, a list of them or ``{"papers": [...]}``.
+
+    Records before a syntax error are kept (a truncated download loses only its tail).
+    """
+    parts: list[str] = []
+    for item in lines:
+        if isinstance(item, Problem):
+            yield Problem(item.source, item.line, f"{item.message}; the file is skipped")
+            return
+        parts.append(item.text)
+    text = "\n".join(parts)
+    start = _skip(text, 0)
+    ends: list[int] = []
+    try:
+        if text.startswith("[", start):
+            records = _array(text, start, ends)
+        elif text.startswith("{", start) and _holds_papers(text, start):
+            records = _papers_member(text, start, ends)
+        else:
+            record, end = DECODER.raw_decode(text, start)
+            records, ends = iter([(start, record)]), [end]
+        for position, record in records:
+            yield _paper_or_problem(record, source, _line_of(text, position), hf_api)
+        end = _skip(text, ends[-1]) if ends else len(text)
+        if end < len(text):
+            raise json.JSONDecodeError("Extra data after the JSON document", text, end)
+    except json.JSONDecodeError as error:
+        yield Problem(source, error.lineno, f"invalid JSON: {error.msg} (column {error.colno})")
+
+
+def _paper_or_problem(record: object, source: str, line: int, hf_api: bool) -> Paper | Problem:
+    try:
+        return paper_from_record(record, f"{source}:{line}", hf_api=hf_api)
+    except _Invalid as error:
+        return Problem(source, line, str(error))
+
+
+def _skip(text: str, position: int) -> int:
+    while position < len(text) and text[position] in WHITESPACE:
+        position += 1
+    return position
+
+
+def _expect(text: str, position: int, char: str) -> int:
+    position = _skip(text, position)
+    if position >= len(text) or text[position] != char:
+        found = "the end of the file" if position >= len(text) else repr(text[position])
+        raise json.JSONDecodeError(f"Expecting {char!r}, found {found}", text, min(position, len(text)))
+    return position + 1
+
+
+def _array(text: str, position: int, ends: list[int]) -> Iterator[tuple[int, object]]:
+    """(offset, element) for each element of the array at ``position``; its end offset goes to ``ends``."""
+    position = _skip(text, _expect(text, position, "["))
+    if text.startswith("]", position):
+        ends.append(position + 1)
+        return
+    while True:
+        position = _skip(text, position)
+        element, end = DECODER.raw_decode(text, position)
+        yield position, element
+        end = _skip(text, end)
+        if text.startswith("]", end):
+            ends.append(end + 1)
+            return
+        position = _expect(text, end, ",")
+
+
+def _members(text: str, position: int) -> Iterator[tuple[str, int]]:
+    """(key, offset of its value) for each member of the object at ``position``, read as it goes."""
+    position = _skip(text, _expect(text, position, "{"))
+    if text.startswith("}", position):
+        return
+    while True:
+        position = _skip(text, position)
+        key, position = DECODER.raw_decode(text, position)
+        position = _skip(text, _expect(text, position, ":"))
+        yield key, position
+        _, end = DECODER.raw_decode(text, position)
+        end = _skip(text, end)
+        if text.startswith("}", end):
+            return
+        position = _expect(text, end, ",")
+
+
+def _holds_papers(text: str, start: int) -> bool:
+    """``{"papers": [...]}``, or a broken object that may be one (to keep the records before the break)."""
+    try:
+        document, _ = DECODER.raw_decode(text, start)
+    except json.JSONDecodeError:
+        return True
+    return isinstance(document.get("papers"), list)
+
+
+def _papers_member(text: str, start: int, ends: list[int]) -> Iterator[tuple[int, object]]:
+    for key, value in _members(text, start):
+        if key == "papers" and text.startswith("[", value):
+            yield from _array(text, value, ends)
+            ends.append(DECODER.raw_decode(text, start)[1])
+            return
+    raise json.JSONDecodeError('Expecting a "papers" list', text, start)
+
+
+def _line_of(text: str, position: int) -> int:
+    return text.count("\n", 0, position) + 1
+
+
+def _text(value: object) -> str | None:
+    return value.strip() or None if isinstance(value, str) else None
+
+
+def _authors(value: object) -> list[str]:
+    if not isinstance(value, list):
+        return []
+    names = (item.get("name") if isinstance(item, dict) else item for item in value)
+    return [name.strip() for name in names if isinstance(name, str) and name.strip()]
+
+
+def _json_type(value: object) -> str:
+    kinds = {dict: "an object", list: "a list", str: "a string", bool: "a boolean", type(None): "null"}
+    return kinds.get(type(value), "a number")

@@ -1,0 +1,276 @@
+"""The persistent graph store: Oxigraph (RocksDB) behind a small API that speaks rdflib terms.
+
+This module and its siblings are the only place that imports pyoxigraph. Triples live in the default
+graph. A read-write store takes RocksDB's lock, so a second writer gets a clean StoreError; a read-only
+store first checks that no other process holds that lock, because Oxigraph documents reading a store
+another process is writing as undefined behaviour.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import re
+import tempfile
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Self
+
+import pyoxigraph as ox
+from rdflib import URIRef
+from rdflib.term import Node
+
+from kg.errors import QueryError, StoreError
+from kg.store.sparql import bind_params, from_oxigraph, syntax_message, to_oxigraph
+from kg.vocab import PREFIXES
+
+FORMATS: dict[str, ox.RdfFormat] = {
+    "turtle": ox.RdfFormat.TURTLE,
+    "ntriples": ox.RdfFormat.N_TRIPLES,
+    "nquads": ox.RdfFormat.N_QUADS,
+    "jsonld": ox.RdfFormat.JSON_LD,
+    "rdfxml": ox.RdfFormat.RDF_XML,
+    "trig": ox.RdfFormat.TRIG,
+}
+
+_OPEN_FOR_WRITING: set[str] = set()  # paths this process holds RocksDB's lock on
+
+
+@dataclass
+class QueryResult:
+    """What a query returned, as rdflib terms: SELECT rows, an ASK boolean, or CONSTRUCT triples.
+
+    ``rows`` are tuples in ``variables`` order, ``None`` for an unbound variable. A CONSTRUCT/DESCRIBE
+    result has the variables ``subject predicate object`` and one row per triple.
+    """
+
+    kind: str  # "select", "ask" or "graph"
+    variables: list[str] = field(default_factory=list)
+    rows: list[tuple[Node | None, ...]] = field(default_factory=list)
+    boolean: bool | None = None
+
+    def __iter__(self) -> Iterator[tuple[Node | None, ...]]:
+        return iter(self.rows)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def dicts(self) -> list[dict[str, Node]]:
+        """The rows as ``{variable: term}``, unbound variables left out."""
+        return [{v: t for v, t in zip(self.variables, row) if t is not None} for row in self.rows]
+
+
+def _is_store(path: Path) -> bool:
+    return (path / "CURRENT").is_file()
+
+
+def _locked_by_another_process(path: Path) -> bool:
+    """True when another process holds the store's RocksDB lock (is writing it)."""
+    lock = path / "LOCK"
+    if str(path.resolve()) in _OPEN_FOR_WRITING or not lock.exists():
+        return False  # closing a descriptor would drop our own POSIX lock: never probe our own store
+    fd = os.open(lock, os.O_RDONLY)
+    try:
+        fcntl.lockf(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except OSError:
+        return True
+    else:
+        fcntl.lockf(fd, fcntl.LOCK_UN)
+        return False
+    finally:
+        os.close(fd)
+
+
+def check_store_folder(path: Path) -> None:
+    """StoreError, before RocksDB touches anything, unless ``path`` looks like an intact Oxigraph store."""
+    if not path.is_dir() or not _is_store(path):
+        raise StoreError(f"{path} is not a kg store (no Oxigraph database in it)")
+    current = (path / "CURRENT").read_text(encoding="ascii", errors="replace").strip()
+    if not re.fullmatch(r"MANIFEST-\d+", current) or not (path / current).is_file():
+        raise StoreError(f"the store at {path} is corrupt (its CURRENT file names no manifest); "
+                         "rebuild it with `kg build --fresh`")
+
+
+def check_readable(path: Path) -> None:
+    """StoreError unless ``path`` holds a store no other process is writing."""
+    if not path.exists() or (path.is_dir() and not any(path.iterdir())):
+        raise StoreError(f"no store at {path}: run `kg build` first (or pass --store DIR)")
+    check_store_folder(path)
+    if _locked_by_another_process(path):
+        raise StoreError(f"the store at {path} is locked: another process (kg build?) is writing it; "
+                         "try again when it has finished")
+
+
+class Store:
+    """An Oxigraph store on disk (``path``) or in memory (``path=None``)."""
+
+    def __init__(self, path: Path | str | None, *, read_only: bool = False) -> None:
+        self.path = Path(path) if path is not None else None
+        self.read_only = read_only and self.path is not None
+        self._iri_cache: dict[URIRef, ox.NamedNode] = {}
+        try:
+            if self.path is None:
+                self._store = ox.Store()
+            elif self.read_only:
+                check_readable(self.path)
+                self._store = ox.Store.read_only(str(self.path))
+            else:
+                if self.path.exists() and not self.path.is_dir():
+                    raise StoreError(f"{self.path} is a file, not a store folder")
+                if self.path.exists() and any(self.path.iterdir()):
+                    check_store_folder(self.path)  # never write a database into an unrelated folder
+                self._store = ox.Store(str(self.path))
+                _OPEN_FOR_WRITING.add(str(self.path.resolve()))
+        except (OSError, RuntimeError) as error:
+            raise StoreError(_open_message(self.path, error)) from None
+
+    # -- writing -----------------------------------------------------------------------------------------
+
+    def _term(self, term: Node):
+        if isinstance(term, URIRef):  # IRIs repeat a lot: convert (and validate) each once
+            node = self._iri_cache.get(term)
+            if node is None:
+                if len(self._iri_cache) > 500_000:
+                    self._iri_cache.clear()
+                node = self._iri_cache[term] = ox.NamedNode(term)
+            return node
+        return to_oxigraph(term)
+
+    def add(self, triples: Iterable[tuple[Node, Node, Node]], *, batch_size: int = 50_000) -> int:
+        """Add rdflib triples in transactional batches; returns how many were new (re-adding adds none)."""
+        self._writable()
+        before = len(self)
+        batch: list[ox.Quad] = []
+        term = self._term
+        for s, p, o in triples:
+            batch.append(ox.Quad(term(s), term(p), term(o)))
+            if len(batch) >= batch_size:
+                self._extend(batch)
+                batch = []
+        if batch:
+            self._extend(batch)
+        return len(self) - before
+
+    def _extend(self, quads: list[ox.Quad]) -> None:
+        try:
+            self._store.extend(quads)
+        except OSError as error:
+            raise StoreError(f"could not write to the store: {error}") from None
+
+    def load_file(self, path: Path | str, format: str | None = None) -> None:
+        """Bulk-load an RDF file (format from FORMATS, else guessed from the extension) into the store."""
+        self._writable()
+        rdf_format = FORMATS[format] if format else ox.RdfFormat.from_extension(Path(path).suffix.lstrip("."))
+        if rdf_format is None:
+            raise StoreError(f"cannot tell the RDF format of {path}")
+        try:
+            self._store.bulk_load(path=str(path), format=rdf_format)
+        except SyntaxError as error:
+            raise StoreError(f"{path}: {error}") from None
+        except OSError as error:
+            raise StoreError(f"could not load {path}: {error}") from None
+
+    def clear(self) -> None:
+        self._writable()
+        self._store.clear()
+
+    def _writable(self) -> None:
+        if self.read_only:
+            raise StoreError("the store was opened read-only")
+
+    # -- reading -----------------------------------------------------------------------------------------
+
+    def __len__(self) -> int:
+        return len(self._store)
+
+    def query(self, sparql: str, *, params: Mapping[str, str | Node] | None = None) -> QueryResult:
+        """Run a SPARQL query with kg's prefixes predeclared and ``params`` bound to variables."""
+        bound = bind_params(sparql, params)
+        try:
+            answer = self._store.query(bound, prefixes=PREFIXES)
+        except SyntaxError as error:
+            raise QueryError(syntax_message(str(error), bound)) from None
+        except (OSError, RuntimeError) as error:
+            raise QueryError(f"the query failed: {error}") from None
+        return _result(answer)
+
+    def triples(self) -> Iterator[tuple[Node, Node, Node]]:
+        """Every triple of the default graph as rdflib terms."""
+        for quad in self._store.quads_for_pattern(None, None, None, ox.DefaultGraph()):
+            yield from_oxigraph(quad.subject), from_oxigraph(quad.predicate), from_oxigraph(quad.object)
+
+    def dump(self, path: Path | str, format: str = "turtle") -> Path:
+        """Write the graph to ``path`` atomically, in a deterministic order (sorted N-Triples lines)."""
+        target = Path(path)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        try:
+            with os.fdopen(fd, "wb") as out:
+                self.write(out, format)
+            os.replace(temp, target)
+        except BaseException:
+            Path(temp).unlink(missing_ok=True)
+            raise
+        return target
+
+    def write(self, out, format: str = "turtle") -> None:
+        """Serialise the graph to a binary stream: same content, same bytes, whatever the insertion order."""
+        if format not in FORMATS:
+            raise StoreError(f"unknown RDF format {format!r}; one of {', '.join(FORMATS)}")
+        lines = self.ntriples_lines()
+        data = b"\n".join(lines) + b"\n" if lines else b""
+        if format == "ntriples":
+            out.write(data)
+            return
+        ordered = ox.parse(data, format=ox.RdfFormat.N_TRIPLES)
+        ox.serialize(ordered, out, FORMATS[format], prefixes=PREFIXES if format != "jsonld" else None)
+
+    def ntriples_lines(self) -> list[bytes]:
+        """The default graph as sorted N-Triples lines (bytes, no newline): a canonical, diffable order."""
+        data = self._store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
+        lines = data.splitlines()
+        lines.sort()
+        return lines
+
+    def flush(self) -> None:
+        if not self.read_only and self.path is not None:
+            self._store.flush()
+
+    def close(self) -> None:
+        """Flush and release the store (and its lock); the object is unusable afterwards."""
+        store = getattr(self, "_store", None)
+        if store is None:
+            return
+        self.flush()
+        if self.path is not None and not self.read_only:
+            _OPEN_FOR_WRITING.discard(str(self.path.resolve()))
+        self._store = None
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def _result(answer) -> QueryResult:
+    if isinstance(answer, ox.QueryBoolean):
+        return QueryResult("ask", boolean=bool(answer))
+    if isinstance(answer, ox.QuerySolutions):
+        variables = [v.value for v in answer.variables]
+        rows = [tuple(None if term is None else from_oxigraph(term) for term in solution)
+                for solution in answer]
+        return QueryResult("select", variables, rows)
+    rows = [(from_oxigraph(t.subject), from_oxigraph(t.predicate), from_oxigraph(t.object)) for t in answer]
+    return QueryResult("graph", ["subject", "predicate", "object"], rows)
+
+
+def _open_message(path: Path | None, error: Exception) -> str:
+    text = str(error)
+    if "lock" in text.lower():
+        return (f"the store at {path} is locked: another process (kg build, kg serve?) has it open; "
+                "try again when it has finished")
+    if isinstance(error, RuntimeError) or "corrupt" in text.lower():
+        return f"the store at {path} is corrupt or not an Oxigraph store ({text}); rebuild it with `kg build --fresh`"
+    return f"cannot open the store at {path}: {text}"

@@ -1,0 +1,40 @@
+"""Wall time per build stage when the stages are interleaved in one stream of generators."""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from contextlib import contextmanager
+from typing import Iterable, Iterator, TypeVar
+
+T = TypeVar("T")
+
+
+class StageTimes:
+    """Accumulates seconds per stage; ``iterate`` charges a stage only for the time its generator runs."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = defaultdict(float)
+
+    @contextmanager
+    def stage(self, name: str) -> Iterator[None]:
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.seconds[name] += time.perf_counter() - started
+
+    def iterate(self, name: str, items: Iterable[T]) -> Iterator[T]:
+        iterator = iter(items)
+        while True:
+            started = time.perf_counter()
+            try:
+                item = next(iterator)
+            except StopIteration:
+                self.seconds[name] += time.perf_counter() - started
+                return
+            self.seconds[name] += time.perf_counter() - started
+            yield item
+
+    def as_dict(self) -> dict[str, float]:
+        return {name: round(value, 3) for name, value in self.seconds.items()}

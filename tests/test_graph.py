@@ -1,0 +1,113 @@
+"""Paper + Extraction -> RDF: the shape of the graph, determinism, and no blank nodes."""
+
+from __future__ import annotations
+
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.compare import isomorphic, to_isomorphic
+from rdflib.namespace import RDF, SKOS, XSD
+
+from kg.graph import build_graph, paper_triples
+from kg.graph.iris import entity_iri, paper_iri, repository_iri, slug
+from kg.papers import Paper
+from kg.vocab import KG, SCHEMA
+
+
+def paper_graph(pair) -> Graph:
+    graph = Graph()
+    for triple in paper_triples(*pair):
+        graph.add(triple)
+    return graph
+
+
+def test_paper_is_a_scholarly_article_with_title_abstract_and_date(eagle_paper):
+    paper, _ = eagle_paper
+    graph = paper_graph(eagle_paper)
+    node = paper_iri(paper)
+    assert (node, RDF.type, SCHEMA.ScholarlyArticle) in graph
+    assert graph.value(node, SCHEMA.name) == Literal(paper.title)
+    assert graph.value(node, SCHEMA.abstract) == Literal(paper.abstract)
+    assert graph.value(node, SCHEMA.datePublished) == Literal("2025-03-03", datatype=XSD.date)
+    assert graph.value(node, KG.arxivId) == Literal("2503.01840")
+
+
+def test_paper_iri_is_its_arxiv_id_else_a_title_hash():
+    with_id = Paper(title="A title", arxiv_id="https://arxiv.org/abs/2401.00001v3")
+    assert str(paper_iri(with_id)).endswith("/paper/2401.00001")
+    spaced = Paper(title="  A   Title! ")
+    assert paper_iri(spaced) == paper_iri(Paper(title="a title"))
+    assert paper_iri(spaced) != paper_iri(Paper(title="another title"))
+
+
+def test_entities_are_typed_linked_and_labelled(eagle_paper):
+    paper, _ = eagle_paper
+    graph = paper_graph(eagle_paper)
+    node = paper_iri(paper)
+    dataset = entity_iri("dataset", "MT-bench")
+    assert (node, KG.evaluatedOn, dataset) in graph
+    assert (dataset, RDF.type, SCHEMA.Dataset) in graph
+    assert graph.value(dataset, SKOS.prefLabel) == Literal("MT-bench")
+    assert (node, KG.proposes, entity_iri("method", "EAGLE-3")) in graph
+    assert (node, KG.measuredBy, entity_iri("metric", "speedup ratio")) in graph
+
+
+def test_repository_is_software_source_code(eagle_paper):
+    paper, _ = eagle_paper
+    graph = paper_graph(eagle_paper)
+    repo = repository_iri("https://github.com/SafeAILab/EAGLE")
+    assert (paper_iri(paper), KG.hasRepository, repo) in graph
+    assert (repo, RDF.type, SCHEMA.SoftwareSourceCode) in graph
+    assert graph.value(repo, SCHEMA.codeRepository) == URIRef("https://github.com/SafeAILab/EAGLE")
+
+
+def test_every_mention_keeps_evidence_that_slices_to_its_surface_form(eagle_paper):
+    paper, _ = eagle_paper
+    graph = paper_graph(eagle_paper)
+    mentions = list(graph.subjects(RDF.type, KG.Mention))
+    assert len(mentions) == 6  # 5 entities used + 1 proposed
+    for mention in mentions:
+        evidence = graph.value(mention, KG.evidence)
+        field = str(graph.value(evidence, KG.textField))
+        text = paper.title if field == "title" else paper.abstract
+        start, end = int(graph.value(evidence, KG.startOffset)), int(graph.value(evidence, KG.endOffset))
+        assert text[start:end] == str(graph.value(mention, KG.surfaceForm))
+
+
+def test_result_carries_metric_value_dataset_and_method(eagle_paper):
+    graph = paper_graph(eagle_paper)
+    (result,) = graph.subjects(RDF.type, KG.Result)
+    assert graph.value(result, KG.value) == Literal("6.5x")
+    assert graph.value(result, KG.numericValue).toPython() == 6.5
+    assert graph.value(result, KG.onDataset) == entity_iri("dataset", "MT-bench")
+    assert graph.value(result, KG.ofMethod) == entity_iri("method", "EAGLE-3")
+
+
+def test_lineage_is_a_direct_edge_and_a_reified_link(eagle_paper):
+    paper, _ = eagle_paper
+    graph = paper_graph(eagle_paper)
+    child, parent = entity_iri("method", "EAGLE-3"), entity_iri("method", "EAGLE")
+    assert child != parent
+    assert (child, KG.extends, parent) in graph
+    assert (child, KG.lineage, parent) in graph
+    (link,) = graph.subjects(RDF.type, KG.LineageLink)
+    assert graph.value(link, KG.statedIn) == paper_iri(paper)
+    assert graph.value(link, KG.relation) == KG.extends
+
+
+def test_same_input_same_graph_and_no_blank_nodes(eagle_paper):
+    first, second = paper_graph(eagle_paper), paper_graph(eagle_paper)
+    assert isomorphic(first, second)
+    assert to_isomorphic(first) == to_isomorphic(second)
+    assert not any(isinstance(term, BNode) for triple in first for term in triple)
+
+
+def test_build_graph_includes_the_vocabularies(eagle_paper):
+    graph = build_graph([eagle_paper])
+    assert len(graph) > len(paper_graph(eagle_paper))
+    assert any(graph.subjects(RDF.type, SKOS.Concept))
+
+
+def test_slug_is_ascii_and_never_empty():
+    assert slug("Top-1 Accuracy") == "top-1-accuracy"
+    assert slug("DyGIE++") == "dygieplusplus"
+    assert slug("日本語") and slug("日本語").isascii()
+    assert slug("日本語") != slug("中文")

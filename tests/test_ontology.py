@@ -1,0 +1,63 @@
+"""The ontology defines exactly kg.vocab.KG's terms, each labelled and explained, aligned with standards."""
+
+from __future__ import annotations
+
+import pytest
+from rdflib import Graph, URIRef
+from rdflib.namespace import OWL, RDF, RDFS
+
+from kg.resources import ontology_dir
+from kg.vocab import KG, MLS, ONTOLOGY_IRI, SCHEMA
+
+NS = str(KG._NS)
+
+
+@pytest.fixture(scope="module")
+def ontology() -> Graph:
+    return Graph().parse(ontology_dir() / "kg.ttl", format="turtle")
+
+
+def vocab_terms() -> set[URIRef]:
+    return {URIRef(NS + name) for name in KG.__annotations__}
+
+
+def test_every_vocab_term_is_defined_with_label_and_comment(ontology):
+    for term in sorted(vocab_terms()):
+        kinds = set(ontology.objects(term, RDF.type))
+        assert kinds & {OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty}, f"{term} is not defined"
+        assert ontology.value(term, RDFS.label), f"{term} has no rdfs:label"
+        assert ontology.value(term, RDFS.comment), f"{term} has no rdfs:comment"
+
+
+def test_every_defined_term_is_in_the_vocab(ontology):
+    defined = {s for s in ontology.subjects() if isinstance(s, URIRef) and str(s).startswith(NS)}
+    assert defined - vocab_terms() == set()
+
+
+def test_ontology_header(ontology):
+    assert (URIRef(ONTOLOGY_IRI), RDF.type, OWL.Ontology) in ontology
+    assert ontology.value(URIRef(ONTOLOGY_IRI), OWL.versionInfo) is not None
+
+
+@pytest.mark.parametrize(("term", "predicate", "standard"), [
+    (KG.Paper, RDFS.subClassOf, SCHEMA.ScholarlyArticle),
+    (KG.Dataset, RDFS.subClassOf, SCHEMA.Dataset),
+    (KG.Dataset, RDFS.subClassOf, MLS.Dataset),
+    (KG.Repository, RDFS.subClassOf, SCHEMA.SoftwareSourceCode),
+    (KG.Repository, RDFS.subClassOf, MLS.Implementation),
+    (KG.Method, RDFS.subClassOf, MLS.Algorithm),
+    (KG.Metric, OWL.equivalentClass, MLS.EvaluationMeasure),
+    (KG.Task, RDFS.subClassOf, MLS.Task),
+    (KG.extends, RDFS.subPropertyOf, KG.lineage),
+    (KG.variantOf, RDFS.subPropertyOf, KG.lineage),
+    (KG.basedOn, RDFS.subPropertyOf, KG.lineage),
+    (KG.improvesOn, RDFS.subPropertyOf, KG.lineage),
+])
+def test_alignment_with_standard_vocabularies(ontology, term, predicate, standard):
+    assert (term, predicate, standard) in ontology
+
+
+def test_shapes_parse_and_target_the_ontology_classes():
+    shapes = Graph().parse(ontology_dir() / "shapes.ttl", format="turtle")
+    targets = set(shapes.objects(None, URIRef("http://www.w3.org/ns/shacl#targetClass")))
+    assert {KG.Paper, KG.Mention, KG.Evidence, KG.Result, KG.LineageLink, KG.Repository} <= targets

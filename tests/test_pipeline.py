@@ -1,0 +1,91 @@
+"""The end-to-end build on the bundled sample: what a new user gets from `kg build`."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from kg.errors import InputError
+from kg.io import atomic_writer
+from kg.pipeline import build
+from kg.resources import sample_paths
+from kg.sources import read_papers
+from kg.store import Store
+
+from .conftest import ROOT
+
+REPO_URL = re.compile(r"(?:https?://)?(?:www\.)?(?:github\.com|gitlab\.com|bitbucket\.org)/[\w.-]+/[\w.-]+")
+
+
+@pytest.fixture(scope="session")
+def sample_build(tmp_path_factory):
+    out = tmp_path_factory.mktemp("sample")
+    summary = build(None, out)
+    return out, summary
+
+
+def count(store_dir: Path, sparql: str) -> int:
+    with Store(store_dir, read_only=True) as store:
+        return int(store.query(sparql).rows[0][0])
+
+
+def test_sample_has_one_article_per_distinct_paper_with_title_and_abstract(sample_build):
+    out, summary = sample_build
+    papers, _ = read_papers(sample_paths())
+    assert summary.counts["papers"] == len(papers) == 215
+    assert count(out / "store", "SELECT (COUNT(?p) AS ?n) WHERE { ?p a schema:ScholarlyArticle }") == 215
+    missing = "SELECT (COUNT(?p) AS ?n) WHERE { ?p a schema:ScholarlyArticle FILTER NOT EXISTS { ?p schema:name ?t ; schema:abstract ?a } }"
+    assert count(out / "store", missing) == 0
+
+
+def test_papers_with_code_are_the_papers_whose_text_links_a_repository(sample_build):
+    out, _ = sample_build
+    papers, _ = read_papers(sample_paths())
+    linking = sum(1 for paper in papers if REPO_URL.search(paper.text))
+    assert linking > 30
+    query = "SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { ?p a schema:ScholarlyArticle ; kg:hasRepository ?r }"
+    assert count(out / "store", query) == linking
+
+
+def test_committed_outputs_are_what_build_produces_today(sample_build):
+    out, _ = sample_build
+    for name in ("graph.ttl", "graph.html"):
+        committed = ROOT / "outputs" / name
+        assert committed.read_bytes() == (out / name).read_bytes(), f"outputs/{name} is stale: run `kg build`"
+
+
+def test_same_input_twice_leaves_the_same_graph(sample_build, tmp_path):
+    out, summary = sample_build
+    shutil.copytree(out / "store", tmp_path / "store")
+    again = build(None, tmp_path)
+    assert again.triples == summary.triples
+    assert (tmp_path / "graph.ttl").read_bytes() == (out / "graph.ttl").read_bytes()
+
+
+def test_fresh_rebuild_drops_what_other_inputs_added(tmp_path, eval_dev):
+    first = build([eval_dev], tmp_path, html=False)
+    combined = build(None, tmp_path, html=False)
+    assert combined.counts["papers"] == first.counts["papers"] + 215
+    fresh = build(None, tmp_path, fresh=True, html=False)
+    assert fresh.counts["papers"] == 215
+
+
+def test_no_readable_paper_is_an_input_error(tmp_path):
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text("")
+    with pytest.raises(InputError, match="empty.jsonl"):
+        build([empty, tmp_path / "missing.txt"], tmp_path / "out")
+
+
+def test_an_interrupted_write_leaves_the_old_file(tmp_path):
+    target = tmp_path / "graph.ttl"
+    target.write_text("old")
+    with pytest.raises(RuntimeError):
+        with atomic_writer(target) as handle:
+            handle.write("half of the new")
+            raise RuntimeError("interrupted")
+    assert target.read_text() == "old"
+    assert [p.name for p in tmp_path.iterdir()] == ["graph.ttl"]
