@@ -8,6 +8,7 @@ screenshots; the network is switched off for every page, and every request the p
 from __future__ import annotations
 
 import base64
+import fcntl
 import json
 import os
 import select
@@ -17,7 +18,7 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 from kg.errors import KgError
 
@@ -53,6 +54,13 @@ def find_chromium() -> str | None:
     return None
 
 
+def _above(fd: int, lowest: int) -> int:
+    """The descriptor moved to a number >= ``lowest`` (the original is closed)."""
+    moved = fcntl.fcntl(fd, fcntl.F_DUPFD_CLOEXEC, lowest)
+    os.close(fd)
+    return moved
+
+
 @dataclass
 class Page:
     """One tab. ``console`` holds (level, text) of console calls and browser log entries, ``exceptions``
@@ -60,6 +68,7 @@ class Page:
 
     browser: Chromium
     session: str
+    target: str
     console: list[tuple[str, str]] = field(default_factory=list)
     exceptions: list[str] = field(default_factory=list)
     requests: list[str] = field(default_factory=list)
@@ -70,7 +79,9 @@ class Page:
 
     def on_event(self, method: str, params: dict[str, Any]) -> None:
         if method == "Runtime.consoleAPICalled":
-            text = " ".join(str(arg.get("value", arg.get("description", ""))) for arg in params.get("args", []))
+            text = " ".join(
+                str(arg.get("value", arg.get("description", ""))) for arg in params.get("args", [])
+            )
             self.console.append((params.get("type", "log"), text))
         elif method == "Runtime.exceptionThrown":
             details = params.get("exceptionDetails", {})
@@ -98,8 +109,11 @@ class Page:
 
     def evaluate(self, expression: str, timeout: float = 30.0) -> Any:
         """The JSON value of a JavaScript expression (promises awaited); a thrown error raises."""
-        reply = self.send("Runtime.evaluate", {"expression": expression, "returnByValue": True,
-                                               "awaitPromise": True}, timeout=timeout)
+        reply = self.send(
+            "Runtime.evaluate",
+            {"expression": expression, "returnByValue": True, "awaitPromise": True},
+            timeout=timeout,
+        )
         if "exceptionDetails" in reply:
             details = reply["exceptionDetails"]
             raise BrowserError(details.get("exception", {}).get("description") or details.get("text", ""))
@@ -116,6 +130,11 @@ class Page:
                 raise BrowserError(f"timed out after {timeout:.0f} s waiting for {expression}")
             time.sleep(interval)
 
+    def close(self) -> None:
+        """Close the tab (its target); the browser keeps running."""
+        self.browser.pages.pop(self.session, None)
+        self.browser.send("Target.closeTarget", {"targetId": self.target})
+
     def screenshot(self, path: str | os.PathLike[str]) -> Path:
         data = self.send("Page.captureScreenshot", {"format": "png"})["data"]
         target = Path(path)
@@ -126,30 +145,40 @@ class Page:
 class Chromium:
     """A headless Chromium process; use as a context manager so the process and its profile go away."""
 
-    def __init__(self, executable: str | None = None, *, width: int = 1280, height: int = 800,
-                 timeout: float = 30.0) -> None:
+    def __init__(
+        self, executable: str | None = None, *, width: int = 1280, height: int = 800, timeout: float = 30.0
+    ) -> None:
         self.executable = executable or find_chromium()
         if self.executable is None:
             raise BrowserError("Chromium not found (looked in " + ", ".join(CHROMIUM_CANDIDATES) + ")")
         self.width, self.height, self.timeout = width, height, timeout
         self.profile = tempfile.mkdtemp(prefix="kg-chromium-")
-        self.stderr = tempfile.TemporaryFile()
+        self.stderr = tempfile.TemporaryFile()  # noqa: SIM115 - lives as long as the browser; closed in close()
         commands_read, self._commands = os.pipe()  # we write commands, Chromium reads fd 3
         self._replies, replies_write = os.pipe()  # Chromium writes fd 4, we read
-
-        def wire_fds() -> None:  # runs in the child before exec: put the pipe ends on fds 3 and 4
-            high_in, high_out = os.dup(commands_read), os.dup(replies_write)
-            os.dup2(high_in, 3)
-            os.dup2(high_out, 4)
-            os.close(high_in)
-            os.close(high_out)
-
-        args = [self.executable, *FLAGS, f"--user-data-dir={self.profile}",
-                f"--window-size={width},{height}", "about:blank"]
-        # close_fds=False: Python's own descriptors are close-on-exec anyway (PEP 446), and closing
-        # "all but 3 and 4" would fail when the parent has no fd 3 or 4 open
-        self.process = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                        stderr=self.stderr, preexec_fn=wire_fds, close_fds=False)
+        # the child's ends must not sit on 3 or 4 themselves, or wiring them there would clobber one
+        commands_read, replies_write = (_above(fd, 10) for fd in (commands_read, replies_write))
+        # bash (dash takes one-digit fds only) moves the pipe ends to fds 3 and 4, closes the originals and
+        # execs Chromium: no preexec_fn, which is unsafe in a threaded parent
+        wire = f'exec "$@" 3<&{commands_read} 4>&{replies_write} {commands_read}<&- {replies_write}>&-'
+        args = [
+            "/bin/bash",
+            "-c",
+            wire,
+            "bash",
+            self.executable,
+            *FLAGS,
+            f"--user-data-dir={self.profile}",
+            f"--window-size={width},{height}",
+            "about:blank",
+        ]
+        self.process = subprocess.Popen(
+            args,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=self.stderr,
+            pass_fds=(commands_read, replies_write),
+        )
         os.close(commands_read)
         os.close(replies_write)
         self._buffer = b""
@@ -162,7 +191,7 @@ class Chromium:
             self.close()
             raise
 
-    def __enter__(self) -> Chromium:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -200,8 +229,14 @@ class Chromium:
         while not done():
             self._read_one(deadline)
 
-    def send(self, method: str, params: dict[str, Any] | None = None, *, session: str | None = None,
-             timeout: float | None = None) -> dict:
+    def send(
+        self,
+        method: str,
+        params: dict[str, Any] | None = None,
+        *,
+        session: str | None = None,
+        timeout: float | None = None,
+    ) -> dict:
         self._next_id += 1
         ident = self._next_id
         message: dict[str, Any] = {"id": ident, "method": method, "params": params or {}}
@@ -218,15 +253,19 @@ class Chromium:
         """A fresh tab with console, errors and requests recorded and, by default, the network off."""
         target = self.send("Target.createTarget", {"url": "about:blank"})["targetId"]
         session = self.send("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
-        page = Page(self, session)
+        page = Page(self, session, target)
         self.pages[session] = page
         for domain in ("Page", "Runtime", "Log", "Network"):
             page.send(f"{domain}.enable")
-        page.send("Emulation.setDeviceMetricsOverride", {"width": self.width, "height": self.height,
-                                                          "deviceScaleFactor": 1, "mobile": False})
+        page.send(
+            "Emulation.setDeviceMetricsOverride",
+            {"width": self.width, "height": self.height, "deviceScaleFactor": 1, "mobile": False},
+        )
         if offline:
-            page.send("Network.emulateNetworkConditions", {"offline": True, "latency": 0,
-                                                           "downloadThroughput": -1, "uploadThroughput": -1})
+            page.send(
+                "Network.emulateNetworkConditions",
+                {"offline": True, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1},
+            )
         return page
 
     def _stderr_tail(self) -> str:
@@ -248,3 +287,23 @@ class Chromium:
                 pass
         self.stderr.close()
         shutil.rmtree(self.profile, ignore_errors=True)
+
+
+def screenshot(
+    html: str | os.PathLike[str], png: str | os.PathLike[str], *, width: int = 1400, height: int = 900
+) -> Path:
+    """A PNG of a kg viz page once it has drawn and its layout has settled; the network stays off."""
+    with Chromium(width=width, height=height) as browser:
+        page = browser.new_page()
+        page.goto(Path(html).resolve().as_uri(), timeout=120)
+        page.wait_for("window.kgViz && kgViz.readyMs !== null", timeout=120)
+        try:  # live physics (small graphs) comes to rest within seconds; take the picture anyway if not
+            page.wait_for("kgViz.settled", timeout=20)
+        except BrowserError:
+            pass
+        page.wait_for(
+            "new Promise(done => requestAnimationFrame(() => requestAnimationFrame(() => done(true))))"
+        )
+        target = Path(png)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        return page.screenshot(target)

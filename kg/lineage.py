@@ -36,7 +36,12 @@ VIZ_RELATIONS = {
     "based_on": "basedOn",
     "improves_on": "improvesOn",
 }
-DIRECTIONS = ("ancestors", "descendants", "both")
+RELATION_PHRASES = {
+    "extends": "extends",
+    "variant_of": "variant of",
+    "based_on": "based on",
+    "improves_on": "improves on",
+}
 
 METHODS_QUERY = """
 SELECT ?method ?pref ?label ?family WHERE {
@@ -46,10 +51,10 @@ SELECT ?method ?pref ?label ?family WHERE {
   OPTIONAL { ?method kg:family ?family }
 }"""
 ALT_LABELS_QUERY = "SELECT ?method ?alt WHERE { ?method a kg:Method ; skos:altLabel ?alt }"
-PAPER_COUNTS_QUERY = """
-SELECT ?method (COUNT(DISTINCT ?paper) AS ?papers) WHERE {
+PAPERS_QUERY = """
+SELECT DISTINCT ?method ?paper WHERE {
   ?paper kg:proposes|kg:usesMethod ?method . ?method a kg:Method .
-} GROUP BY ?method"""
+}"""
 LINKS_QUERY = """
 SELECT ?link ?child ?parent ?relation ?paper ?title ?date ?confidence ?sentence WHERE {
   ?link a kg:LineageLink ; kg:child ?child ; kg:parent ?parent ; kg:relation ?relation .
@@ -101,10 +106,20 @@ class Method:
     label: str
     alt_labels: set[str] = field(default_factory=set)
     family: str = ""
-    papers: int = 0
+    papers: int = 0  # how many papers name it
+    paper_iris: set[str] = field(default_factory=set, repr=False)
 
     def names(self) -> set[str]:
         return {self.label, *self.alt_labels}
+
+    @property
+    def display(self) -> str:
+        """The label, with the acronym papers know it by when the label is a long form."""
+        if " " in self.label:
+            short = sorted(a for a in self.alt_labels if " " not in a and sum(ch.isupper() for ch in a) >= 2)
+            if short:
+                return f"{self.label} ({short[0]})"
+        return self.label
 
 
 @dataclass
@@ -154,6 +169,65 @@ def _text(term: Node | None) -> str | None:
     return None if term is None else str(term)
 
 
+def _tail(iri: str) -> str:
+    return iri.rstrip("/").rsplit("/", 1)[-1]
+
+
+def _read_methods(source: Any) -> dict[str, Method]:
+    """Every kg:Method with its labels, family and the papers naming it."""
+    methods: dict[str, Method] = {}
+    for row in select(source, METHODS_QUERY):
+        iri = str(row["method"])
+        method = methods.setdefault(iri, Method(iri, ""))
+        label = _text(row.get("pref")) or _text(row.get("label"))
+        if label and (not method.label or row.get("pref") is not None):
+            if method.label and method.label != label:
+                method.alt_labels.add(method.label)
+            method.label = label
+        elif label:
+            method.alt_labels.add(label)
+        method.family = _text(row.get("family")) or method.family
+    for row in select(source, ALT_LABELS_QUERY):
+        if str(row["method"]) in methods:
+            methods[str(row["method"])].alt_labels.add(str(row["alt"]))
+    for row in select(source, PAPERS_QUERY):
+        if str(row["method"]) in methods:
+            methods[str(row["method"])].paper_iris.add(str(row["paper"]))
+    for method in methods.values():
+        method.label = method.label or _tail(method.iri)
+        method.family = method.family or family_name(method.label)
+    return methods
+
+
+def _same_methods(methods: dict[str, Method]) -> dict[str, str]:
+    """IRI -> the IRI of the node it is the same method as (itself when alone).
+
+    Two nodes are one method when a variant of one is the other's key (``method_key``), the way
+    ``MethodIndex`` merges an acronym with its long form; the node named by more papers is kept.
+    """
+    by_key = {_tail(iri): iri for iri in methods}
+    parent = {iri: iri for iri in methods}
+
+    def find(iri: str) -> str:
+        while parent[iri] != iri:
+            parent[iri] = parent[parent[iri]]
+            iri = parent[iri]
+        return iri
+
+    for iri, method in sorted(methods.items()):
+        for name in sorted(method.alt_labels):
+            other = by_key.get(method_key(name))
+            if other is None or other == iri:
+                continue
+            a, b = find(iri), find(other)
+            if a != b:
+                keep, drop = sorted(
+                    (a, b), key=lambda n: (-len(methods[n].paper_iris), " " in methods[n].label, n)
+                )
+                parent[drop] = keep
+    return {iri: find(iri) for iri in methods}
+
+
 class Lineage:
     """The methods and lineage links of a graph, loaded once, with lookup and walks in both directions."""
 
@@ -168,58 +242,54 @@ class Lineage:
 
     @classmethod
     def load(cls, source: Any) -> Lineage:
-        """Read methods and links from a Store or an rdflib Graph."""
-        methods: dict[str, Method] = {}
-        for row in select(source, METHODS_QUERY):
-            iri = str(row["method"])
-            method = methods.setdefault(iri, Method(iri, ""))
-            label = _text(row.get("pref")) or _text(row.get("label"))
-            if label and (not method.label or row.get("pref") is not None):
-                if method.label and method.label != label:
-                    method.alt_labels.add(method.label)
-                method.label = label
-            elif label:
-                method.alt_labels.add(label)
-            method.family = _text(row.get("family")) or method.family
-        for row in select(source, ALT_LABELS_QUERY):
-            if str(row["method"]) in methods:
-                methods[str(row["method"])].alt_labels.add(str(row["alt"]))
-        for row in select(source, PAPER_COUNTS_QUERY):
-            if str(row["method"]) in methods:
-                methods[str(row["method"])].papers = int(row["papers"].toPython())
-        for method in methods.values():
-            method.label = method.label or method.iri.rstrip("/").rsplit("/", 1)[-1]
-            method.alt_labels.discard(method.label)
-            method.family = method.family or family_name(method.label)
+        """Read methods and links from a Store or an rdflib Graph.
 
+        Method nodes that are one method spelt two ways (a node whose variant is another node's key, as
+        ``Bidirectional Encoder Representations from Transformers`` with the variant ``BERT``) become one.
+        """
+        methods = _read_methods(source)
+        same = _same_methods(methods)
+        for iri, target in same.items():
+            if iri != target:
+                methods[target].alt_labels |= methods[iri].names()
+                methods[target].paper_iris |= methods[iri].paper_iris
+        methods = {iri: m for iri, m in methods.items() if same.get(iri, iri) == iri}
+        for method in methods.values():
+            method.alt_labels.discard(method.label)
+            method.papers = len(method.paper_iris)
         merged: dict[tuple[str, str, str], Link] = {}
         for row in select(source, LINKS_QUERY):
             relation = RELATION_NAMES.get(str(row["relation"]))
-            if relation is None:
+            child, parent = (
+                same.get(str(row["child"]), str(row["child"])),
+                same.get(str(row["parent"]), str(row["parent"])),
+            )
+            if relation is None or child == parent:
                 continue
-            key = (str(row["child"]), str(row["parent"]), relation)
-            link = merged.setdefault(key, Link(*key))
+            link = merged.setdefault((child, parent, relation), Link(child, parent, relation))
             if "paper" in row:
-                paper = PaperRef(
-                    str(row["paper"]), _text(row.get("title")) or str(row["paper"]), _text(row.get("date"))
-                )
+                title = _text(row.get("title")) or str(row["paper"])
+                paper = PaperRef(str(row["paper"]), title, _text(row.get("date")))
                 if paper not in link.papers:
                     link.papers.append(paper)
             if "confidence" in row:
-                value = float(row["confidence"].toPython())
-                link.confidence = max(link.confidence or 0.0, value)
+                link.confidence = max(link.confidence or 0.0, float(row["confidence"].toPython()))
             sentence = _text(row.get("sentence"))
             if sentence and sentence not in link.evidence:
                 link.evidence.append(sentence)
         for row in select(source, DIRECT_LINKS_QUERY):  # edges asserted without a reified link
-            relation = RELATION_NAMES[str(row["relation"])]
-            key = (str(row["child"]), str(row["parent"]), relation)
-            merged.setdefault(key, Link(*key))
+            child, parent = (
+                same.get(str(row["child"]), str(row["child"])),
+                same.get(str(row["parent"]), str(row["parent"])),
+            )
+            if child != parent:
+                relation = RELATION_NAMES[str(row["relation"])]
+                merged.setdefault((child, parent, relation), Link(child, parent, relation))
         for link in merged.values():
             for iri in (link.child, link.parent):
-                methods.setdefault(iri, Method(iri, iri.rstrip("/").rsplit("/", 1)[-1]))
+                methods.setdefault(iri, Method(iri, _tail(iri), family=family_name(_tail(iri))))
             link.papers.sort(key=lambda p: (p.date or "9999", p.title))
-        links = sorted(merged.values(), key=lambda l: (l.child, l.parent, l.relation))
+        links = sorted(merged.values(), key=lambda link: (link.child, link.parent, link.relation))
         return cls(methods, links)
 
     # -- lookup -------------------------------------------------------------------------------------------
@@ -268,7 +338,9 @@ class Lineage:
         tree = Tree(method, link)
         if depth is not None and depth <= 0:
             return tree
-        for next_link in sorted(index.get(method.iri, []), key=lambda l: self._order(getattr(l, end), l)):
+        for next_link in sorted(
+            index.get(method.iri, []), key=lambda link: self._order(getattr(link, end), link)
+        ):
             target = self.methods[getattr(next_link, end)]
             if target.iri in path:
                 tree.branches.append(Tree(target, next_link, cycle=True))
@@ -313,8 +385,7 @@ def render_tree(tree: Tree, direction: str) -> str:
     extra = f"family {head.family}" + (
         f", {head.papers} paper{'s' if head.papers != 1 else ''}" if head.papers else ""
     )
-    lines = [f"{head.label}  ({extra})"]
-    arrow = "←" if direction == "descendants" else "→"
+    lines = [f"{head.display}  ({extra})"]
 
     def line(node: Tree, prefix: str, last: bool) -> None:
         link = node.link
@@ -324,10 +395,12 @@ def render_tree(tree: Tree, direction: str) -> str:
         if len(papers) > 1:
             where += f" (+{len(papers) - 1} more)"
         mark = " (cycle)" if node.cycle else ""
-        lines.append(
-            f"{prefix}{'└── ' if last else '├── '}{arrow} {link.relation} {node.method.label}{mark}"
-            f"  · {where}"
-        )
+        phrase = RELATION_PHRASES[link.relation]
+        if direction == "descendants":
+            said = f"{node.method.display}{mark}  [{phrase} it]"
+        else:
+            said = f"{phrase} {node.method.display}{mark}"
+        lines.append(f"{prefix}{'└── ' if last else '├── '}{said}  · {where}")
         for i, branch in enumerate(node.branches):
             line(branch, prefix + ("    " if last else "│   "), i == len(node.branches) - 1)
 
@@ -336,6 +409,48 @@ def render_tree(tree: Tree, direction: str) -> str:
     if not tree.branches:
         lines.append(f"  (no {direction} recorded)")
     return "\n".join(lines)
+
+
+def render_methods(graph: Lineage, ranked: list[Method]) -> str:
+    """``kg methods`` as a table: papers, method, family (with its size when it has several), links."""
+    if not ranked:
+        return "no methods in the graph"
+    sizes = {family: len(members) for family, members in graph.families().items()}
+    families = {
+        m.iri: m.family + (f" ({sizes[m.family]})" if sizes.get(m.family, 0) > 1 else "") for m in ranked
+    }
+    width = min(max(len(m.label) for m in ranked), 40)
+    family_width = min(max(len(f) for f in families.values()), 24)
+    lines = [f"{'papers':>6}  {'method':<{width}}  {'family':<{family_width}}  parents  children"]
+    for m in ranked:
+        parents, children = graph.degree(m)
+        label, family = _cut(m.label, width), _cut(families[m.iri], family_width)
+        lines.append(
+            f"{m.papers:>6}  {label:<{width}}  {family:<{family_width}}  {parents:>7}  {children:>8}"
+        )
+    return "\n".join(lines)
+
+
+def methods_json(graph: Lineage, ranked: list[Method]) -> str:
+    rows = []
+    for m in ranked:
+        parents, children = graph.degree(m)
+        rows.append(
+            {
+                "method": m.label,
+                "iri": m.iri,
+                "papers": m.papers,
+                "family": m.family,
+                "parents": parents,
+                "children": children,
+                "alt_labels": sorted(m.alt_labels),
+            }
+        )
+    return json.dumps(rows, indent=2, ensure_ascii=False)
+
+
+def _cut(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def _dot_string(text: str) -> str:
@@ -420,7 +535,9 @@ __all__ = [
     "Tree",
     "UnknownMethodError",
     "ancestors_by_path",
+    "methods_json",
     "render_dot",
+    "render_methods",
     "render_tree",
     "select",
     "to_networkx",

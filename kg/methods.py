@@ -21,6 +21,11 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from kg.extraction.records import Extraction
 
 # suffixes that make an adjective of a name without naming another method: "BERT-based" is BERT
 DERIVING_SUFFIX = re.compile(r"[\s_-]*(?:based|style|like|inspired|type)$", re.IGNORECASE)
@@ -123,6 +128,7 @@ def _tokens(name: str) -> list[str]:
     return [token.casefold() for token in tokens]
 
 
+@lru_cache(maxsize=65536)
 def method_key(name: str) -> str:
     """The identity key of a method name: ASCII, lower case, ``[a-z0-9-]``, never empty.
 
@@ -139,6 +145,7 @@ def method_key(name: str) -> str:
     return "m" + hashlib.sha1(name.encode("utf-8", "surrogatepass")).hexdigest()[:12]
 
 
+@lru_cache(maxsize=65536)
 def family_name(name: str) -> str:
     """The series a method belongs to: its name without version, size or variant markers.
 
@@ -189,6 +196,8 @@ class MethodRecord:
         """The preferred label: a vocabulary's, else the most used short form (acronyms first)."""
         if self.preferred:
             return self.preferred
+        if not self.forms:
+            return self.key
         return min(self.forms, key=lambda f: (not _looks_like_acronym(f), -self.forms[f], len(f), f))
 
     @property
@@ -245,9 +254,21 @@ class MethodIndex:
             record.preferred = record.preferred or preferred
             record.forms[preferred] += 0
         for alias in aliases:
-            self._union(record.key, method_key(alias))
             self._record(method_key(alias)).forms[alias] += 0
+            self._union(self.key(name), method_key(alias))
         return self.key(name)
+
+    def add_extraction(self, extraction: Extraction, paper: str | None = None) -> None:
+        """File one paper's methods (and proposed methods) with their forms, then its acronym definitions."""
+        paper = paper or extraction.paper_id
+        for entity in [*extraction.methods, *extraction.proposed]:
+            if entity.type == "method":
+                preferred = entity.canonical if entity.concept else None
+                self.add(
+                    entity.name, paper=paper, aliases=[entity.canonical, *entity.aliases], preferred=preferred
+                )
+        for alias in extraction.aliases:
+            self.add_alias(alias.short, alias.long)
 
     def add_alias(self, short: str, long: str) -> None:
         """Merge an acronym with its long form, when at least one of them is a known method."""

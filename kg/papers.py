@@ -49,16 +49,16 @@ class Paper:
         return f"{self.title}\n{self.abstract}" if self.abstract else self.title
 
 
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+SURROGATES = re.compile(r"[\ud800-\udfff]")
+
+
 def clean_text(text: str) -> str:
     """Normalise Unicode (NFC) and whitespace runs; drop control characters and lone surrogates."""
-    text = text.encode("utf-8", "replace").decode("utf-8") if _has_surrogates(text) else text
-    text = unicodedata.normalize("NFC", text)
-    text = "".join(ch if ch in "\n\t" or unicodedata.category(ch) != "Cc" else " " for ch in text)
+    if SURROGATES.search(text):
+        text = text.encode("utf-8", "replace").decode("utf-8")
+    text = CONTROL_CHARACTERS.sub(" ", unicodedata.normalize("NFC", text))
     return re.sub(r"\s+", " ", text).strip()
-
-
-def _has_surrogates(text: str) -> bool:
-    return any("\ud800" <= ch <= "\udfff" for ch in text)
 
 
 def normalise_title(title: str) -> str:

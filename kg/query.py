@@ -62,7 +62,7 @@ def _find_query_file(name: str) -> Path:
     path = Path(name)
     if path.is_file():
         return path
-    shipped = [queries_dir() / name, queries_dir() / f"{name}.rq"]
+    shipped = [queries_dir() / path.name, queries_dir() / f"{path.name}.rq"]
     for candidate in shipped:
         if candidate.is_file():
             return candidate
@@ -76,16 +76,22 @@ def check_required(query: QueryText, params: Mapping[str, object]) -> None:
         raise QueryError(f"{query.source} needs " + " ".join(f"--param {name}=..." for name in missing))
 
 
-def run_query(query: QueryText, params: Mapping[str, str | Node] | None = None, *,
-              store_dir: str | Path | None = None, endpoint: str | None = None,
-              timeout: float = 60.0) -> QueryResult:
+def run_query(
+    query: QueryText,
+    params: Mapping[str, str | Node] | None = None,
+    *,
+    store_dir: str | Path | None = None,
+    endpoint: str | None = None,
+    timeout: float = 60.0,
+    retries: int = 3,
+) -> QueryResult:
     """Run ``query`` on the store in ``store_dir`` (read-only) or on the remote ``endpoint``."""
     params = dict(params or {})
     check_required(query, params)
     if endpoint:
         from kg.store.remote import Endpoint
 
-        return Endpoint(endpoint, timeout=timeout).query(query.text, params=params)
+        return Endpoint(endpoint, timeout=timeout, retries=retries).query(query.text, params=params)
     with Store(Path(store_dir or "outputs/store"), read_only=True) as store:
         return store.query(query.text, params=params)
 
@@ -106,9 +112,12 @@ def short(term: Node | None) -> str:
         return ""
     if isinstance(term, URIRef):
         text = str(term)
-        best = max(((p, ns) for p, ns in PREFIXES.items() if text.startswith(ns)), key=lambda x: len(x[1]),
-                   default=None)
-        return f"{best[0]}:{text[len(best[1]):]}" if best else text
+        best = max(
+            ((p, ns) for p, ns in PREFIXES.items() if text.startswith(ns)),
+            key=lambda x: len(x[1]),
+            default=None,
+        )
+        return f"{best[0]}:{text[len(best[1]) :]}" if best else text
     if isinstance(term, BNode):
         return f"_:{term}"
     return str(term)
@@ -119,8 +128,10 @@ def _table(result: QueryResult) -> str:
         return "true\n" if result.boolean else "false\n"
     cells = [[_clip(short(term)) for term in row] for row in result.rows]
     widths = [max([len(v)] + [len(row[i]) for row in cells]) for i, v in enumerate(result.variables)]
-    lines = ["  ".join(v.ljust(w) for v, w in zip(result.variables, widths)).rstrip(),
-             "  ".join("-" * w for w in widths)]
+    lines = [
+        "  ".join(v.ljust(w) for v, w in zip(result.variables, widths)).rstrip(),
+        "  ".join("-" * w for w in widths),
+    ]
     lines += ["  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in cells]
     count = len(result.rows)
     lines.append(f"({count} row{'s' if count != 1 else ''})")
@@ -149,7 +160,9 @@ def json_term(term: Node) -> dict[str, str]:
 def _json(result: QueryResult) -> str:
     if result.kind == "ask":
         return json.dumps({"head": {}, "boolean": bool(result.boolean)}) + "\n"
-    bindings = [{v: json_term(t) for v, t in zip(result.variables, row) if t is not None} for row in result.rows]
+    bindings = [
+        {v: json_term(t) for v, t in zip(result.variables, row) if t is not None} for row in result.rows
+    ]
     doc = {"head": {"vars": result.variables}, "results": {"bindings": bindings}}
     return json.dumps(doc, ensure_ascii=False, indent=1) + "\n"
 
@@ -170,8 +183,14 @@ def _csv(result: QueryResult) -> str:
 def nt_term(term: Node) -> str:
     """A term in N-Triples syntax (SPARQL TSV results); literals escaped."""
     if isinstance(term, Literal):
-        text = (str(term).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
-                .replace("\r", "\\r").replace("\t", "\\t"))
+        text = (
+            str(term)
+            .replace("\\", "\\\\")
+            .replace('"', '\\"')
+            .replace("\n", "\\n")
+            .replace("\r", "\\r")
+            .replace("\t", "\\t")
+        )
         if term.language:
             return f'"{text}"@{term.language}'
         if term.datatype is not None and term.datatype != XSD.string:

@@ -36,6 +36,11 @@ def validate(graph_or_path: Graph | str | Path) -> tuple[bool, str]:
     data = load_graph(graph_or_path)
     shapes = Graph().parse(shapes_path(), format="turtle")
     conforms, _report_graph, text = shacl_validate(
-        data, shacl_graph=shapes, inference="none", allow_warnings=True, advanced=True,
+        data,
+        shacl_graph=shapes,
+        inference="none",
+        allow_warnings=True,
+        advanced=True,
+        inplace=True,  # no copy of the data: without inference or rules pySHACL leaves it unchanged
     )
     return bool(conforms), str(text)

@@ -5,13 +5,15 @@ Content-Security-Policy forbids every network request. All text from papers trav
 ``<script type="application/json">`` block (``<``, ``>``, ``&`` escaped, so a title cannot close the block)
 and reaches the page only through ``textContent`` and the canvas, never through HTML parsing.
 
-Small graphs get vis-network's physics (seeded, so the layout repeats); past ``layout_threshold`` nodes the
-positions are computed here with igraph's Fruchterman-Reingold and physics is off, because the browser's
-simulation takes minutes at a few thousand nodes while the page must be usable at once.
+Positions are always computed here, with igraph's Fruchterman-Reingold, so the page draws at once and the
+same graph gives the same bytes. Up to ``layout_threshold`` nodes vis-network's physics then runs live from
+those positions (no blocking stabilisation), so dragging feels springy; past it physics is off, because the
+browser's simulation takes minutes at a few thousand nodes.
 """
 
 from __future__ import annotations
 
+import json
 import math
 import os
 import random
@@ -28,7 +30,8 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 from pyvis.network import Network
 
-from kg.errors import KgError
+from kg.errors import InputError, KgError
+from kg.graph.networkx_view import to_networkx
 
 KINDS: dict[str, tuple[str, str, str]] = {
     "paper": ("Paper", "#4e79a7", "square"),
@@ -42,23 +45,24 @@ KINDS: dict[str, tuple[str, str, str]] = {
 """kind -> (legend name, colour, vis-network shape)."""
 
 RELATION_COLOURS: dict[str, str] = {
-    "proposes": "#a23b3b",
-    "usesMethod": "#f0a766",
-    "usesTechnique": "#d9bf5c",
-    "evaluatedOn": "#7fbf74",
-    "measuredBy": "#c9a3bf",
-    "addressesTask": "#ee9a9b",
-    "hasRepository": "#8cc7c3",
+    "proposes": "#8b1e1e",
+    "usesMethod": "#e08a3c",
+    "usesTechnique": "#c9a227",
+    "evaluatedOn": "#4f9a45",
+    "measuredBy": "#9c6b93",
+    "addressesTask": "#d4504f",
+    "hasRepository": "#3f9c96",
     "extends": "#1f3a93",
     "variantOf": "#5b6abf",
     "basedOn": "#333333",
     "improvesOn": "#8e44ad",
 }
 
+LINEAGE = frozenset({"extends", "variantOf", "basedOn", "improvesOn"})
 LABEL_CHARS = 36
 ABSTRACT_CHARS = 300
 SEED = 7
-EDGE_LENGTH = 110.0  # target mean edge length, in canvas pixels, of Python-computed layouts
+EDGE_LENGTH = 180.0  # median edge length, in canvas pixels, of the computed layout
 
 
 class VizError(KgError):
@@ -105,10 +109,40 @@ def find_nodes(graph: nx.MultiDiGraph, name: str) -> list[str]:
     wanted = name.strip().casefold()
     found = sorted(n for n, label in graph.nodes(data="label") if str(label).casefold() == wanted)
     if not found:
-        close = sorted({str(label) for _, label in graph.nodes(data="label") if wanted in str(label).casefold()})
+        close = sorted(
+            {str(label) for _, label in graph.nodes(data="label") if wanted in str(label).casefold()}
+        )
         hint = f"; did you mean: {', '.join(close[:5])}" if close else ""
         raise VizError(f"no node is called {name!r}{hint}")
     return found
+
+
+def read_graph(
+    store: str | os.PathLike[str] | None = None, rdf_file: str | os.PathLike[str] | None = None
+) -> nx.MultiDiGraph:
+    """The NetworkX view of an RDF file (Turtle, N-Triples, ...) when given, else of the store (read-only)."""
+    if store is None and rdf_file is None:
+        raise InputError("nothing to draw: give a store folder or an RDF file")
+    if rdf_file is not None:
+        from xml.sax import SAXException
+
+        from rdflib import Graph
+        from rdflib.exceptions import ParserError
+        from rdflib.util import guess_format
+
+        path = Path(rdf_file)
+        if not path.is_file():
+            raise InputError(f"{path}: no such file")
+        graph = Graph()
+        try:
+            graph.parse(path, format=guess_format(str(path)) or "turtle")
+        except (SyntaxError, ValueError, ParserError, SAXException) as error:  # what rdflib's parsers raise
+            raise InputError(f"{path}: not readable as RDF: {error}") from None
+        return to_networkx(graph)
+    from kg.store import Store
+
+    with Store(store, read_only=True) as opened:
+        return to_networkx(opened.triples())
 
 
 def _distances(graph: nx.MultiDiGraph, sources: list[str], depth: int) -> dict[str, int]:
@@ -154,10 +188,12 @@ def select(
 
 
 def compute_layout(graph: nx.MultiDiGraph, seed: int = SEED) -> dict[str, tuple[int, int]]:
-    """Fruchterman-Reingold positions from igraph (C, ~1 s for 10,000 nodes), seeded so output repeats.
+    """Fruchterman-Reingold positions from igraph (C, ~2 s for 10,000 nodes), seeded so output repeats.
 
-    Coordinates are scaled so the mean edge is about ``EDGE_LENGTH`` pixels and rounded to integers, which
-    keeps the written page byte-identical across runs.
+    Each connected component is laid out on its own and scaled so its median edge is ``EDGE_LENGTH``
+    pixels; components are then packed in rows under the largest, because one FR run over a disconnected
+    graph flings small components and lone nodes far out and the fitted view shrinks to a dot. Coordinates
+    are rounded to integers, which keeps the written page byte-identical across runs.
     """
     import igraph
 
@@ -166,18 +202,50 @@ def compute_layout(graph: nx.MultiDiGraph, seed: int = SEED) -> dict[str, tuple[
         return {}
     index = {node: i for i, node in enumerate(nodes)}
     pairs = sorted({tuple(sorted((index[s], index[t]))) for s, t in graph.edges() if s != t})
-    ig = igraph.Graph(n=len(nodes), edges=pairs)
-    rng = random.Random(seed)
-    start = [[rng.uniform(-1.0, 1.0), rng.uniform(-1.0, 1.0)] for _ in nodes]
-    igraph.set_random_number_generator(rng)
+    whole = igraph.Graph(n=len(nodes), edges=pairs)
+    components = sorted(whole.connected_components(), key=lambda members: (-len(members), members[0]))
+    # igraph draws its random numbers from a Python generator: a private seeded one makes the layout repeat
+    # without touching the global ``random`` state
+    igraph.set_random_number_generator(random.Random(seed))
     try:
-        coords = ig.layout_fruchterman_reingold(seed=start, niter=500).coords
+        placed = [_component_layout(whole, members) for members in components]
     finally:
         igraph.set_random_number_generator(random)
-    lengths = [math.dist(coords[a], coords[b]) for a, b in pairs]
-    mean = sum(lengths) / len(lengths) if lengths else 1.0
-    scale = EDGE_LENGTH / mean if mean > 0 else 1.0
-    return {node: (round(x * scale), round(y * scale)) for node, (x, y) in zip(nodes, coords, strict=True)}
+    positions: dict[str, tuple[int, int]] = {}
+    for members, (dx, dy), coords in _pack(placed):
+        for member, (x, y) in zip(members, coords, strict=True):
+            positions[nodes[member]] = (round(x + dx), round(y + dy))
+    return positions
+
+
+def _component_layout(whole: Any, members: list[int]) -> tuple[list[int], list[tuple[float, float]]]:
+    """One component's coordinates, scaled to ``EDGE_LENGTH`` and moved so its bounding box starts at 0, 0."""
+    if len(members) == 1:
+        return members, [(0.0, 0.0)]
+    if len(members) == 2:
+        return members, [(0.0, 0.0), (EDGE_LENGTH, 0.0)]
+    part = whole.subgraph(members)  # keeps the members' order
+    coords = part.layout_fruchterman_reingold(niter=500).coords
+    lengths = sorted(math.dist(coords[a], coords[b]) for a, b in part.get_edgelist())
+    median = lengths[len(lengths) // 2] if lengths else 1.0
+    scale = EDGE_LENGTH / median if median > 0 else 1.0
+    left, top = min(x for x, _ in coords), min(y for _, y in coords)
+    return members, [((x - left) * scale, (y - top) * scale) for x, y in coords]
+
+
+def _pack(placed: list[tuple[list[int], list[tuple[float, float]]]]):
+    """Shelf packing: the largest component first, the rest in rows beneath it, left to right."""
+    gap = EDGE_LENGTH
+    sizes = [(max(x for x, _ in coords), max(y for _, y in coords)) for _, coords in placed]
+    area = sum((w + gap) * (h + gap) for w, h in sizes)
+    row_width = max(sizes[0][0], math.sqrt(area))
+    x = y = row_height = 0.0
+    for (members, coords), (width, height) in zip(placed, sizes, strict=True):
+        if x > 0 and x + width > row_width:
+            x, y, row_height = 0.0, y + row_height + gap, 0.0
+        yield members, (x, y), coords
+        x += width + gap
+        row_height = max(row_height, height)
 
 
 def _info(graph: nx.MultiDiGraph, node: str) -> dict[str, Any]:
@@ -206,8 +274,11 @@ def _info(graph: nx.MultiDiGraph, node: str) -> dict[str, Any]:
         url = _web_url(data.get("url")) if kind == "repository" else None
         if kind == "repository" and data.get("stars") is not None:
             info["stars"] = int(data["stars"])
-        papers = {n for n in (*graph.predecessors(node), *graph.successors(node))
-                  if graph.nodes[n]["kind"] == "paper"}
+        papers = {
+            n
+            for n in (*graph.predecessors(node), *graph.successors(node))
+            if graph.nodes[n]["kind"] == "paper"
+        }
         info["papers"] = len(papers)
     if url:
         info["url"] = url
@@ -231,7 +302,7 @@ def build_network(
     """
     view, focused = select(graph, focus=focus, depth=depth, types=types, min_degree=min_degree, limit=limit)
     large = view.number_of_nodes() > layout_threshold
-    positions = compute_layout(view) if large else {}
+    positions = compute_layout(view)
     heading = "kg: knowledge graph of ML papers"
     if focused:
         heading += " around " + ", ".join(str(graph.nodes[n].get("label", n)) for n in focused)
@@ -243,34 +314,45 @@ def build_network(
             "id": node,
             "label": _short(str(data.get("label", node)), LABEL_CHARS),
             "group": data["kind"],
-            "size": round(min(10 + 4 * math.sqrt(view.degree(node)), 48), 1),
+            "size": round(min(8 + 3 * math.sqrt(view.degree(node)), 40), 1),
             "info": _info(graph, node),
         }
-        if node in positions:
-            entry["x"], entry["y"] = positions[node]
+        entry["x"], entry["y"] = positions[node]
         if node in focused:
             entry["focus"] = True
             entry["borderWidth"] = 4
         net.nodes.append(entry)
         net.node_ids.append(node)
         net.node_map[node] = entry
+    # past the threshold, edge labels and paper->entity arrows cost most of each frame; the colour (legend)
+    # and the hover title still tell the relation, and lineage edges keep their arrows
     for source, target, relation in sorted(view.edges(data="relation")):
-        net.edges.append({
+        edge = {
             "from": source,
             "to": target,
-            "label": relation,
             "title": relation,
             "color": RELATION_COLOURS.get(relation, "#999999"),
-        })
-    net.options = _options(view.number_of_nodes(), large)
+        }
+        if not large:
+            edge["label"] = relation
+        elif relation in LINEAGE:
+            edge["arrows"] = "to"
+        net.edges.append(edge)
+    net.options = _options(large)
     return net
 
 
-def _options(count: int, large: bool) -> dict[str, Any]:
+def _options(large: bool) -> dict[str, Any]:
     groups = {
-        kind: {"shape": shape, "color": {"background": colour, "border": "#333333",
-                                         "highlight": {"background": colour, "border": "#000000"},
-                                         "hover": {"background": colour, "border": "#000000"}}}
+        kind: {
+            "shape": shape,
+            "color": {
+                "background": colour,
+                "border": "#333333",
+                "highlight": {"background": colour, "border": "#000000"},
+                "hover": {"background": colour, "border": "#000000"},
+            },
+        }
         for kind, (_, colour, shape) in KINDS.items()
     }
     physics: dict[str, Any] = {"enabled": False}
@@ -278,24 +360,37 @@ def _options(count: int, large: bool) -> dict[str, Any]:
         physics = {
             "enabled": True,
             "solver": "forceAtlas2Based",
-            "forceAtlas2Based": {"gravitationalConstant": -60, "springLength": 100, "avoidOverlap": 0.3},
-            "stabilization": {"enabled": True, "iterations": 250, "fit": True},
+            "forceAtlas2Based": {
+                "gravitationalConstant": -60,
+                "springLength": EDGE_LENGTH * 0.8,
+                "avoidOverlap": 0.3,
+            },
+            # positions come from Python: draw at once and let the simulation settle on screen
+            "stabilization": {"enabled": False},
         }
     return {
         "groups": groups,
-        "nodes": {"font": {"size": 14, "face": "sans-serif"}, "borderWidth": 1,
-                  "scaling": {"label": {"drawThreshold": 7}}},
+        "nodes": {
+            "font": {"size": 14, "face": "sans-serif"},
+            "borderWidth": 1,
+            "scaling": {"label": {"drawThreshold": 7}},
+        },
         "edges": {
-            "arrows": {"to": {"enabled": True, "scaleFactor": 0.5}},
+            "arrows": {"to": {"enabled": not large, "scaleFactor": 0.5}},
             "font": {"size": 10, "align": "middle", "color": "#555555", "strokeWidth": 3},
             "smooth": False if large else {"enabled": True, "type": "continuous"},
             "width": 1.2,
             "selectionWidth": 2,
         },
-        "interaction": {"hover": True, "tooltipDelay": 200, "hideEdgesOnDrag": large,
-                        "hideEdgesOnZoom": large, "keyboard": False},
+        "interaction": {
+            "hover": True,
+            "tooltipDelay": 200,
+            "hideEdgesOnDrag": large,
+            "hideEdgesOnZoom": large,
+            "keyboard": False,
+        },
         "physics": physics,
-        "layout": {"randomSeed": SEED, "improvedLayout": count <= 100},
+        "layout": {"randomSeed": SEED, "improvedLayout": False},
     }
 
 
@@ -320,23 +415,33 @@ def _asset(package: str, name: str) -> Markup:
 def render_page(network: Network) -> str:
     """The page's HTML: inlined vis-network, the page script, and the network as escaped JSON."""
     kinds = Counter(node.get("group") for node in network.nodes)
-    relations = Counter(edge.get("label") for edge in network.edges)
-    options = network.options if isinstance(network.options, dict) else network.options.__dict__
+    relations = Counter(edge.get("title") for edge in network.edges)
+    options = network.options if isinstance(network.options, dict) else json.loads(network.options.to_json())
     data = {"nodes": network.nodes, "edges": network.edges, "options": options}
-    return _environment().get_template("page.html").render(
-        heading=network.heading,
-        data=data,
-        node_count=len(network.nodes),
-        edge_count=len(network.edges),
-        kinds=[(kind, name, colour, shape, kinds[kind]) for kind, (name, colour, shape) in KINDS.items()
-               if kinds[kind]],
-        relations=[(name, colour, relations[name]) for name, colour in RELATION_COLOURS.items()
-                   if relations[name]],
-        python_layout=not options.get("physics", {}).get("enabled", True),
-        vis_js=_asset("pyvis", "templates/lib/vis-9.1.2/vis-network.min.js"),
-        vis_css=_asset("pyvis", "templates/lib/vis-9.1.2/vis-network.css"),
-        page_js=_asset("kg", "viz_assets/page.js"),
-        page_css=_asset("kg", "viz_assets/page.css"),
+    return (
+        _environment()
+        .get_template("page.html")
+        .render(
+            heading=network.heading,
+            data=data,
+            node_count=len(network.nodes),
+            edge_count=len(network.edges),
+            kinds=[
+                (kind, name, colour, shape, kinds[kind])
+                for kind, (name, colour, shape) in KINDS.items()
+                if kinds[kind]
+            ],
+            relations=[
+                (name, colour, relations[name])
+                for name, colour in RELATION_COLOURS.items()
+                if relations[name]
+            ],
+            fixed_layout=not options.get("physics", {}).get("enabled", True),
+            vis_js=_asset("pyvis", "templates/lib/vis-9.1.2/vis-network.min.js"),
+            vis_css=_asset("pyvis", "templates/lib/vis-9.1.2/vis-network.css"),
+            page_js=_asset("kg", "viz_assets/page.js"),
+            page_css=_asset("kg", "viz_assets/page.css"),
+        )
     )
 
 
@@ -357,14 +462,13 @@ def write_html(network: Network, path: str | os.PathLike[str]) -> None:
 
 
 def render_html(graph: nx.MultiDiGraph, path: str | os.PathLike[str], **options: Any) -> dict[str, Any]:
-    """``build_network`` + ``write_html``; returns what was drawn: node and edge counts, layout, bytes."""
+    """``build_network`` + ``write_html``; returns what was drawn: node and edge counts, physics, bytes."""
     network = build_network(graph, **options)
     write_html(network, path)
-    physics = network.options["physics"]["enabled"]
     return {
         "nodes": len(network.nodes),
         "edges": len(network.edges),
-        "layout": "browser" if physics else "python",
+        "physics": network.options["physics"]["enabled"],
         "bytes": Path(path).stat().st_size,
         "path": str(path),
     }

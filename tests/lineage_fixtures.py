@@ -1,4 +1,4 @@
-"""A small lineage graph built by hand through kg's own graph code: BERT and its variants, the EAGLE series."""
+"""A small lineage graph built through kg's own graph code: BERT and its variants, the EAGLE series."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from kg.extraction.records import Entity, Evidence, Extraction, LineageEdge
 from kg.graph import build_graph
 from kg.papers import Paper
 
+SPELT_OUT = "Bidirectional Encoder Representations from Transformers"
 # (title, date, proposed method, [(parent, relation)], other methods named)
 PAPERS = [
     ("Attention Is All You Need", "2017-06-12", "Transformer", [], []),
@@ -39,6 +40,8 @@ PAPERS = [
         [("EAGLE", "extends"), ("EAGLE-2", "improves_on")],
         ["EAGLE", "EAGLE-2", "BERT"],
     ),
+    # BERT spelt out: its node is "Bidirectional Encoder ..." with the variant "BERT" (one method, two nodes)
+    ("NoteBERT: clinical notes", "2023-05-01", "NoteBERT", [(SPELT_OUT, "variant_of")], [SPELT_OUT]),
     ("Ouroboros A", "2023-01-01", "Ouro-A", [("Ouro-B", "extends")], []),
     ("Ouroboros B", "2023-02-01", "Ouro-B", [("Ouro-A", "extends")], []),
 ]
@@ -52,6 +55,7 @@ def _entity(name: str, text: str) -> Entity:
         canonical=name,
         confidence=0.9,
         evidence=Evidence("abstract", text, max(start, 0), max(start, 0) + len(name)),
+        aliases=["BERT"] if name == SPELT_OUT else [],
     )
 
 

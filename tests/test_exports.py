@@ -24,13 +24,16 @@ def store_dir(tmp_path_factory):
 
 
 def run_export(store_dir, fmt, output):
-    result = CliRunner().invoke(export, ["--format", fmt, "-o", str(output), "--store", str(store_dir)],
-                                catch_exceptions=False)
+    result = CliRunner().invoke(
+        export, ["--format", fmt, "-o", str(output), "--store", str(store_dir)], catch_exceptions=False
+    )
     assert result.exit_code == 0, result.output
     return output
 
 
-@pytest.mark.parametrize(("fmt", "rdflib_format"), [("turtle", "turtle"), ("ntriples", "nt"), ("jsonld", "json-ld")])
+@pytest.mark.parametrize(
+    ("fmt", "rdflib_format"), [("turtle", "turtle"), ("ntriples", "nt"), ("jsonld", "json-ld")]
+)
 def test_rdf_exports_hold_the_graph(store_dir, tmp_path, fmt, rdflib_format):
     path = run_export(store_dir, fmt, tmp_path / f"graph.{fmt}")
     assert isomorphic(Graph().parse(path, format=rdflib_format), fixture_graph())

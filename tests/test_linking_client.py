@@ -137,7 +137,8 @@ def test_a_spent_limit_stops_before_sending_the_next_request(api, sleeps):
 def test_search_has_its_own_limit(api, sleeps):
     search = {"total_count": 0, "incomplete_results": False, "items": []}
     api.expect_request("/github/search/repositories").respond_with_json(
-        search, headers={**limit_headers(0, 3600), "X-RateLimit-Resource": "search"})
+        search, headers={**limit_headers(0, 3600), "X-RateLimit-Resource": "search"}
+    )
     api.expect_request("/github/repos/a/b").respond_with_json(REPO, headers=limit_headers(4000, 3600))
     client = make_client(api, sleeps)
     assert client.github_search("x in:name") == []
@@ -255,3 +256,19 @@ def test_tokens_are_sent_but_never_cached_nor_shown(api, sleeps, tmp_path, monke
     for shown in (cached, repr(client), str(raised.value)):
         assert "SECRET" not in shown
     assert "GITHUB_TOKEN" not in str(raised.value)  # a token is set: no hint to set one
+
+
+def test_names_from_text_cannot_reshape_the_api_path(api, sleeps):
+    client = make_client(api, sleeps)
+    for owner, name in (("..", "x"), ("a", "b/../../user"), ("a", "b?per_page=100"), ("", "b")):
+        with pytest.raises(ApiError, match="not a GitHub owner or repository name"):
+            client.github_repo(owner, name)
+    with pytest.raises(ApiError, match="not an arXiv id"):
+        client.hf_paper("../models")
+    assert api.log == []
+
+
+def test_json_is_read_as_utf8_without_a_charset(api, sleeps):
+    body = json.dumps({"id": "2401.00001", "title": "Über Netze — 学習"}, ensure_ascii=False).encode("utf-8")
+    api.expect_request("/hf/papers/2401.00001").respond_with_data(body, content_type="application/json")
+    assert make_client(api, sleeps).hf_paper("2401.00001")["title"] == "Über Netze — 学習"

@@ -129,9 +129,11 @@ def test_repository_examples(text, raw, url, path):
 
 def test_github_io_pages_suggest_a_repository_with_low_confidence():
     text = (
-        "Project: https://yingyichen-cyy.github.io/CompressFeatNoisyLabels/. Also https://magicmix.github.io"
+        "Project: https://yingyichen-cyy.github.io/CompressFeatNoisyLabels/. Also https://magicmix.github.io "
+        "and https://songluchuan.github.io/Tri2Plane.github.io/."
     )
-    page, root = find_links(text)
+    page, root, site = find_links(text)
+    assert site.kind == "project_page" and site.suggested_repository is None
     assert page.kind == "project_page"
     assert page.url == "https://yingyichen-cyy.github.io/CompressFeatNoisyLabels"
     assert page.suggested_repository == "https://github.com/yingyichen-cyy/CompressFeatNoisyLabels"

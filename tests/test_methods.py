@@ -121,3 +121,31 @@ def test_suggest_is_case_insensitive_and_ranks_the_closest_first():
     assert suggest("eagel", labels)[0] == "EAGLE"
     assert suggest("longformr", labels) == ["Longformer"]
     assert suggest("zzzz", labels) == []
+
+
+def test_index_from_extractions_merges_one_method_across_papers():
+    from kg.extraction.records import Alias, Entity, Evidence, Extraction
+
+    ev = Evidence("abstract", "", 0, 0)
+    first = Extraction(
+        "p1",
+        methods=[Entity("ReCAT", "method", "recursive composition augmented Transformer", 0.9, ev)],
+        aliases=[Alias("ReCAT", "recursive composition augmented Transformer", ev)],
+    )
+    second = Extraction("p2", methods=[Entity("ReCAT", "method", "ReCAT", 0.9, ev)])
+    third = Extraction("p3", methods=[Entity("transformers", "method", "Transformer", 0.9, ev, concept="x")])
+    index = MethodIndex()
+    for extraction in (first, second, third):
+        index.add_extraction(extraction)
+    record = index.get("recursive composition augmented Transformer")
+    assert record is index.get("ReCAT") and record.papers == {"p1", "p2"} and record.label == "ReCAT"
+    assert index.get("Transformers").label == "Transformer" and len(index) == 2
+
+
+def test_the_documented_examples_hold():
+    import doctest
+
+    import kg.methods
+
+    result = doctest.testmod(kg.methods)
+    assert result.attempted > 5 and result.failed == 0

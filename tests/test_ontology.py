@@ -39,20 +39,23 @@ def test_ontology_header(ontology):
     assert ontology.value(URIRef(ONTOLOGY_IRI), OWL.versionInfo) is not None
 
 
-@pytest.mark.parametrize(("term", "predicate", "standard"), [
-    (KG.Paper, RDFS.subClassOf, SCHEMA.ScholarlyArticle),
-    (KG.Dataset, RDFS.subClassOf, SCHEMA.Dataset),
-    (KG.Dataset, RDFS.subClassOf, MLS.Dataset),
-    (KG.Repository, RDFS.subClassOf, SCHEMA.SoftwareSourceCode),
-    (KG.Repository, RDFS.subClassOf, MLS.Implementation),
-    (KG.Method, RDFS.subClassOf, MLS.Algorithm),
-    (KG.Metric, OWL.equivalentClass, MLS.EvaluationMeasure),
-    (KG.Task, RDFS.subClassOf, MLS.Task),
-    (KG.extends, RDFS.subPropertyOf, KG.lineage),
-    (KG.variantOf, RDFS.subPropertyOf, KG.lineage),
-    (KG.basedOn, RDFS.subPropertyOf, KG.lineage),
-    (KG.improvesOn, RDFS.subPropertyOf, KG.lineage),
-])
+@pytest.mark.parametrize(
+    ("term", "predicate", "standard"),
+    [
+        (KG.Paper, RDFS.subClassOf, SCHEMA.ScholarlyArticle),
+        (KG.Dataset, RDFS.subClassOf, SCHEMA.Dataset),
+        (KG.Dataset, RDFS.subClassOf, MLS.Dataset),
+        (KG.Repository, RDFS.subClassOf, SCHEMA.SoftwareSourceCode),
+        (KG.Repository, RDFS.subClassOf, MLS.Implementation),
+        (KG.Method, RDFS.subClassOf, MLS.Algorithm),
+        (KG.Metric, OWL.equivalentClass, MLS.EvaluationMeasure),
+        (KG.Task, RDFS.subClassOf, MLS.Task),
+        (KG.extends, RDFS.subPropertyOf, KG.lineage),
+        (KG.variantOf, RDFS.subPropertyOf, KG.lineage),
+        (KG.basedOn, RDFS.subPropertyOf, KG.lineage),
+        (KG.improvesOn, RDFS.subPropertyOf, KG.lineage),
+    ],
+)
 def test_alignment_with_standard_vocabularies(ontology, term, predicate, standard):
     assert (term, predicate, standard) in ontology
 

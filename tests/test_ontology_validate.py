@@ -31,8 +31,10 @@ def broken(good: Graph) -> Graph:
 
 
 def test_fixture_conforms(good):
+    size = len(good)
     conforms, report = validate(good)
     assert conforms, report
+    assert len(good) == size  # validated in place, never changed
 
 
 def test_broken_graph_reports_each_violation(good):

@@ -212,14 +212,16 @@ def test_lone_surrogates_and_control_characters_are_cleaned(tmp_path):
     path = tmp_path / "papers.jsonl"
     path.write_text(
         '{"id": "s", "title": "Bad \\ud800 surrogate", "abstract": "Bell\\u0007 and escape\\u001b[31m here."}\n'
-        '{"id": "\\udfff", "abstract": "no title and a surrogate id"}\n',
+        '{"id": "\\udfff", "abstract": "no title and a surrogate id"}\n'
+        '{"id": "id\\udc80", "title": "T", "authors": ["A\\ud83d", {"name": "B\\u0000"}], "url": "u\\ud800"}\n',
         encoding="utf-8",
     )
     papers, problems = split(iter_papers([path]))
-    assert len(papers) == 1
-    text = papers[0].title + papers[0].abstract
+    assert len(papers) == 2
+    first, second = papers
+    text = first.title + first.abstract + second.record_id + second.url + "".join(second.authors)
     assert not any("\ud800" <= ch <= "\udfff" or (ord(ch) < 32) for ch in text)
-    assert "surrogate" in papers[0].title and "escape" in papers[0].abstract
+    assert "surrogate" in first.title and "escape" in first.abstract and len(second.authors) == 2
     assert len(problems) == 1 and problems[0].line == 2
     str(problems[0]).encode("utf-8")  # printable: no lone surrogate reaches the message
 

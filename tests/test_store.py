@@ -38,8 +38,9 @@ def assert_isomorphic(expected: Graph, actual: Graph) -> None:
         pytest.fail(f"missing: {sorted(only_expected)[:5]}\nextra: {sorted(only_actual)[:5]}")
 
 
-def test_add_is_idempotent_and_round_trips(graph):
-    store = Store(None)
+@pytest.mark.parametrize("on_disk", [False, True])
+def test_add_is_idempotent_and_round_trips(graph, tmp_path, on_disk):
+    store = Store(tmp_path / "store" if on_disk else None)
     assert store.add(graph) == len(graph)
     assert store.add(graph, batch_size=7) == 0
     assert len(store) == len(graph)
@@ -166,8 +167,12 @@ def held_store(tmp_path, graph):
     path = tmp_path / "store"
     with Store(path) as store:
         store.add(graph)
-    holder = subprocess.Popen([sys.executable, "-c", HOLD_STORE, str(path)], stdin=subprocess.PIPE,
-                              stdout=subprocess.PIPE, text=True)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD_STORE, str(path)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     assert holder.stdout.readline().strip() == "open"
     yield path
     holder.stdin.close()

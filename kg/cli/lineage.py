@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from kg.cli.common import reported_errors
+
+if TYPE_CHECKING:
+    from kg.lineage import Lineage
 
 DEFAULT_STORE = Path("outputs") / "store"
 store_option = click.option(
@@ -20,12 +23,12 @@ store_option = click.option(
 )
 
 
-def _load(store_dir: Path):
+def _load(store_dir: Path) -> Lineage:
     from kg.lineage import Lineage
-    from kg.store import Store
+    from kg.store import Store  # imported late: `kg --help` need not load pyoxigraph
 
     with Store(store_dir, read_only=True) as store:
-        return Lineage.load(store), store_dir
+        return Lineage.load(store)
 
 
 @click.command()
@@ -50,8 +53,10 @@ def _load(store_dir: Path):
 )
 @store_option
 def lineage(method, direction, depth, fmt, html, store_dir) -> None:
-    """Show the lineage of METHOD: the methods it extends, varies, builds on or improves on, and those
-    that do so to it, each with the paper stating it.
+    """Where METHOD comes from and what grew out of it.
+
+    Shows the methods METHOD extends, is a variant of, is based on or improves on (its ancestors), and
+    those that do so to it (its descendants), each link with the paper stating it.
 
     METHOD is matched case-insensitively against names and their variants (`bert`, `"Bert"`, `EAGLE 3`);
     an unknown name exits 1 with the closest names.
@@ -59,7 +64,7 @@ def lineage(method, direction, depth, fmt, html, store_dir) -> None:
     from kg.lineage import render_dot, render_tree, trees_json, write_html
 
     with reported_errors():
-        graph, _ = _load(store_dir)
+        graph = _load(store_dir)
         found = graph.resolve(method)
         directions = [direction] if direction else ["ancestors", "descendants"]
         trees = {
@@ -80,41 +85,23 @@ def lineage(method, direction, depth, fmt, html, store_dir) -> None:
 @click.option(
     "--top", type=click.IntRange(1), default=20, show_default=True, help="How many methods to list."
 )
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+    help="A text table or JSON.",
+)
 @store_option
 def methods(top, fmt, store_dir) -> None:
-    """List the methods of the graph by number of papers, with their family and lineage links."""
+    """List the methods by number of papers, with their family and lineage links."""
+    from kg.lineage import methods_json, render_methods
+
     with reported_errors():
-        graph, _ = _load(store_dir)
-        ranked = graph.ranked(top)
-    if fmt == "json":
-        rows = []
-        for m in ranked:
-            parents, children = graph.degree(m)
-            rows.append(
-                {
-                    "method": m.label,
-                    "iri": m.iri,
-                    "papers": m.papers,
-                    "family": m.family,
-                    "parents": parents,
-                    "children": children,
-                    "alt_labels": sorted(m.alt_labels),
-                }
-            )
-        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
-        return
-    if not ranked:
-        click.echo("no methods in the graph")
-        return
-    width = min(max(len(m.label) for m in ranked), 40)
-    family_width = min(max(len(m.family) for m in ranked), 24)
-    click.echo(f"{'papers':>6}  {'method':<{width}}  {'family':<{family_width}}  parents  children")
-    for m in ranked:
-        parents, children = graph.degree(m)
-        label = m.label if len(m.label) <= width else m.label[: width - 1] + "…"
-        family = m.family if len(m.family) <= family_width else m.family[: family_width - 1] + "…"
-        click.echo(f"{m.papers:>6}  {label:<{width}}  {family:<{family_width}}  {parents:>7}  {children:>8}")
+        graph = _load(store_dir)
+    ranked = graph.ranked(top)
+    click.echo(methods_json(graph, ranked) if fmt == "json" else render_methods(graph, ranked))
 
 
 COMMANDS = [lineage, methods]

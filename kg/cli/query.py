@@ -16,27 +16,68 @@ from kg.store.sparql import parse_param
 def _shipped_queries() -> str:
     lines = []
     for path in sorted(queries_dir().glob("*.rq")):
-        first = next((line.lstrip("# ").strip() for line in path.read_text(encoding="utf-8").splitlines()
-                      if line.startswith("#") and line.strip("# ")), "")
+        first = next(
+            (
+                line.lstrip("# ").strip()
+                for line in path.read_text(encoding="utf-8").splitlines()
+                if line.startswith("#") and line.strip("# ")
+            ),
+            "",
+        )
         lines.append(f"{path.stem:24} {first}")
     return "\n".join(lines)
 
 
 @click.command()
 @click.argument("query_text", metavar="[QUERY]", required=False)
-@click.option("--file", "-f", "file", metavar="FILE",
-              help="Read the query from FILE, or from a shipped query by name (see --list).")
-@click.option("--store", "store_dir", type=click.Path(file_okay=False, path_type=Path),
-              default=Path("outputs/store"), show_default=True, help="The store `kg build` wrote.")
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
-              help="table for reading; json, csv, tsv: the SPARQL 1.1 results formats.")
-@click.option("--param", "-p", "params", multiple=True, metavar="NAME=VALUE",
-              help="Bind ?NAME to VALUE: <iri> or prefix:local is an IRI, anything else a string. Repeatable.")
+@click.option(
+    "--file",
+    "-f",
+    "file",
+    metavar="FILE",
+    help="Read the query from FILE, or from a shipped query by name (see --list).",
+)
+@click.option(
+    "--store",
+    "store_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("outputs/store"),
+    show_default=True,
+    help="The store `kg build` wrote.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="table",
+    show_default=True,
+    help="table for reading; json, csv, tsv: the SPARQL 1.1 results formats.",
+)
+@click.option(
+    "--param",
+    "-p",
+    "params",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Bind ?NAME to VALUE: <iri> or prefix:local is an IRI, anything else a string. Repeatable.",
+)
 @click.option("--endpoint", metavar="URL", help="Query this remote SPARQL endpoint instead of the store.")
-@click.option("--timeout", type=click.FloatRange(0, min_open=True), default=60.0, show_default=True,
-              help="Seconds to wait for a remote endpoint.")
+@click.option(
+    "--timeout",
+    type=click.FloatRange(0, min_open=True),
+    default=60.0,
+    show_default=True,
+    help="Seconds to wait for a remote endpoint.",
+)
+@click.option(
+    "--retries",
+    type=click.IntRange(0),
+    default=3,
+    show_default=True,
+    help="Retries of a remote request that failed to connect, timed out or got a 5xx.",
+)
 @click.option("--list", "list_queries", is_flag=True, help="List the shipped example queries and exit.")
-def query(query_text, file, store_dir, fmt, params, endpoint, timeout, list_queries) -> None:
+def query(query_text, file, store_dir, fmt, params, endpoint, timeout, retries, list_queries) -> None:
     """Run a SPARQL query (QUERY, --file, or - for stdin) with kg's prefixes predeclared.
 
     \b
@@ -53,7 +94,9 @@ def query(query_text, file, store_dir, fmt, params, endpoint, timeout, list_quer
             query_text = sys.stdin.read()
         text = read_query(query_text, file)
         bound = dict(parse_param(param) for param in params)
-        result = run_query(text, bound, store_dir=store_dir, endpoint=endpoint, timeout=timeout)
+        result = run_query(
+            text, bound, store_dir=store_dir, endpoint=endpoint, timeout=timeout, retries=retries
+        )
         click.echo(format_result(result, fmt), nl=False)
 
 

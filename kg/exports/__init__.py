@@ -53,7 +53,13 @@ EXPORTERS: dict[str, Callable[[Store, BinaryIO], None]] = {
     "graphml": graphml,
     "gexf": gexf,
 }
-EXTENSIONS = {"turtle": ".ttl", "ntriples": ".nt", "jsonld": ".jsonld", "graphml": ".graphml", "gexf": ".gexf"}
+EXTENSIONS = {
+    "turtle": ".ttl",
+    "ntriples": ".nt",
+    "jsonld": ".jsonld",
+    "graphml": ".graphml",
+    "gexf": ".gexf",
+}
 
 
 def export(store: Store, fmt: str, path: str | Path) -> Path:

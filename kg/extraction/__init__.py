@@ -8,8 +8,8 @@ is a pure function of the title and abstract.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
-from typing import Iterable, Iterator
 
 import spacy
 from spacy.language import Language

@@ -1,25 +1,28 @@
 """Acronym definitions: "long form (SF)" and "SF (long form)", after Schwartz & Hearst (2003).
 
 ``find_abbreviations(text)`` is the algorithm on a plain string; ``AbbreviationDetector`` puts its result on
-``doc._.abbreviations`` (a list of ``Abbreviation``, character offsets into ``doc.text``).
+``doc._.abbreviations`` (tuples; ``abbreviations_of(doc)`` reads them as ``Abbreviation``, offsets into ``doc.text``).
 A title of the form "SF: Long Form for ..." defines SF too when the words after the colon spell it.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from spacy.language import Language
 from spacy.tokens import Doc
+
+from kg.extraction.text import doc_text
 
 SHORT_FORM = re.compile(r"^[A-Za-z0-9][\w'^+&.\-/]{0,14}$")
 PAREN = re.compile(r"\(([^()]{1,200})\)")
 WORD_BEFORE = re.compile(r"([\w][\w'^+&.\-/]*)\s*$")
 
 
-@dataclass(frozen=True)
-class Abbreviation:
+class Abbreviation(NamedTuple):
+    """A definition; a tuple so docs carrying it serialise (``nlp.pipe(n_process=...)``)."""
+
     short: str
     short_start: int  # character offsets into the text searched
     long: str
@@ -68,12 +71,21 @@ def _valid_pair(short: str, long: str) -> bool:
     letters = sum(ch.isalnum() for ch in short)
     return (
         len(long) > len(short)
-        and short.lower() not in long.lower().split()
+        and short.lower() not in re.split(r"[\s\-/]+", long.lower())
         and 1 <= len(words) <= min(letters + 5, letters * 2)
         and long[:1].isalnum()
         and "(" not in long
         and ")" not in long
+        and words[0].lower() not in FUNCTION_WORDS
+        and not _spelled_out(short, words)
     )
+
+
+def _spelled_out(short: str, words: list[str]) -> bool:
+    """ "AD-BERT" is not defined by "a BERT model for AD": every part of it appears as a word already."""
+    parts = [p for p in re.split(r"[-/]", short) if p]
+    lowered = {w.lower().strip(",.;:") for w in words}
+    return len(parts) > 1 and all(p.lower() in lowered for p in parts)
 
 
 def _core(short: str) -> str:
@@ -82,9 +94,36 @@ def _core(short: str) -> str:
     return match.group(0) if match else short
 
 
+FOR_SHORT = re.compile(
+    r",?\s+(?:or\s+|i\.e\.,?\s+)?\(?([\w][\w'^+&.\-]*)\s+for\s+short\b"
+    r"|,?\s+(?:a\.k\.a\.?|also\s+known\s+as|abbreviated\s+as|or\s+simply)\s+([\w][\w'^+&\-]*[\w])"
+)
+
+
+def _long_before(text: str, short: str, end: int) -> tuple[str, int] | None:
+    """The long form ending at ``end`` that spells ``short``, within the line."""
+    line_start = text.rfind("\n", 0, end) + 1
+    before = text[line_start:end].rstrip()
+    words = before.split(" ")[-(min(len(short) + 5, len(short) * 2) + 1) :]
+    window = " ".join(words)
+    start = best_long_form(short, window)
+    if start is None:
+        return None
+    long = re.sub(r"^[^\w]+", "", window[start:].strip())
+    long_start = line_start + len(before) - len(window) + start
+    long_start = text.find(long, long_start)
+    return (long, long_start) if long and long_start >= 0 and _valid_pair(short, long) else None
+
+
 def find_abbreviations(text: str) -> list[Abbreviation]:
     """Acronym definitions in ``text`` with offsets, in order of appearance."""
     found: list[Abbreviation] = []
+    for match in FOR_SHORT.finditer(text):  # "Inception Transformer, or iFormer for short", "X, a.k.a. SF"
+        group = 1 if match.group(1) else 2
+        short = match.group(group)
+        long = _long_before(text, short, match.start()) if is_short_form(short) else None
+        if long:
+            found.append(Abbreviation(short, match.start(group), long[0], long[1]))
     for match in PAREN.finditer(text):
         inner = match.group(1)
         inner_stripped = inner.strip()
@@ -133,16 +172,23 @@ def _initials_definition(short: str, text: str, offset: int) -> tuple[str, int] 
     """The shortest run of words at the start of ``text`` spelling ``short`` by initials."""
     words = list(re.finditer(r"[^\s,;:()]+", text))
     for n in range(2, min(len(words), len(short) + 4) + 1):
-        if spelled_by_initials(short, [w.group(0) for w in words[:n]]):
-            end = words[n - 1].end()
-            if n < len(words) and words[n].group(0).lower() in HEAD_NOUNS and text[end : words[n].start()] == " ":
+        end = words[n - 1].end()
+        if (
+            spelled_by_initials(short, [w.group(0) for w in words[:n]])
+            and best_long_form(short, text[:end]) == 0
+        ):
+            if (
+                n < len(words)
+                and words[n].group(0).lower() in HEAD_NOUNS
+                and text[end : words[n].start()] == " "
+            ):
                 end = words[n].end()
             return text[:end], offset
     return None
 
 
 def title_abbreviation(title: str) -> Abbreviation | None:
-    """"HaLP: Hallucinating Latent Positives for ..." defines HaLP when the words after the colon spell it."""
+    """ "HaLP: Hallucinating Latent Positives for ..." defines HaLP when the words after the colon spell it."""
     match = re.match(r"\s*([\w][\w'^+&.\-]*)\s*:\s+", title)
     if not match or not is_short_form(match.group(1)):
         return None
@@ -156,7 +202,7 @@ APPOSITIVE = re.compile(r"(?<![\w-])([A-Za-z][\w^+&\-]*[A-Z][\w^+&\-]*), (?:(?:a
 
 
 def appositive_abbreviations(text: str) -> list[Abbreviation]:
-    """"we present ReCAT, a recursive composition augmented Transformer": SF, then words spelling it."""
+    """ "we present ReCAT, a recursive composition augmented Transformer": SF, then words spelling it."""
     found = []
     for match in APPOSITIVE.finditer(text):
         short = match.group(1)
@@ -170,7 +216,8 @@ def appositive_abbreviations(text: str) -> list[Abbreviation]:
 
 
 class AbbreviationDetector:
-    """Sets ``doc._.abbreviations``: ``list[Abbreviation]`` with offsets into ``doc.text``.
+    """Sets ``doc._.abbreviations``: a list of ``(short, short_start, long, long_start)`` tuples (read them
+    with ``abbreviations_of(doc)``), offsets into ``doc.text``.
 
     The doc's first line is taken as the title (the pipeline joins title and abstract with a newline); a
     title definition is kept only when the text does not define the same short form itself.
@@ -182,7 +229,7 @@ class AbbreviationDetector:
             Doc.set_extension("abbreviations", default=None)
 
     def __call__(self, doc: Doc) -> Doc:
-        text = doc.text
+        text = doc_text(doc)
         found = find_abbreviations(text)
         known = {a.short for a in found}
         found += [a for a in appositive_abbreviations(text) if a.short not in known]
@@ -190,8 +237,13 @@ class AbbreviationDetector:
         from_title = title_abbreviation(title)
         if from_title and from_title.short not in {a.short for a in found}:
             found.append(from_title)
-        doc._.abbreviations = found
+        doc._.abbreviations = [tuple(a) for a in found]
         return doc
+
+
+def abbreviations_of(doc: Doc) -> list[Abbreviation]:
+    """The definitions ``AbbreviationDetector`` found (plain tuples survive serialisation between processes)."""
+    return [Abbreviation(*a) for a in (doc._.abbreviations or [])]
 
 
 @Language.factory("kg_abbreviations", assigns=["doc._.abbreviations"])

@@ -14,34 +14,80 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 
+from spacy.attrs import IDX, SENT_START
 from spacy.tokens import Doc
 
 from kg.extraction import names as name_rules
-from kg.extraction.abbreviations import Abbreviation
+from kg.extraction.abbreviations import Abbreviation, abbreviations_of
 from kg.extraction.records import Alias, Entity, Evidence, Extraction, Link, Result
 from kg.extraction.results import Span as ResultSpan
 from kg.extraction.results import find_results
+from kg.extraction.text import doc_text
 from kg.extraction.vocabulary import SPANS_KEY, Concept, VocabularyMatcher
 from kg.linking.urls import find_links
 
 FIELD_FOR_TYPE = {
-    "method": "methods", "technique": "techniques", "dataset": "datasets", "metric": "metrics", "task": "tasks",
+    "method": "methods",
+    "technique": "techniques",
+    "dataset": "datasets",
+    "metric": "metrics",
+    "task": "tasks",
 }
 # how much each rule's word on an entity's type counts; the strongest wins
 WEIGHTS = {
-    "title": 6, "proposal": 6, "naming": 5, "task-list": 4.5, "vocab": 4, "dataset-cue": 3.5, "abbreviation": 3,
-    "title-task": 3, "version": 3, "technique-named": 2.5, "in-terms-of": 2, "coined": 1, "recurrence": 0,
+    "title": 6,
+    "proposal": 6,
+    "proposal-near": 5,
+    "naming": 5,
+    "vocab": 4,
+    "task-list": 3.6,
+    "dataset-cue": 3.5,
+    "abbreviation": 3,
+    "title-task": 3,
+    "version": 3,
+    "vocab-extended": 2.5,
+    "abbreviation-head": 2,
+    "technique-named": 2.5,
+    "in-terms-of": 2,
+    "coined": 1,
+    "recurrence": 0,
 }
 METHOD_HEADS = frozenset(
-    "network networks net nets model models transformer transformers engine machine machines architecture "
-    "encoder decoder autoencoder layer layers algorithm agents agent".split()
+    [
+        "network",
+        "networks",
+        "net",
+        "nets",
+        "model",
+        "models",
+        "transformer",
+        "transformers",
+        "engine",
+        "machine",
+        "machines",
+        "architecture",
+        "encoder",
+        "decoder",
+        "autoencoder",
+        "layer",
+        "layers",
+        "algorithm",
+        "agents",
+        "agent",
+    ]
 )
-TECHNIQUE_HEADS = frozenset("learning biasing monitoring training tuning fusion distillation".split())
+# "contextual inside-outside (CIO) layer": a noun after the acronym that makes the whole a method
+PAREN_HEADS = frozenset(
+    ["layer", "layers", "module", "modules", "block", "blocks", "network", "architecture", "algorithm"]
+)
+TECHNIQUE_HEADS = frozenset(
+    ["learning", "biasing", "monitoring", "training", "tuning", "fusion", "distillation"]
+)
 VERSION = re.compile(
     r"(?:[-\u2010]|(?<=[A-Za-z])(?=\d)|'(?=\d))"
     r"(?:v?\d+(?:\.\d+)*[A-Za-z]?|[IVX]{1,3}|base|large|BASE|LARGE|Base|Large|small|tiny|XL|XXL)(?![\w-])"
-    r"|\s(?:v?\d+\.\d+)(?![\w.])"
-    r"|\s(?:(?:Competition|Shared)\s)?Task\s\d+(?![\w.])"
+    r"|\s(?:v?\d\.\d)(?!\w|\.\d)"
+    r"|\s(?:(?:Competition|Shared)\s)?Task\s\d+(?!\w|\.\d)"
     r"|\s[A-Z][a-z]+-to-[A-Z][a-z]+(?![\w-])"
 )
 VERSION_TAIL = re.compile(
@@ -49,21 +95,118 @@ VERSION_TAIL = re.compile(
     r"\s(?:(?:Competition|Shared)\s)?Task\s\d+|\s[A-Z][a-z]+-to-[A-Z][a-z]+)+$"
 )
 GENERIC_BEFORE_ATTENTION = frozenset(
-    "increasing significant much more great growing considerable little less widespread special particular "
-    "careful close extensive substantial broad recent attracted received gained garnered draws drawn paid "
-    "pay wide attract receive gain garner draw".split()
+    [
+        "increasing",
+        "significant",
+        "much",
+        "more",
+        "great",
+        "growing",
+        "considerable",
+        "little",
+        "less",
+        "widespread",
+        "special",
+        "particular",
+        "careful",
+        "close",
+        "extensive",
+        "substantial",
+        "broad",
+        "recent",
+        "attracted",
+        "received",
+        "gained",
+        "garnered",
+        "draws",
+        "drawn",
+        "paid",
+        "pay",
+        "wide",
+        "attract",
+        "receive",
+        "gain",
+        "garner",
+        "draw",
+    ]
 )
 # nouns that make a technique word a mere modifier: "attention layers", "attention heads"
 STRUCTURE_NOUNS = frozenset(
-    "layer layers head heads block blocks matrix matrices module modules weight weights map maps score scores "
-    "computation pattern patterns span spans window windows value values".split()
+    [
+        "layer",
+        "layers",
+        "head",
+        "heads",
+        "block",
+        "blocks",
+        "matrix",
+        "matrices",
+        "module",
+        "modules",
+        "weight",
+        "weights",
+        "map",
+        "maps",
+        "score",
+        "scores",
+        "computation",
+        "pattern",
+        "patterns",
+        "span",
+        "spans",
+        "window",
+        "windows",
+        "value",
+        "values",
+    ]
 )
-NOT_METRIC_BEFORE = frozenset("bit bits half full single double mixed low high floating numerical arithmetic".split())
+NOT_METRIC_BEFORE = frozenset(
+    [
+        "bit",
+        "bits",
+        "half",
+        "full",
+        "single",
+        "double",
+        "mixed",
+        "low",
+        "high",
+        "floating",
+        "numerical",
+        "arithmetic",
+    ]
+)
 GENERIC_HYPHENATED = frozenset(
-    "large-scale high-quality real-world well-known so-called long-standing widely-used commonly-used "
-    "fine-grained coarse-grained high-level low-level task-specific domain-specific data-driven open-source "
-    "general-purpose state-of-the-art off-the-shelf well-studied well-established time-consuming "
-    "cutting-edge non-trivial small-scale medium-sized large-sized multi-step".split()
+    [
+        "large-scale",
+        "high-quality",
+        "real-world",
+        "well-known",
+        "so-called",
+        "long-standing",
+        "widely-used",
+        "commonly-used",
+        "fine-grained",
+        "coarse-grained",
+        "high-level",
+        "low-level",
+        "task-specific",
+        "domain-specific",
+        "data-driven",
+        "open-source",
+        "general-purpose",
+        "state-of-the-art",
+        "off-the-shelf",
+        "well-studied",
+        "well-established",
+        "time-consuming",
+        "cutting-edge",
+        "non-trivial",
+        "small-scale",
+        "medium-sized",
+        "large-sized",
+        "multi-step",
+    ]
 )
 
 
@@ -99,6 +242,24 @@ class FieldMap:
         s_start, s_end = self.sentences[i] if i >= 0 else (start, end)
         s_start, s_end = max(s_start, offset), min(max(s_end, end), offset + len(text))
         return Evidence(name, text[s_start - offset : s_end - offset].strip(), start - offset, end - offset)
+
+
+def sentence_offsets(doc: Doc) -> list[tuple[int, int]]:
+    """(start, end) character offsets of the doc's sentences, read from arrays (``doc.sents`` builds a Span
+    per sentence and is several times slower)."""
+    if not len(doc):
+        return []
+    arrays = doc.to_array([SENT_START, IDX])
+    starts = [int(idx) for flag, idx in arrays if flag == 1] or [0]
+    if starts[0] != 0:
+        starts.insert(0, 0)
+    text = doc_text(doc)
+    offsets = []
+    for s, e in zip(starts, [*starts[1:], len(text)], strict=True):
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        offsets.append((s, e))
+    return offsets
 
 
 def norm(text: str) -> str:
@@ -137,9 +298,9 @@ def _overlaps(start: int, end: int, ranges: list[tuple[int, int]]) -> bool:
     return any(s < end and start < e for s, e in ranges)
 
 
-def _extend_left(text: str, start: int, surface: str) -> int:
-    """"multi-layer" + "feature fusion", "Human-Machine Mixed" + "Text Detection": a known phrase with the
-    modifiers the text puts before it."""
+def _extend_left(text: str, start: int, surface: str, words: int = 4) -> int:
+    """ "multi-layer" + "feature fusion", "Human-Machine Mixed" + "Text Detection", "Moving" + "MNIST": a
+    known phrase with the modifiers the text puts before it (at most ``words`` capitalised ones)."""
     if surface == surface.lower():
         m = re.search(r"(?<![\w-])([a-z]+-[a-z]+) $", text[max(0, start - 40) : start])
         if m and m.group(1) not in GENERIC_HYPHENATED:
@@ -147,9 +308,13 @@ def _extend_left(text: str, start: int, surface: str) -> int:
         return start
     if all(w[:1].isupper() for w in surface.split()):
         new_start = start
-        for _ in range(4):
-            m = re.search(r"(?<![\w'-])([A-Z][\w]*(?:-[\w]+)*) $", text[max(0, new_start - 40) : new_start])
-            if not m or m.group(1).lower() in name_rules.FUNCTION_WORDS:
+        for _ in range(words):
+            m = re.search(r"(?<![\w-])([A-Z][\w]*(?:-[\w]+)*) $", text[max(0, new_start - 40) : new_start])
+            if (
+                not m
+                or m.group(1).lower() in name_rules.FUNCTION_WORDS
+                or name_rules.EVALUATIVE.fullmatch(m.group(0))
+            ):
                 break
             candidate = new_start - len(m.group(0))
             if name_rules._sentence_start(text, candidate):
@@ -162,7 +327,7 @@ def _extend_left(text: str, start: int, surface: str) -> int:
 def _vocab_mentions(doc: Doc, concepts: dict[str, Concept]) -> tuple[list[Mention], list[tuple[int, int]]]:
     """Known names, minus phrases that are only modifiers here ("high-precision", "attention heads",
     "received attention"); the second list is where non-entity names (GitHub, LLMs) sit."""
-    text = doc.text
+    text = doc_text(doc)
     mentions, blocked = [], []
     for span in doc.spans.get(SPANS_KEY, []):
         start, end = span.start_char, span.end_char
@@ -181,32 +346,67 @@ def _vocab_mentions(doc: Doc, concepts: dict[str, Concept]) -> tuple[list[Mentio
         if span.label_ == "technique" and next_word and next_word.group(1).lower() in STRUCTURE_NOUNS:
             continue
         if lower in ("attention", "attentions") and (
-            (prev_words and prev_words[-1].lower() in GENERIC_BEFORE_ATTENTION) or (next_word and next_word.group(1) == "to")
+            (prev_words and prev_words[-1].lower() in GENERIC_BEFORE_ATTENTION)
+            or (next_word and next_word.group(1) == "to")
         ):
             continue
         if span.label_ == "metric" and prev_words and prev_words[-1].lower() in NOT_METRIC_BEFORE:
             continue
-        if span.label_ in ("technique", "task"):
-            start = _extend_left(text, start, surface)
-        mentions.append(Mention(start, end, span.label_, "vocab", concepts.get(span.kb_id_)))
+        source = "vocab"
+        if span.label_ in ("technique", "task", "dataset"):
+            capitalised_words = {"dataset": 1, "task": 4}.get(
+                span.label_, 0
+            )  # "Moving MNIST", not "Decoupled Mixup"
+            new_start = _extend_left(text, start, surface, capitalised_words)
+            if (
+                span.label_ == "dataset"
+                and new_start < start
+                and not text[new_start:start].strip()[:1].isupper()
+            ):
+                new_start = start
+            source, start = ("vocab-extended" if new_start < start else source), new_start
+        # "multi-layer feature fusion" still is feature fusion; "Moving MNIST" is not MNIST, nor is
+        # "Decoupled Mixup" Mixup: a capitalised modifier makes a new name
+        renamed = source == "vocab-extended" and text[start : start + 1].isupper()
+        concept = None if renamed else concepts.get(span.kb_id_)
+        mentions.append(Mention(start, end, span.label_, source, concept))
     return mentions, blocked
 
 
 def _extend_version(text: str, m: Mention) -> Mention:
-    """"ResNet" + "-50", "SemEval" + "-2024 Task 8", "wav2vec" + " 2.0": a known name with its version."""
+    """ "ResNet" + "-50", "SemEval" + "-2024 Task 8", "wav2vec" + " 2.0": a known name with its version."""
     if m.type not in ("method", "dataset"):
         return m
     match = VERSION.match(text, m.end)
     while match and match.end() > m.end and "\n" not in match.group(0):
         base = m.base or (m.concept.iri if m.concept else None)
-        m = Mention(m.start, match.end(), m.type, "version" if m.source == "coined" else m.source, None, m.proposed, base)
+        m = Mention(
+            m.start,
+            match.end(),
+            m.type,
+            "version" if m.source == "coined" else m.source,
+            None,
+            m.proposed,
+            base,
+        )
         match = VERSION.match(text, m.end)
     return m
 
 
+def _known_part(name: str, lookup) -> Concept | None:
+    """ "Camelyon17-WILDS" is a WILDS dataset, "LLaMA-Adapter" a LLaMA method: the type of a known part."""
+    for part in sorted(re.split(r"[-/]", name), key=len, reverse=True):
+        known = lookup(part) if len(part) > 1 else None
+        if known is not None and known.type != "nonentity":
+            return known
+    return None
+
+
 def _version_key(name: str) -> str:
-    """"SemEval-2024 Task 8" and "SemEval'24 Competition Task 8" -> "24 8"."""
-    return " ".join(d[-2:] if len(d) == 4 else d for d in re.findall(r"\d+", name))
+    """What tells versions apart: "SemEval-2024 Task 8" and "SemEval'24 Competition Task 8" -> "24 8",
+    "BERT-LARGE" -> "large"."""
+    marks = re.findall(r"\d+|(?<![a-z])(?:base|large|small|tiny|xl|xxl)(?![a-z])", name.lower())
+    return " ".join(d[-2:] if len(d) == 4 and d.isdigit() else d for d in marks)
 
 
 def _type_of_long_form(long: str) -> str | None:
@@ -221,9 +421,7 @@ def _type_of_long_form(long: str) -> str | None:
     return None
 
 
-def _abbreviation_mentions(
-    text: str, abbreviations: list[Abbreviation], lookup
-) -> list[Mention]:
+def _abbreviation_mentions(text: str, abbreviations: list[Abbreviation], lookup) -> list[Mention]:
     """Short and long form of each definition, typed by a known name, the long form's head noun, or the noun
     after the parenthesis ("contextual inside-outside (CIO) layer"); mixed-case coinages are methods."""
     mentions = []
@@ -234,38 +432,55 @@ def _abbreviation_mentions(
             if known is not None:
                 kind = known.type
                 break
+        source = "abbreviation" if kind else "abbreviation-head"
         if kind is None:
             kind = _type_of_long_form(a.long)
         after = re.match(r"\)\s+([\w-]+)", text[a.short_end : a.short_end + 40])
         full = None
-        if after and a.long_start < a.short_start:
-            head_type = _type_of_long_form(after.group(1))
-            if head_type in ("task", "method") and (kind is None or kind == head_type):
+        if after and a.long_start < a.short_start and kind is None:
+            head = after.group(1).lower()
+            head_type = "task" if head in name_rules.TASK_HEADS else "method" if head in PAREN_HEADS else None
+            if head_type:
                 kind = head_type
-                full = Mention(a.long_start, a.short_end + after.end(), kind, "abbreviation", pair=i)
-        if kind is None and any(ch.islower() for ch in a.short):
+                full = Mention(a.long_start, a.short_end + after.end(), kind, source, pair=i)
+        parts_known = [lookup(part) for part in re.split(r"[-/]", a.short)]
+        capitalised = sum(w[:1].isupper() for w in a.long.split()) * 2 >= len(a.long.split())
+        coinage = any(ch.islower() for ch in a.short.rstrip("s")) and capitalised
+        if kind is None and coinage and not any(parts_known):
             kind = "method"
         if kind == "nonentity":
             kind = None
         mentions += [
-            Mention(a.short_start, a.short_end, kind, "abbreviation", pair=i),
-            Mention(a.long_start, a.long_end, kind, "abbreviation", pair=i),
+            Mention(a.short_start, a.short_end, kind, source, pair=i),
+            Mention(a.long_start, a.long_end, kind, source, pair=i),
         ]
         if full is not None:
             mentions.append(full)
     return mentions
 
 
+def _stronger(m: Mention, other: Mention) -> bool:
+    """Does ``m`` decide the type over ``other``? "tasks like transfer learning": the text's word beats a
+    technique vocabulary, not a known dataset or method."""
+    if not m.type:
+        return False
+    if m.source == "task-list" and other.type == "technique":
+        return True
+    if other.source == "vocab" and other.type in ("dataset", "method") and m.source == "task-list":
+        return False
+    return m.weight > other.weight
+
+
 def _drop_nested(mentions: list[Mention]) -> list[Mention]:
     """Keep the longest of overlapping mentions (a tie goes to the stronger rule). A mention at the same
     offsets as a kept one lends it its type, concept and flags; an acronym stays inside its own definition."""
-    ordered = sorted(mentions, key=lambda m: (-(m.end - m.start), -m.weight, m.start))
+    ordered = sorted(mentions, key=lambda m: (-(m.end - m.start), m.pair < 0, -m.weight, m.start))
     kept: list[Mention] = []
     at: dict[tuple[int, int], Mention] = {}
     for m in ordered:
         same = at.get((m.start, m.end))
         if same is not None:
-            if m.type and m.weight > same.weight:
+            if _stronger(m, same):
                 same.type, same.source = m.type, m.source
             same.proposed = same.proposed or m.proposed
             same.concept = same.concept or m.concept
@@ -281,39 +496,57 @@ def _drop_nested(mentions: list[Mention]) -> list[Mention]:
 
 
 def _recurrences(text: str, kept: list[Mention], excluded: list[tuple[int, int]]) -> list[Mention]:
-    """Every other occurrence of a name already found ("Unified Layer Skipping" in the title too)."""
+    """Every other occurrence of a name already found ("Unified Layer Skipping" in the title too), as a
+    whole word, plural "s" allowed; lower-case names in any case."""
     found, seen = [], set()
+    lowered = text.lower()
     for m in kept:
         surface = text[m.start : m.end]
         if not (m.type or m.proposed or m.pair >= 0) or surface in seen or len(surface) < 2:
             continue
         seen.add(surface)
-        flags = re.IGNORECASE if surface == surface.lower() else 0
-        for match in re.finditer(rf"(?<![\w\-]){re.escape(surface)}s?(?![\w\-])", text, flags):
-            if not _overlaps(match.start(), match.end(), excluded) and "\n" not in match.group(0):
-                found.append(Mention(match.start(), match.end(), None, "recurrence"))
+        haystack, needle = (lowered, surface) if surface == surface.lower() else (text, surface)
+        pos = haystack.find(needle)
+        while pos >= 0:
+            end = pos + len(needle)
+            if (
+                end < len(text)
+                and text[end] == "s"
+                and (end + 1 == len(text) or not _word_char(text[end + 1]))
+            ):
+                end += 1
+            before_ok = pos == 0 or not _word_char(text[pos - 1])
+            after_ok = end == len(text) or not _word_char(text[end])
+            if before_ok and after_ok and not _overlaps(pos, end, excluded) and "\n" not in text[pos:end]:
+                found.append(Mention(pos, end, None, "recurrence"))
+            pos = haystack.find(needle, pos + 1)
     return found
+
+
+def _word_char(ch: str) -> bool:
+    return ch.isalnum() or ch in "_-"
 
 
 def _group_type(ms: list[Mention]) -> tuple[str | None, Mention | None]:
     typed = [m for m in ms if m.type]
     if not typed:
         return None, None
-    best = max(typed, key=lambda m: (m.weight, -m.start))
-    if best.source == "task-list":
-        known = [m for m in typed if m.source == "vocab" and m.type in ("dataset", "method")]
-        if known:
-            best = known[0]
+    best = typed[0]
+    for m in typed[1:]:
+        if _stronger(m, best):
+            best = m
     return best.type, best
 
 
-def build_extraction(doc: Doc, paper_id: str, title: str, abstract: str, vocabulary: VocabularyMatcher) -> Extraction:
+def build_extraction(
+    doc: Doc, paper_id: str, title: str, abstract: str, vocabulary: VocabularyMatcher
+) -> Extraction:
     """Everything the components marked on ``doc``, as one paper's ``Extraction``.
 
     ``vocabulary`` resolves concept IRIs and finds known names (it types "ResNet-32" by "ResNet")."""
     lookup = vocabulary.lookup
-    text = doc.text
-    fmap = FieldMap(title, abstract, [(s.start_char, s.end_char) for s in doc.sents])
+    text = doc_text(doc)
+    fmap = FieldMap(title, abstract, sentence_offsets(doc))
     title_end = len(title)
     extraction = Extraction(paper_id=paper_id)
 
@@ -327,23 +560,27 @@ def build_extraction(doc: Doc, paper_id: str, title: str, abstract: str, vocabul
             (extraction.repos if link.kind == "repository" else extraction.project_pages).append(record)
 
     abbreviations = [
-        a for a in (doc._.abbreviations or [])
-        if not _overlaps(a.short_start, a.short_end, url_ranges) and not _overlaps(a.long_start, a.long_end, url_ranges)
+        a
+        for a in abbreviations_of(doc)
+        if not _overlaps(a.short_start, a.short_end, url_ranges)
+        and not _overlaps(a.long_start, a.long_end, url_ranges)
     ]
     for a in abbreviations:
         extraction.aliases.append(Alias(a.short, a.long, fmap.evidence(a.short_start, a.short_end)))
     defined = {a.short for a in abbreviations}
 
     mentions, blocked = _vocab_mentions(doc, vocabulary.concepts)
-    for span in list(doc.spans.get(name_rules.NAMES_KEY, [])) + list(doc.spans.get(name_rules.PROPOSED_KEY, [])):
+    for span in list(doc.spans.get(name_rules.NAMES_KEY, [])) + list(
+        doc.spans.get(name_rules.PROPOSED_KEY, [])
+    ):
         start_s, end_s, source = span.id_.split(":", 2)
         start, end = int(start_s), int(end_s)
         kind = None if span.label_ == "name" else span.label_
         concept = base = None
         surface = text[start:end]
         if kind is None:
-            known = lookup(surface)
-            base_concept = known or lookup(VERSION_TAIL.sub("", surface))
+            known = lookup(surface) or vocabulary.lookup_folded(surface)
+            base_concept = known or lookup(VERSION_TAIL.sub("", surface)) or _known_part(surface, lookup)
             if base_concept is not None and base_concept.type == "nonentity":
                 continue
             if base_concept is not None:
@@ -351,27 +588,44 @@ def build_extraction(doc: Doc, paper_id: str, title: str, abstract: str, vocabul
                 base = None if known else base_concept.iri
             elif surface not in defined:
                 kind = "method"  # a coined name: a method unless a cue says otherwise
-        proposed = source in ("title", "proposal", "naming")
+        elif (known := lookup(surface)) is not None and known.type == "nonentity":
+            continue
+        proposed = source in ("title", "proposal") or (
+            source in ("naming", "proposal-near") and lookup(surface) is None
+        )
         mentions.append(Mention(start, end, kind, source, concept, proposed, base))
     mentions = [_extend_version(text, m) for m in mentions]
     mentions += _abbreviation_mentions(text, abbreviations, lookup)
 
     excluded = url_ranges + [(title_end, title_end + 1)]
     mentions = [
-        m for m in mentions
+        m
+        for m in mentions
         if not _overlaps(m.start, m.end, excluded)
         and not (m.source in ("coined", "version") and _overlaps(m.start, m.end, blocked))
         and text[m.start : m.end].strip()
     ]
     kept = _drop_nested(mentions)
     kept = _drop_nested(kept + _recurrences(text, kept, excluded))
+    # an acronym the text defines otherwise than the vocabulary ("FCN" = Fusing Cross Network) is not
+    # the vocabulary's concept
+    redefined = set()
+    for a in abbreviations:
+        known = lookup(a.short)
+        if known is not None and lookup(a.long) is not known:
+            redefined.add(norm(a.short))
+    for m in kept:
+        if m.concept is not None and norm(text[m.start : m.end]) in redefined:
+            m.concept = None
 
     groups = _Groups()
     first_by_key: dict[tuple, int] = {}
     for i, m in enumerate(kept):
         keys = [("norm", norm(text[m.start : m.end]))]
         if m.concept is not None:
-            keys.append(("concept", m.concept.iri))
+            keys.append(
+                ("concept", m.concept.iri, _version_key(text[m.start : m.end]))
+            )  # NTU-60 is not NTU-120
         if m.base is not None:
             keys.append(("version", m.base, _version_key(text[m.start : m.end])))
         if m.pair >= 0:
@@ -401,9 +655,11 @@ def build_extraction(doc: Doc, paper_id: str, title: str, abstract: str, vocabul
             surface = text[m.start : m.end]
             if surface not in forms:
                 forms.append(surface)
-        concept = next((m.concept for m in ms if m.concept is not None), None)
         first = ms[0]
         name = text[first.start : first.end]
+        concept = next((m.concept for m in ms if m.concept is not None), None)
+        if concept is not None and _version_key(concept.pref_label) != _version_key(name):
+            concept = None  # "NTU-60" is a label of "NTU RGB+D" but a dataset of its own
         entity = Entity(
             name=name,
             type=kind,
@@ -423,7 +679,9 @@ def build_extraction(doc: Doc, paper_id: str, title: str, abstract: str, vocabul
     for kind, ms in typed_groups:
         if kind in spans_of:
             spans_of[kind] += [ResultSpan(m.start, m.end, text[m.start : m.end]) for m in ms]
-    for found in find_results(text, fmap.sentences, spans_of["metric"], spans_of["method"], spans_of["dataset"]):
+    for found in find_results(
+        text, fmap.sentences, spans_of["metric"], spans_of["method"], spans_of["dataset"]
+    ):
         if _overlaps(found.start, found.end, url_ranges):
             continue
         extraction.results.append(

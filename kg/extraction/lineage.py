@@ -19,12 +19,13 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from kg.extraction.records import Entity, Evidence, Extraction, LineageEdge
 from kg.methods import family_name, method_key
 from kg.papers import Paper
+from kg.vocab import KGV
 
 CUES_FILE = Path(__file__).with_name("lineage_cues.json")
 MIN_CONFIDENCE = 0.5
@@ -39,6 +40,12 @@ VERSION_MARKER = re.compile(r"(?:[\s_-]*v?\d{1,2}(?:\.\d+)*|[\s_-]+[IVX]{2,4}|\+
 ABBREVIATIONS = ("e.g.", "i.e.", "et al.", "vs.", "cf.", "Fig.", "Eq.", "approx.", "resp.")
 # words allowed between a cue and the parent: "built on top of the state-of-the-art Emu"
 MAX_WORDS_BEFORE_PARENT = 6
+# a "name" that is a piece of a sentence: "and then pretrained a BERT model for AD"
+FRAGMENT = re.compile(
+    r"^(?:and|then|we|our|the|a|an|to|of|in|for|with|which|that|this|it|is)\s", re.IGNORECASE
+)
+# "outperform the results of mBERT": what is beaten is still mBERT
+RESULTS_OF = re.compile(r"\b(?:the\s+)?(?:results?|performance|scores?|accuracy)\s+of\b", re.IGNORECASE)
 LINKING_WORDS = {"of", "in", "for", "with", "from", "to", "by", "than", "on", "at"}
 
 
@@ -74,7 +81,7 @@ def load_cues(path: Path = CUES_FILE) -> Cues:
         derived=re.compile(
             r"^(?:-(?:"
             + "|".join(data["derived_suffixes"])
-            + r")|\s+(?:backbone|based(?!\s+(?:on|upon))))\b",
+            + r")|\s+(?:as\s+(?:the\s+|a\s+|its\s+|our\s+)?)?backbone|\s+based(?!\s+(?:on|upon)))\b",
             re.IGNORECASE,
         ),
         comparison=re.compile(data["comparison"], re.IGNORECASE),
@@ -94,7 +101,6 @@ def vocabulary_methods() -> dict[str, tuple[str, ...]]:
     from rdflib.namespace import SKOS
 
     from kg.resources import ontology_dir
-    from kg.vocab import KGV
 
     path = ontology_dir() / "vocab" / "methods.ttl"
     if not path.is_file():
@@ -109,6 +115,20 @@ def vocabulary_methods() -> dict[str, tuple[str, ...]]:
         alts = [str(alt) for alt in graph.objects(concept, SKOS.altLabel)]
         out[str(pref)] = (str(pref), *alts)
     return out
+
+
+def _vocabulary_keys() -> frozenset[str]:
+    return frozenset(_vocabulary_index())
+
+
+def _vocabulary_label(name: str) -> str | None:
+    """The vocabulary's preferred label for a method name it knows (any of its labels), else None."""
+    return _vocabulary_index().get(method_key(name))
+
+
+@cache
+def _vocabulary_index() -> dict[str, str]:
+    return {method_key(label): pref for pref, labels in vocabulary_methods().items() for label in labels}
 
 
 @dataclass(frozen=True)
@@ -139,7 +159,7 @@ class Sentence:
 def find_lineage(paper: Paper, extraction: Extraction) -> list[LineageEdge]:
     """The lineage edges one paper states, its proposed methods as children; empty when it proposes none."""
     cues = load_cues()
-    children = _children(extraction)
+    children = _children(extraction, paper.title)
     if not children:
         return []
     parents = _parents(extraction, children, cues)
@@ -148,8 +168,8 @@ def find_lineage(paper: Paper, extraction: Extraction) -> list[LineageEdge]:
     edges: list[LineageEdge] = []
     for child in children:
         edges += _from_version(child, parents, fields)
-        edges += _from_name(child, parents, fields, mentions, cues)
-    edges += _from_title(paper.title, children, parents, mentions)
+        edges += _from_name(child, parents, fields, cues)
+    edges += _from_title(paper.title, children, mentions)
     for sentence in _sentences(fields):
         inside = [
             m
@@ -164,34 +184,63 @@ def find_lineage(paper: Paper, extraction: Extraction) -> list[LineageEdge]:
 # -- the methods in play ----------------------------------------------------------------------------------
 
 
-def _forms(entity: Entity, extraction: Extraction) -> tuple[str, ...]:
-    forms = [entity.name, entity.canonical, *entity.aliases]
+def _written_forms(entity: Entity, extraction: Extraction) -> list[str]:
+    """The forms the paper writes for an entity: its name, its other forms, their acronym definitions."""
+    forms = [entity.name, *entity.aliases]
     keys = {method_key(form) for form in forms}
     for alias in extraction.aliases:
         if method_key(alias.short) in keys or method_key(alias.long) in keys:
             forms += [alias.short, alias.long]
-    return tuple(dict.fromkeys(form for form in forms if form and form.strip()))
+    return [form for form in forms if form and form.strip() and not FRAGMENT.match(form)]
 
 
-def _children(extraction: Extraction) -> list[Node]:
-    """The paper's own methods; a name the paper also uses for a metric, dataset or task is none."""
-    others = {method_key(e.canonical) for e in extraction.metrics + extraction.datasets + extraction.tasks}
-    others |= {method_key(e.name) for e in extraction.metrics + extraction.datasets + extraction.tasks}
+def _forms(entity: Entity, extraction: Extraction) -> tuple[str, ...]:
+    """Every form to look for: the written ones and the canonical name, when that is a sound one."""
+    name = _name(entity, extraction)
+    return tuple(dict.fromkeys([name, *_written_forms(entity, extraction)]))
+
+
+def _name(entity: Entity, extraction: Extraction) -> str:
+    """The name an edge reports: the canonical one (the graph's node) when it is a vocabulary's label or
+    a form the paper writes; else the surface name, rather than a canonical the text does not support."""
+    if FRAGMENT.match(entity.canonical):
+        return entity.name
+    written = {method_key(form) for form in _written_forms(entity, extraction)}
+    # a concept of the entity's own type (not "pretraining" for CLIP) vouches for its canonical name
+    vouched = bool(entity.concept) and entity.concept.startswith(str(KGV[entity.type + "/"]))
+    return entity.canonical if vouched or method_key(entity.canonical) in written else entity.name
+
+
+def _is_own_method(entity: Entity, forms: tuple[str, ...], title: str, others: set[str]) -> bool:
+    """Whether a proposed entity can be a child: a method or technique, not a metric's or dataset's name,
+    not a phrase fragment, and not a well-known method unless the title leads with it (``BERT: ...``)."""
+    if entity.type not in ("method", "technique") or FRAGMENT.match(entity.name):
+        return False
+    if {method_key(entity.canonical), method_key(entity.name)} & others:
+        return False
+    if entity.concept and not entity.concept.startswith(str(KGV["method/"])):
+        return False  # the vocabulary knows the name as a metric, dataset or task
+    if entity.concept or method_key(entity.canonical) in _vocabulary_keys():
+        lead = re.split(r"\s*[:\u2013\u2014]\s*|\s+-+\s+", title, maxsplit=1)[0]
+        return method_key(lead) in {method_key(form) for form in forms}
+    return True
+
+
+def _children(extraction: Extraction, title: str) -> list[Node]:
+    """The paper's own methods, as children of its lineage edges."""
+    entities = extraction.metrics + extraction.datasets + extraction.tasks
+    others = {method_key(e.canonical) for e in entities} | {method_key(e.name) for e in entities}
     out: dict[str, Node] = {}
     for entity in extraction.proposed:
-        if (
-            entity.type not in ("method", "technique")
-            or {method_key(entity.canonical), method_key(entity.name)} & others
-        ):
+        if not _is_own_method(entity, _forms(entity, extraction), title, others):
             continue
-        out.setdefault(
-            method_key(entity.canonical), Node(entity.canonical, _forms(entity, extraction), "child")
-        )
+        name = _name(entity, extraction)
+        out.setdefault(method_key(name), Node(name, _forms(entity, extraction), "child"))
     return list(out.values())
 
 
 def _parents(extraction: Extraction, children: list[Node], cues: Cues) -> list[Node]:
-    """Candidate parents: the paper's other methods and techniques, then vocabulary methods not in the text."""
+    """Candidate parents: the paper's other methods and techniques, then the vocabulary's methods."""
     taken = {method_key(form) for child in children for form in child.forms}
     out: dict[str, Node] = {}
     for kind, entities in (("method", extraction.methods), ("technique", extraction.techniques)):
@@ -200,14 +249,20 @@ def _parents(extraction: Extraction, children: list[Node], cues: Cues) -> list[N
             keys = {method_key(form) for form in forms}
             if keys & taken or keys & cues.generic:
                 continue
-            out.setdefault(method_key(entity.canonical), Node(entity.canonical, forms, kind))
+            name = _name(entity, extraction)
+            if kind == "method" and not entity.concept:
+                # "Bidirectional Encoder Representations from Transformers (BERT)" is the vocabulary's BERT
+                name = next((_vocabulary_label(f) for f in forms if _vocabulary_label(f)), name)
+            out.setdefault(method_key(name), Node(name, forms, kind))
+    named = taken | {method_key(form) for node in out.values() for form in node.forms}
     for pref, labels in vocabulary_methods().items():
-        key = method_key(pref)
-        if key not in out and key not in taken and key not in cues.generic:
-            out[key] = Node(pref, labels, "method", in_text=False)
+        keys = {method_key(label) for label in labels}
+        if not keys & named and not keys & cues.generic:  # a method the text names is its own node
+            out[method_key(pref)] = Node(pref, labels, "method", in_text=False)
     return list(out.values())
 
 
+@lru_cache(maxsize=16384)
 def _pattern(form: str) -> re.Pattern:
     flags = 0 if any(ch.isupper() for ch in form) else re.IGNORECASE
     return re.compile(r"(?<![\w+])" + re.escape(form) + r"(?![\w+]|-(?:\d|[A-Z]{2}))", flags)
@@ -217,6 +272,8 @@ def _mentions(fields: dict[str, str], nodes: list[Node]) -> list[Mention]:
     """Every place a node's forms occur, longest first so ``AD-BERT`` is not also a ``BERT``."""
     found = []
     for node in nodes:
+        if not node.in_text:
+            continue  # a vocabulary name the entity stage did not find in this paper
         for form in node.forms:
             if len(form) < 2:
                 continue
@@ -267,7 +324,7 @@ def _own_components(extraction: Extraction, children: list[Node]) -> set[str]:
 
     A method the vocabulary knows (``BERT`` in ``AD-BERT``) is never one, even when the paper spells it out.
     """
-    known = {method_key(label) for labels in vocabulary_methods().values() for label in labels}
+    known = _vocabulary_keys()
     own: set[str] = set()
     for alias in extraction.aliases:
         keys = {method_key(alias.short), method_key(alias.long)}
@@ -337,51 +394,55 @@ def _affix_boundary(name: str, start: int, end: int, parent_in_text: bool) -> bo
     return False
 
 
-def _from_name(
-    child: Node, parents: list[Node], fields: dict[str, str], mentions: list[Mention], cues: Cues
-) -> list[LineageEdge]:
-    """``BERTurk`` / ``AD-BERT`` on ``BERT``; a long form that names a method (``... augmented Transformer``)."""
-    edges = []
+def _from_name(child: Node, parents: list[Node], fields: dict[str, str], cues: Cues) -> list[LineageEdge]:
+    """``BERTurk`` / ``AD-BERT`` on ``BERT``; a long form naming a method (``... augmented Transformer``)."""
     where = _locate(fields, child)
     if where is None:
         return []
     evidence = _evidence(fields, *where)
-    variant = _says_variant(fields, child, cues)
+    variant = _says_variant(fields, cues)
+    edges = []
     for parent in parents:
-        if parent.kind != "method":
-            continue
-        hit = False
-        for form in child.forms:
-            for pform in parent.forms:
-                if len(pform) < 3 or method_key(pform) == method_key(form):
-                    continue
-                if " " not in form and " " not in pform and sum(ch.isupper() for ch in pform) >= 2:
-                    start = form.find(pform)
-                    rest = form[:start] + form[start + len(pform) :] if start >= 0 else ""
-                    if (
-                        start >= 0
-                        and not VERSION_MARKER.fullmatch(rest)
-                        and _affix_boundary(form, start, start + len(pform), parent.in_text)
-                    ):
-                        hit = True
-                elif (
-                    " " in form
-                    and parent.in_text
-                    and _is_long_form(form, child)
-                    and _pattern(pform).search(form)
-                ):
-                    hit = " " in pform or any(ch.isupper() for ch in pform) or form.endswith(pform)
-                if hit:
-                    break
-            if hit:
-                break
-        if hit:
+        if parent.kind == "method" and _name_contains(child, parent):
             family = method_key(parent.name) in cues.families
             relation = "variant_of" if variant and not family else "based_on"
-            edges.append(
-                LineageEdge(child.name, parent.name, relation, 0.8 if parent.in_text else 0.7, evidence)
-            )
+            confidence = 0.8 if parent.in_text else 0.7
+            edges.append(LineageEdge(child.name, parent.name, relation, confidence, evidence))
     return edges
+
+
+def _name_contains(child: Node, parent: Node) -> bool:
+    """Whether a form of the child's name is built on a form of the parent's, not just spelt with it."""
+    for form in child.forms:
+        for pform in parent.forms:
+            if len(pform) < 3 or method_key(pform) == method_key(form):
+                continue
+            if " " not in form and " " not in pform and _coined_on(form, pform, parent.in_text):
+                return True
+            if " " in form and parent.in_text and _long_form_names(form, pform, child):
+                return True
+    return False
+
+
+def _long_form_names(form: str, pform: str, child: Node) -> bool:
+    """``recursive composition augmented Transformer`` (ReCAT) names the Transformer; a lower-case parent
+    counts only as the head, the last word."""
+    if not _is_long_form(form, child) or not _pattern(pform).search(form):
+        return False
+    return " " in pform or any(ch.isupper() for ch in pform) or form.endswith(pform)
+
+
+def _coined_on(name: str, part: str, part_in_text: bool) -> bool:
+    """``BERTurk``, ``AD-BERT``, ``DomURLs_BERT`` on ``BERT``; ``EAGLE-3`` is a version, not this."""
+    if sum(ch.isupper() for ch in part) < 2:
+        return False  # "Net", "Former": word pieces, not names
+    start = name.find(part)
+    if start < 0:
+        return False
+    rest = name[:start] + name[start + len(part) :]
+    return not VERSION_MARKER.fullmatch(rest) and _affix_boundary(
+        name, start, start + len(part), part_in_text
+    )
 
 
 def _is_long_form(form: str, child: Node) -> bool:
@@ -389,15 +450,13 @@ def _is_long_form(form: str, child: Node) -> bool:
     return any(" " not in other and other != form for other in child.forms)
 
 
-def _says_variant(fields: dict[str, str], child: Node, cues: Cues) -> bool:
+def _says_variant(fields: dict[str, str], cues: Cues) -> bool:
     """The text presents the child as a model pre-trained for a language or domain."""
     text = " ".join(fields.values())
     return bool(cues.variant_markers.search(text) or re.search(r"\bpre-?train", text, re.IGNORECASE))
 
 
-def _from_title(
-    title: str, children: list[Node], parents: list[Node], mentions: list[Mention]
-) -> list[LineageEdge]:
+def _from_title(title: str, children: list[Node], mentions: list[Mention]) -> list[LineageEdge]:
     """``Combiner: Full Attention Transformer with ...``: the title says what kind of method the child is."""
     match = re.match(r"^\s*([^:]{2,60}?)\s*:\s*(?:an?\s+|the\s+)?(.+)$", title, re.IGNORECASE)
     if not match:
@@ -425,58 +484,97 @@ def _from_title(
 # -- evidence from cue phrases ----------------------------------------------------------------------------
 
 
+@dataclass
+class View:
+    """One sentence as the cue rules see it: mentions at sentence offsets, and who "we" may be."""
+
+    sentence: Sentence
+    mentions: list[Mention]  # offsets within the sentence
+    subjects: list[tuple[int, int]]  # spans naming the paper's method: its name, "we", "our model", ...
+    children: list[Node]
+
+    @property
+    def text(self) -> str:
+        return self.sentence.text
+
+    @property
+    def named(self) -> bool:
+        """The sentence names the paper's method (the title always does)."""
+        return self.sentence.field == "title" or any(m.node.kind == "child" for m in self.mentions)
+
+    def child_for(self, position: int) -> Node:
+        """The paper's method a cue at ``position`` is about: the last one named before it, else the first."""
+        named = [m for m in self.mentions if m.node.kind == "child"]
+        before = [m for m in named if m.start <= position]
+        return (before[-1] if before else named[0]).node if named else self.children[0]
+
+    def edge(self, relation: str, parent: Mention, confidence: float, position: int) -> LineageEdge:
+        start = self.sentence.start
+        evidence = Evidence(self.sentence.field, self.text, parent.start + start, parent.end + start)
+        return LineageEdge(self.child_for(position).name, parent.node.name, relation, confidence, evidence)
+
+
 def _from_sentence(
     sentence: Sentence, mentions: list[Mention], children: list[Node], cues: Cues
 ) -> list[LineageEdge]:
     text = sentence.text
     rel = [Mention(m.node, m.field, m.start - sentence.start, m.end - sentence.start) for m in mentions]
-    child_mentions = [m for m in rel if m.node.kind == "child"]
-    subjects = [(m.start, m.end) for m in child_mentions]
+    subjects = [(m.start, m.end) for m in rel if m.node.kind == "child"]
     subjects += [(m.start(), m.end()) for m in cues.self_reference.finditer(text)]
     if sentence.field == "title":
         subjects.append((0, 0))
     if not subjects:
         return []
+    view = View(sentence, rel, subjects, children)
+    return _from_cues(view, cues) + _from_modifiers(view, cues)
 
-    def child_for(position: int) -> Node:
-        before = [m for m in child_mentions if m.start <= position]
-        return (before[-1] if before else child_mentions[0]).node if child_mentions else children[0]
 
-    def evidence(mention: Mention) -> Evidence:
-        return Evidence(sentence.field, text, mention.start + sentence.start, mention.end + sentence.start)
-
-    edges = []
-    named = bool(child_mentions) or sentence.field == "title"
+def _from_cues(view: View, cues: Cues) -> list[LineageEdge]:
+    """``our model is built on top of X``, ``Foo improves X and Y``: a cue after the method, X after the cue."""
+    text, edges = view.text, []
     for relation, pattern, confidence, technique_ok, needs_name in cues.relations:
-        if needs_name and not named:
+        if needs_name and not view.named:
             continue  # "we study pretraining a Vision Transformer": weak cues need the method's name
         for cue in pattern.finditer(text):
             if cues.negation.search(text[: cue.start()]):
                 continue
-            subject = [s for s in subjects if s[1] <= cue.start()]
+            subject = [s for s in view.subjects if s[1] <= cue.start()]
             if relation == "improves_on" and cue.group(0).casefold() == "unlike":
-                subject = subjects  # "Unlike X, our model ..."
+                subject = view.subjects  # "Unlike X, our model ..."
             if not subject:
                 continue
             last = max(s[1] for s in subject)
-            if subject is not subjects and cues.prior_work.search(text[last : cue.start()]):
+            if any(
+                last <= m.start and m.end <= cue.start() and m.node.kind != "child" for m in view.mentions
+            ):
+                continue  # "we find that GPT-4 outperforms Llama": another method is the cue's subject
+            if subject is not view.subjects and cues.prior_work.search(text[last : cue.start()]):
                 continue
-            for parent in _parents_after(text, cue.end(), rel, technique_ok):
-                child = child_for(cue.start())
-                edges.append(
-                    LineageEdge(child.name, parent.node.name, relation, confidence, evidence(parent))
-                )
-    # "X-based", "X-like": the paper's method is built on X
-    for mention in rel:
-        if mention.node.kind != "method" or not cues.derived.match(text[mention.end :]):
-            continue
-        if not [s for s in subjects if s[1] <= mention.start] and sentence.field != "title":
+            for parent in _parents_after(text, cue.end(), view.mentions, technique_ok):
+                edges.append(view.edge(relation, parent, confidence, cue.start()))
+    return edges
+
+
+def _from_modifiers(view: View, cues: Cues) -> list[LineageEdge]:
+    """``a SENet-like network``, ``a BERT-based encoder``, ``a Galician BERT``: a method modifying the
+    paper's own, after a mention of it."""
+    text, edges = view.text, []
+    for mention in view.mentions:
+        if mention.node.kind != "method":
             continue
         before = text[: mention.start].split()
-        if cues.prior_work.search(" ".join(before[-3:])) or cues.comparison.search(" ".join(before[-2:])):
-            continue  # "existing BERT-based models", "compared to GPT-like models", "workings of X-based"
-        child = child_for(mention.start)
-        edges.append(LineageEdge(child.name, mention.node.name, "based_on", 0.7, evidence(mention)))
+        derived = bool(cues.derived.match(text[mention.end :]))
+        variant = bool(before) and bool(cues.variant_markers.fullmatch(before[-1]))
+        if not (derived or variant):
+            continue
+        earlier = [s[1] for s in view.subjects if s[1] <= mention.start]
+        if not earlier or cues.prior_work.search(text[max(earlier) : mention.start]):
+            continue  # not about the paper's method: "we follow the recent trend of monolingual BERT"
+        context = before[-2:] if derived else before[-3:-1]  # the words before "X-based" / "Galician X"
+        if cues.comparison.search(" ".join(context)):
+            continue  # "compared to GPT-like models", "workings of X-based", "than the Chinese BERT"
+        relation, confidence = ("based_on", 0.7) if derived else ("variant_of", 0.75)
+        edges.append(view.edge(relation, mention, confidence, mention.start))
     return edges
 
 
@@ -488,7 +586,7 @@ def _parents_after(text: str, position: int, mentions: list[Mention], technique_
     if not candidates:
         return []
     first = candidates[0]
-    between = text[position : first.start].split()
+    between = RESULTS_OF.sub("", text[position : first.start]).split()
     if len(between) > MAX_WORDS_BEFORE_PARENT or (set(between) & LINKING_WORDS and "such" not in between):
         return []  # "builds on these properties of task vectors": the parent is not what is built on
     chain = [first]
@@ -506,7 +604,7 @@ def _parents_after(text: str, position: int, mentions: list[Mention], technique_
 
 
 def _best(edges: list[LineageEdge], children: list[Node], cues: Cues) -> list[LineageEdge]:
-    """One edge per (child, parent): the surest, the strongest relation on a tie; none to itself or a sibling."""
+    """One edge per (child, parent): the surest, the strongest relation on a tie; none to itself or kin."""
     child_keys = {method_key(form) for child in children for form in child.forms}
     best: dict[tuple[str, str], LineageEdge] = {}
     for edge in edges:

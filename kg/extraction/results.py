@@ -17,6 +17,56 @@ VALUE = re.compile(
     r"|[+\-\u2212]\d+(?:\.\d+)?(?![\w.]))"
 )
 PLAIN_NUMBER = re.compile(r"(?<![\w.^/\-])(\d+(?:\.\d+)?)(?=\s)")
+# words that may follow a value that still belongs to a metric
+AFTER_VALUE = frozenset(
+    [
+        "higher",
+        "lower",
+        "better",
+        "worse",
+        "improvement",
+        "improvements",
+        "gain",
+        "gains",
+        "increase",
+        "decrease",
+        "reduction",
+        "relative",
+        "absolute",
+        "points",
+        "point",
+        "on",
+        "in",
+        "of",
+        "for",
+        "over",
+        "and",
+        "or",
+        "compared",
+        "with",
+        "at",
+        "to",
+        "than",
+        "from",
+        "by",
+        "while",
+        "when",
+        "respectively",
+        "faster",
+        "slower",
+        "speedup",
+        "reductions",
+        "drop",
+        "boost",
+        "average",
+        "top",
+        "overall",
+    ]
+)
+METRIC_THEN_NUMBER = re.compile(
+    r"\s*(?:\([^()]{1,20}\)\s*)?(?:scores?\s+)?(?:(?:of|=|:|is|was|reaches|reached|achieves|achieved)\s*"
+    r"(?:about|around|approximately|up\s+to|over|nearly)?\s*(\d+(?:\.\d+)?(?:\s?\\?%)?)|(\d+\.\d+))(?!\w|\.\d)"
+)
 BEFORE_WINDOW = 90
 AFTER_WINDOW = 40
 
@@ -39,21 +89,15 @@ class FoundResult:
 
 
 def _nearest_before(spans: list[Span], pos: int, window: int, lo: int) -> Span | None:
-    best = None
-    for span in spans:
-        if lo <= span.start and span.end <= pos and pos - span.end <= window:
-            if best is None or span.end > best.end:
-                best = span
-    return best
+    """The span ending closest before ``pos``, at most ``window`` characters away and after ``lo``."""
+    near = [s for s in spans if lo <= s.start and s.end <= pos and pos - s.end <= window]
+    return max(near, key=lambda s: s.end, default=None)
 
 
 def _nearest_after(spans: list[Span], pos: int, window: int, hi: int) -> Span | None:
-    best = None
-    for span in spans:
-        if pos <= span.start and span.end <= hi and span.start - pos <= window:
-            if best is None or span.start < best.start:
-                best = span
-    return best
+    """The span starting closest after ``pos``, at most ``window`` characters away and before ``hi``."""
+    near = [s for s in spans if pos <= s.start and s.end <= hi and s.start - pos <= window]
+    return min(near, key=lambda s: s.start, default=None)
 
 
 def find_results(
@@ -74,10 +118,22 @@ def find_results(
             nxt = _nearest_after(sent_metrics, m.end(1), 2, s_end)
             if nxt is not None and all(not (a <= m.start(1) < b) for a, b in values):
                 values.append((m.start(1), m.end(1)))
+        for metric in sent_metrics:  # "F1 score of 0.4178", "AUC (%) = 0.88"
+            m = METRIC_THEN_NUMBER.match(text, metric.end)
+            group = 1 if m and m.group(1) else 2
+            if m and m.end(group) <= s_end and all(not (a <= m.start(group) < b) for a, b in values):
+                values.append((m.start(group), m.end(group)))
         values.sort()
         terms = re.search(r"\bin\s+terms\s+of\s+", text[s_start:s_end])
         terms_metric = _nearest_after(sent_metrics, s_start + terms.end(), 5, s_end) if terms else None
         for v_start, v_end in values:
+            noun = re.match(r"\s+([a-z][a-z\-]*)", text[v_end : v_end + 30])
+            if (
+                noun
+                and noun.group(1) not in AFTER_VALUE
+                and _nearest_after(sent_metrics, v_end, 2, s_end) is None
+            ):
+                continue  # "7.9% layers": the number counts something else
             after = _nearest_after(sent_metrics, v_end, AFTER_WINDOW, s_end)
             if after is not None and re.match(r"\s?(?:\S+\s)?\S*$", text[v_end : after.start]) is None:
                 after = None  # only "84.4% top-1 accuracy" or "4.6% higher top-1 accuracy"
@@ -86,7 +142,11 @@ def find_results(
             metric = metric or terms_metric
             if metric is None:
                 continue
-            method = _nearest_before(methods, v_start, 200, s_start) or _nearest_after(methods, v_end, 30, s_end)
-            dataset = _nearest_after(datasets, v_end, 60, s_end) or _nearest_before(datasets, v_start, 200, s_start)
+            method = _nearest_before(methods, v_start, 200, s_start) or _nearest_after(
+                methods, v_end, 30, s_end
+            )
+            dataset = _nearest_after(datasets, v_end, 60, s_end) or _nearest_before(
+                datasets, v_start, 200, s_start
+            )
             found.append(FoundResult(text[v_start:v_end], v_start, v_end, metric, method, dataset))
     return found

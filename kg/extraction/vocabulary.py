@@ -7,9 +7,9 @@ type is the first path segment of its IRI under ``KGV`` (``.../vocab/metric/bleu
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
 
 from rdflib import Graph
 from rdflib.namespace import SKOS
@@ -57,8 +57,14 @@ def load_labels(paths: Iterable[Path]) -> list[Label]:
 
 
 def plural_of(label: str) -> str | None:
-    """"contrastive loss" -> None, "attention" -> "attentions", "CNN" -> "CNNs": papers write both."""
-    if len(label) < 3 or not label[-1].isalpha() or label[-1] in "sS" or label[-1].isupper() and not label.isupper():
+    """ "contrastive loss" -> None, "attention" -> "attentions", "CNN" -> "CNNs": papers write both."""
+    if (
+        len(label) < 3
+        or not label[-1].isalpha()
+        or label[-1] in "sS"
+        or label[-1].isupper()
+        and not label.isupper()
+    ):
         return None
     return label + "s"
 
@@ -84,7 +90,9 @@ class VocabularyMatcher:
 
     def add_labels(self, nlp: Language, labels: list[Label]) -> None:
         grouped: dict[tuple[str, bool], list[str]] = {}
-        labels = labels + [Label(plural, label.concept) for label in labels if (plural := plural_of(label.text))]
+        labels = labels + [
+            Label(plural, label.concept) for label in labels if (plural := plural_of(label.text))
+        ]
         for label in labels:
             self.concepts[label.concept.iri] = label.concept
             if label.text in self.by_label or label.text.lower() in self.by_lower:
@@ -102,6 +110,13 @@ class VocabularyMatcher:
     def lookup(self, name: str) -> Concept | None:
         """The concept a name is a label of, by this matcher's case rule."""
         return self.by_label.get(name) or self.by_lower.get(name.lower())
+
+    def lookup_folded(self, name: str) -> Concept | None:
+        """Like ``lookup`` but ignoring case also for names with capitals ("BERTscore" is BERTScore); for
+        typing a coined name, never for matching text."""
+        if not hasattr(self, "_folded"):
+            self._folded = {label.casefold(): c for label, c in self.by_label.items()}
+        return self._folded.get(name.casefold())
 
     def __call__(self, doc: Doc) -> Doc:
         spans = []

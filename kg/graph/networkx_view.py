@@ -74,6 +74,12 @@ def _stars(value: Any) -> int | None:
         return None
 
 
+def _keep_least(attrs: dict[str, Any], name: str, value: str) -> None:
+    """Of several values for one attribute keep the least, so the view never depends on triple order."""
+    if name not in attrs or value < attrs[name]:
+        attrs[name] = value
+
+
 def _fallback_label(node: str, data: dict[str, Any]) -> str:
     """A repository without a name is shown as ``owner/name`` from its URL; anything else by its IRI's tail."""
     url = data.get("url")
@@ -111,17 +117,21 @@ def to_networkx(triples: Iterable[tuple]) -> nx.MultiDiGraph:
         elif isinstance(obj, Literal):
             text = str(obj)
             rank = _LABEL_RANK.get(p)
-            if rank is not None and text.strip() and (s not in labels or rank < labels[s][0]):
-                labels[s] = (rank, text.strip())
+            if rank is not None and text.strip():
+                # several labels of one rank (merged variants): the least one, whatever the triple order
+                candidate = (rank, text.strip())
+                if s not in labels or candidate < labels[s]:
+                    labels[s] = candidate
             name = _ATTRIBUTES.get(p)
             if name is not None:
-                attrs.setdefault(s, {}).setdefault(name, text)
+                _keep_least(attrs.setdefault(s, {}), name, text)
             elif p in _URL_PREDICATES:
-                attrs.setdefault(s, {}).setdefault("url", text)
+                _keep_least(attrs.setdefault(s, {}), "url", text)
             elif local_name(p) in _STAR_NAMES and (stars := _stars(text)) is not None:
-                attrs.setdefault(s, {})["stars"] = stars
+                node_attrs = attrs.setdefault(s, {})
+                node_attrs["stars"] = max(stars, node_attrs.get("stars", stars))
         elif p in _URL_PREDICATES and isinstance(obj, URIRef):
-            attrs.setdefault(s, {}).setdefault("url", str(obj))
+            _keep_least(attrs.setdefault(s, {}), "url", str(obj))
 
     graph = nx.MultiDiGraph()
     for node in sorted(kinds):

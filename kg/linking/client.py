@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -26,6 +27,8 @@ from kg.errors import KgError
 GITHUB_API = "https://api.github.com"
 HF_API = "https://huggingface.co/api"
 USER_AGENT = "kg-linking/0.1 (+https://w3id.org/kg-ml)"
+GITHUB_SEGMENT = re.compile(r"[A-Za-z0-9_.-]{1,100}")
+ARXIV_ID = re.compile(r"\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/\d{7}")
 
 
 def default_cache_dir() -> Path:
@@ -121,11 +124,11 @@ class ApiClient:
 
     def github_repo(self, owner: str, name: str) -> dict | None:
         """``GET /repos/{owner}/{name}``; None when GitHub has no such repository."""
-        return self.get_json(f"{self.github_api}/repos/{owner}/{name}")
+        return self.get_json(f"{self.github_api}/repos/{_segment(owner)}/{_segment(name)}")
 
     def github_readme(self, owner: str, name: str) -> dict | None:
         """``GET /repos/{owner}/{name}/readme``: ``content`` is base64."""
-        return self.get_json(f"{self.github_api}/repos/{owner}/{name}/readme")
+        return self.get_json(f"{self.github_api}/repos/{_segment(owner)}/{_segment(name)}/readme")
 
     def github_search(self, query: str, *, per_page: int = 5) -> list[dict]:
         """``GET /search/repositories?q=...``: the first ``per_page`` items, best match first."""
@@ -137,6 +140,8 @@ class ApiClient:
 
     def hf_paper(self, arxiv_id: str) -> dict | None:
         """``GET {hf_api}/papers/{arxiv_id}``: ``githubRepo``, ``projectPage``, ...; None when not indexed."""
+        if not ARXIV_ID.fullmatch(arxiv_id):
+            raise ApiError(f"not an arXiv id: {arxiv_id[:40]!r}")
         return self.get_json(f"{self.hf_api}/papers/{arxiv_id}")
 
     # -- the machinery ------------------------------------------------------------------------------
@@ -172,14 +177,15 @@ class ApiClient:
         if response.status_code != 200:
             raise ApiError(f"{_short(full_url)} answered HTTP {response.status_code}{_message(response)}")
         self.stats.full += 1
-        data = self._parse(full_url, response.text)
+        text = response.content.decode("utf-8", "replace")  # JSON is UTF-8; no charset guessing
+        data = self._parse(full_url, text)
         self._cache_write(
             full_url,
             {
                 "status": 200,
                 "etag": response.headers.get("ETag"),
                 "last_modified": response.headers.get("Last-Modified"),
-                "body": response.text,
+                "body": text,
             },
         )
         return data
@@ -328,8 +334,15 @@ def _is_rate_limited(response: requests.Response) -> bool:
     return (
         headers.get("X-RateLimit-Remaining") == "0"
         or "Retry-After" in headers
-        or ("rate limit" in response.text[:500].lower())
+        or ("rate limit" in response.content[:500].decode("utf-8", "replace").lower())
     )
+
+
+def _segment(value: str) -> str:
+    """An owner or repository name as GitHub allows them, so text from a paper cannot reshape the API path."""
+    if not GITHUB_SEGMENT.fullmatch(value) or value in {".", ".."}:
+        raise ApiError(f"not a GitHub owner or repository name: {value[:60]!r}")
+    return value
 
 
 def _int(value: str | None) -> int | None:

@@ -161,7 +161,8 @@ def classify(raw: str) -> tuple[str, str, str, str | None, str | None]:
     if host in REFERENCE_HOSTS or host.endswith(".arxiv.org"):
         return "reference", url, host, None, None
     suggested = None
-    if host.endswith(".github.io") and segments:
+    # a repository named like a site (``NAME.github.io``) holds the page itself, not the paper's code
+    if host.endswith(".github.io") and segments and not segments[0].lower().endswith(".github.io"):
         owner = host[: -len(".github.io")]
         suggested = f"https://github.com/{owner}/{segments[0]}"
     return "project_page", url, host, None, suggested

@@ -18,7 +18,7 @@ import json
 import re
 from collections.abc import Iterable, Iterator
 
-from kg.papers import Paper, normalise_arxiv_id
+from kg.papers import Paper, clean_text, normalise_arxiv_id
 from kg.sources.base import Line, Problem, iso_date, shorten
 
 ARXIV_ID_ONLY = re.compile(r"\d{4}\.\d{4,5}(?:v\d+)?")
@@ -48,7 +48,7 @@ def paper_from_record(record: object, where: str, *, hf_api: bool = False) -> Pa
         hf_api = True
     record_id = fields.get("id")
     usable = isinstance(record_id, (str, int)) and not isinstance(record_id, bool) and str(record_id).strip()
-    record_id = str(record_id).strip() if usable else ""
+    record_id = clean_text(str(record_id)) if usable else ""
     title = fields.get("title")
     if not isinstance(title, str) or not title.strip():
         if isinstance(fields.get("error"), str):
@@ -220,14 +220,14 @@ def _line_of(text: str, position: int) -> int:
 
 
 def _text(value: object) -> str | None:
-    return value.strip() or None if isinstance(value, str) else None
+    return clean_text(value) or None if isinstance(value, str) else None
 
 
 def _authors(value: object) -> list[str]:
     if not isinstance(value, list):
         return []
     names = (item.get("name") if isinstance(item, dict) else item for item in value)
-    return [name.strip() for name in names if isinstance(name, str) and name.strip()]
+    return [clean for name in names if isinstance(name, str) and (clean := clean_text(name))]
 
 
 def _json_type(value: object) -> str:

@@ -34,6 +34,7 @@ FORMATS: dict[str, ox.RdfFormat] = {
     "trig": ox.RdfFormat.TRIG,
 }
 
+OPTIMIZE_AFTER = 50_000  # new triples that make compaction worth its seconds
 _OPEN_FOR_WRITING: set[str] = set()  # paths this process holds RocksDB's lock on
 
 
@@ -88,8 +89,10 @@ def check_store_folder(path: Path) -> None:
         raise StoreError(f"{path} is not a kg store (no Oxigraph database in it)")
     current = (path / "CURRENT").read_text(encoding="ascii", errors="replace").strip()
     if not re.fullmatch(r"MANIFEST-\d+", current) or not (path / current).is_file():
-        raise StoreError(f"the store at {path} is corrupt (its CURRENT file names no manifest); "
-                         "rebuild it with `kg build --fresh`")
+        raise StoreError(
+            f"the store at {path} is corrupt (its CURRENT file names no manifest); "
+            "rebuild it with `kg build --fresh`"
+        )
 
 
 def check_readable(path: Path) -> None:
@@ -98,8 +101,10 @@ def check_readable(path: Path) -> None:
         raise StoreError(f"no store at {path}: run `kg build` first (or pass --store DIR)")
     check_store_folder(path)
     if _locked_by_another_process(path):
-        raise StoreError(f"the store at {path} is locked: another process (kg build?) is writing it; "
-                         "try again when it has finished")
+        raise StoreError(
+            f"the store at {path} is locked: another process (kg build?) is writing it; "
+            "try again when it has finished"
+        )
 
 
 class Store:
@@ -138,18 +143,32 @@ class Store:
         return to_oxigraph(term)
 
     def add(self, triples: Iterable[tuple[Node, Node, Node]], *, batch_size: int = 50_000) -> int:
-        """Add rdflib triples in transactional batches; returns how many were new (re-adding adds none)."""
+        """Add rdflib triples; returns how many were new (adding the same triples again adds none).
+
+        On disk the triples stream through Oxigraph's bulk loader (about twice as fast as transactions,
+        but a crash mid-way can leave part of them: `kg build --fresh` starts over); in memory they go
+        in transactional batches of ``batch_size``.
+        """
         self._writable()
         before = len(self)
-        batch: list[ox.Quad] = []
         term = self._term
-        for s, p, o in triples:
-            batch.append(ox.Quad(term(s), term(p), term(o)))
-            if len(batch) >= batch_size:
+        quads = (ox.Quad(term(s), term(p), term(o)) for s, p, o in triples)
+        if self.path is not None:
+            try:
+                self._store.bulk_extend(quads)
+                if len(self) - before >= OPTIMIZE_AFTER:
+                    self._store.optimize()  # compacts the bulk loader's files: queries after it ~2x faster
+            except OSError as error:
+                raise StoreError(f"could not write to the store: {error}") from None
+        else:
+            batch: list[ox.Quad] = []
+            for quad in quads:
+                batch.append(quad)
+                if len(batch) >= batch_size:
+                    self._extend(batch)
+                    batch = []
+            if batch:
                 self._extend(batch)
-                batch = []
-        if batch:
-            self._extend(batch)
         return len(self) - before
 
     def _extend(self, quads: list[ox.Quad]) -> None:
@@ -259,8 +278,9 @@ def _result(answer) -> QueryResult:
         return QueryResult("ask", boolean=bool(answer))
     if isinstance(answer, ox.QuerySolutions):
         variables = [v.value for v in answer.variables]
-        rows = [tuple(None if term is None else from_oxigraph(term) for term in solution)
-                for solution in answer]
+        rows = [
+            tuple(None if term is None else from_oxigraph(term) for term in solution) for solution in answer
+        ]
         return QueryResult("select", variables, rows)
     rows = [(from_oxigraph(t.subject), from_oxigraph(t.predicate), from_oxigraph(t.object)) for t in answer]
     return QueryResult("graph", ["subject", "predicate", "object"], rows)
@@ -269,8 +289,10 @@ def _result(answer) -> QueryResult:
 def _open_message(path: Path | None, error: Exception) -> str:
     text = str(error)
     if "lock" in text.lower():
-        return (f"the store at {path} is locked: another process (kg build, kg serve?) has it open; "
-                "try again when it has finished")
+        return (
+            f"the store at {path} is locked: another process (kg build, kg serve?) has it open; "
+            "try again when it has finished"
+        )
     if isinstance(error, RuntimeError) or "corrupt" in text.lower():
         return f"the store at {path} is corrupt or not an Oxigraph store ({text}); rebuild it with `kg build --fresh`"
     return f"cannot open the store at {path}: {text}"

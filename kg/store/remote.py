@@ -22,7 +22,7 @@ from kg.store.oxigraph import QueryResult, Store, _result
 from kg.store.sparql import bind_params, from_oxigraph, syntax_message
 from kg.vocab import PREFIXES, sparql_prologue
 
-RESULTS_ACCEPT = ("application/sparql-results+json, application/n-triples;q=0.9, text/turtle;q=0.8")
+RESULTS_ACCEPT = "application/sparql-results+json, application/n-triples;q=0.9, text/turtle;q=0.8"
 RETRY_STATUSES = {429, 500, 502, 503, 504}
 
 
@@ -91,8 +91,10 @@ class Endpoint:
                 last = f"{safe_url(url)} answered HTTP {response.status_code}: {_body(response)}"
                 continue
             if response.status_code in (401, 403):
-                raise EndpointError(f"{safe_url(url)} refused the request (HTTP {response.status_code}); "
-                                    "set KG_ENDPOINT_USER and KG_ENDPOINT_PASSWORD")
+                raise EndpointError(
+                    f"{safe_url(url)} refused the request (HTTP {response.status_code}); "
+                    "set KG_ENDPOINT_USER and KG_ENDPOINT_PASSWORD"
+                )
             return response
         raise EndpointError(last + (f" (after {self.retries + 1} attempts)" if self.retries else ""))
 
@@ -102,50 +104,78 @@ class Endpoint:
         """Run a query remotely; kg's prefixes are declared for it, parameters bound as locally."""
         bound = bind_params(sparql, params)
         check_syntax(bound)
-        response = self._request("POST", self.url, data={"query": sparql_prologue() + bound},
-                                 headers={"Accept": RESULTS_ACCEPT})
+        response = self._request(
+            "POST", self.url, data={"query": sparql_prologue() + bound}, headers={"Accept": RESULTS_ACCEPT}
+        )
         if response.status_code == 400:
             raise QueryError(f"the endpoint rejected the query: {_body(response)}")
         if not response.ok:
-            raise EndpointError(f"{safe_url(self.url)} answered HTTP {response.status_code}: {_body(response)}")
+            raise EndpointError(
+                f"{safe_url(self.url)} answered HTTP {response.status_code}: {_body(response)}"
+            )
         return parse_response(response)
 
     def count(self, graph: str | None = None) -> int:
-        pattern = f"GRAPH <{ox.NamedNode(graph).value}> {{ ?s ?p ?o }}" if graph else "?s ?p ?o"
+        pattern = f"GRAPH <{graph_iri(graph)}> {{ ?s ?p ?o }}" if graph else "?s ?p ?o"
         result = self.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ {pattern} }}")
         try:
             return int(result.rows[0][0])
         except (IndexError, TypeError, ValueError):
-            raise EndpointError(f"{safe_url(self.url)} did not answer the COUNT query with a number") from None
+            raise EndpointError(
+                f"{safe_url(self.url)} did not answer the COUNT query with a number"
+            ) from None
 
     # -- Graph Store Protocol -----------------------------------------------------------------------------
 
-    def push(self, store: Store, store_url: str, *, graph: str | None = None, chunk_size: int = 50_000,
-             replace: bool = False) -> PushReport:
+    def push(
+        self,
+        store: Store,
+        store_url: str,
+        *,
+        graph: str | None = None,
+        chunk_size: int = 50_000,
+        replace: bool = False,
+    ) -> PushReport:
         """POST the store's triples to ``store_url`` in N-Triples chunks, then count them remotely.
 
         With ``replace`` the first chunk is PUT, so the target graph ends up holding exactly the store's
         triples; otherwise they are added to what the graph holds.
         """
-        target = {"graph": ox.NamedNode(graph).value} if graph else {"default": ""}
+        target = {"graph": graph_iri(graph)} if graph else {"default": ""}
         sent = chunks = 0
         for chunk, count in ntriples_chunks(store, chunk_size):
             method = "PUT" if replace and chunks == 0 else "POST"
-            response = self._request(method, store_url, params=target, data=chunk,
-                                     headers={"Content-Type": "application/n-triples"})
+            response = self._request(
+                method,
+                store_url,
+                params=target,
+                data=chunk,
+                headers={"Content-Type": "application/n-triples"},
+            )
             if not response.ok:
-                raise EndpointError(f"{safe_url(store_url)} refused chunk {chunks + 1} "
-                                    f"(HTTP {response.status_code}): {_body(response)}; "
-                                    f"{sent} triples were loaded before it")
+                raise EndpointError(
+                    f"{safe_url(store_url)} refused chunk {chunks + 1} "
+                    f"(HTTP {response.status_code}): {_body(response)}; "
+                    f"{sent} triples were loaded before it"
+                )
             sent += count
             chunks += 1
         if replace and chunks == 0:  # an empty store replaces the graph with nothing
-            self._request("PUT", store_url, params=target, data=b"",
-                          headers={"Content-Type": "application/n-triples"})
+            self._request(
+                "PUT", store_url, params=target, data=b"", headers={"Content-Type": "application/n-triples"}
+            )
         remote = self.count(graph)
         if remote < sent or (replace and remote != sent):
             raise EndpointError(f"pushed {sent} triples but the endpoint's graph holds {remote}")
         return PushReport(sent, chunks, remote, graph)
+
+
+def graph_iri(text: str) -> str:
+    """A named graph's IRI, validated (it goes into a query and a URL)."""
+    try:
+        return ox.NamedNode(text).value
+    except ValueError as error:
+        raise EndpointError(f"invalid graph IRI {text!r}: {error}") from None
 
 
 def query_url_for(store_url: str) -> str:
@@ -162,7 +192,7 @@ def ntriples_chunks(store: Store, size: int) -> Iterator[tuple[bytes, int]]:
     """The store's triples as N-Triples documents of at most ``size`` lines each."""
     lines = store.ntriples_lines()
     for start in range(0, len(lines), size):
-        part = lines[start:start + size]
+        part = lines[start : start + size]
         yield b"\n".join(part) + b"\n", len(part)
 
 
@@ -187,8 +217,10 @@ def parse_json_results(doc: dict) -> QueryResult:
     if "boolean" in doc:
         return QueryResult("ask", boolean=bool(doc["boolean"]))
     variables = list(doc.get("head", {}).get("vars", []))
-    rows = [tuple(_json_term(binding[v]) if v in binding else None for v in variables)
-            for binding in doc.get("results", {}).get("bindings", [])]
+    rows = [
+        tuple(_json_term(binding[v]) if v in binding else None for v in variables)
+        for binding in doc.get("results", {}).get("bindings", [])
+    ]
     return QueryResult("select", variables, rows)
 
 

@@ -33,8 +33,9 @@ def oxigraph_binary() -> str:
 
 
 def server_version(binary: str | None = None) -> str:
-    out = subprocess.run([binary or oxigraph_binary(), "--version"], capture_output=True, text=True, timeout=30,
-                         check=False)
+    out = subprocess.run(
+        [binary or oxigraph_binary(), "--version"], capture_output=True, text=True, timeout=30, check=False
+    )
     match = re.search(r"(\d+\.\d+\.\d+)", out.stdout)
     return match.group(1) if match else "unknown"
 
@@ -43,8 +44,10 @@ def version_mismatch(binary: str | None = None) -> str | None:
     """A warning when the server and pyoxigraph come from different releases (major.minor)."""
     server, library = server_version(binary), pyoxigraph.__version__
     if server.split(".")[:2] != library.split(".")[:2]:
-        return (f"oxigraph server {server} and pyoxigraph {library} differ; the store format may not match "
-                f"(pip install 'oxigraph=={library}')")
+        return (
+            f"oxigraph server {server} and pyoxigraph {library} differ; the store format may not match "
+            f"(pip install 'oxigraph=={library}')"
+        )
     return None
 
 

@@ -4,6 +4,8 @@ Parameters are bound by an inline ``VALUES`` block placed at the start of the qu
 values written by pyoxigraph's own term serialiser (an IRI is validated, a literal escaped), so a value
 is always exactly one RDF term and never query text. A VALUES block at the top of the group is joined
 before the group's FILTERs run, so ``FILTER(!BOUND(?since) || ...)`` gives optional parameters.
+(pyoxigraph's own ``substitutions`` refuses a variable the SELECT does not project, which most
+parameters are not, and a remote endpoint has no binding API at all: one mechanism serves both.)
 """
 
 from __future__ import annotations
@@ -21,8 +23,11 @@ from kg.vocab import PREFIXES
 
 VARNAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _IRIREF = re.compile(r'<[^<>"{}|^`\\\x00-\x20]*>')
-_STRING = re.compile(r'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\'|"(?:[^"\\\n]|\\.)*"'
-                     r"|'(?:[^'\\\n]|\\.)*'", re.DOTALL)
+_STRING = re.compile(
+    r'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\'|"(?:[^"\\\n]|\\.)*"'
+    r"|'(?:[^'\\\n]|\\.)*'",
+    re.DOTALL,
+)
 _VARIABLE = re.compile(r"[?$]([A-Za-z0-9_\u00b7\u00c0-\uffff]+)")
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_\-.]*(?::[^\s{}()<>,;]*)?")
 _PREFIXED = re.compile(r"^[A-Za-z][\w\-.]*:[\w\-.:%/]+$")
@@ -30,7 +35,7 @@ _PREFIXED = re.compile(r"^[A-Za-z][\w\-.]*:[\w\-.:%/]+$")
 
 @dataclass(frozen=True)
 class Token:
-    kind: str  # "{", "}", "word", "var", "other"
+    kind: str  # "{", "}", "word" (keyword or prefixed name) or "var"
     text: str
     start: int
 
@@ -46,7 +51,12 @@ def tokens(query: str) -> list[Token]:
         elif char == "#":
             end = query.find("\n", i)
             i = n if end < 0 else end + 1
-        elif char == "<" and (match := _IRIREF.match(query, i)) or char in "\"'" and (match := _STRING.match(query, i)):
+        elif (
+            char == "<"
+            and (match := _IRIREF.match(query, i))
+            or char in "\"'"
+            and (match := _STRING.match(query, i))
+        ):
             i = match.end()
         elif char in "{}":
             out.append(Token(char, char, i))
@@ -135,8 +145,10 @@ def bind_params(query: str, params: Mapping[str, str | Node] | None) -> str:
         if not VARNAME.fullmatch(name):
             raise QueryError(f"{name!r} is not a SPARQL variable name")
         if name not in known:
-            raise QueryError(f"the query has no variable ?{name} to bind (it has: "
-                             f"{', '.join('?' + v for v in sorted(known)) or 'none'})")
+            raise QueryError(
+                f"the query has no variable ?{name} to bind (it has: "
+                f"{', '.join('?' + v for v in sorted(known)) or 'none'})"
+            )
         names.append(name)
     terms = " ".join(str(param_term(params[name])) for name in names)
     clause = f" VALUES ({' '.join('?' + name for name in names)}) {{ ({terms}) }} "
@@ -170,7 +182,9 @@ def from_oxigraph(term) -> Node:
         if term.language:
             return Literal(term.value, lang=term.language)
         datatype = term.datatype.value
-        return Literal(term.value) if datatype == XSD_STRING else Literal(term.value, datatype=URIRef(datatype))
+        return (
+            Literal(term.value) if datatype == XSD_STRING else Literal(term.value, datatype=URIRef(datatype))
+        )
     if isinstance(term, ox.BlankNode):
         return BNode(term.value)
     raise TypeError(f"unsupported term: {term!r}")
@@ -192,8 +206,10 @@ def syntax_message(message: str, query: str) -> str:
     if "Prefix not found" in message:
         prefix = _prefix_before(line, column)
         known = ", ".join(sorted(PREFIXES))
-        text = (f"unknown prefix {prefix + ':' if prefix else ''} at line {line_no}, column {column}; "
-                f"declare it with PREFIX or use one of the predeclared prefixes: {known}")
+        text = (
+            f"unknown prefix {prefix + ':' if prefix else ''} at line {line_no}, column {column}; "
+            f"declare it with PREFIX or use one of the predeclared prefixes: {known}"
+        )
     else:
         text = f"SPARQL syntax error at line {line_no}, column {column}: " + text.split(": ", 1)[-1]
     caret = " " * max(0, column - 1) + "^"
@@ -205,5 +221,5 @@ def _prefix_before(line: str, column: int) -> str:
     head = line[: max(0, column - 1)]
     match = re.search(r"([A-Za-z][\w\-.]*)?:[\w\-.%]*$", head)
     if match is None:
-        match = re.match(r"([A-Za-z][\w\-.]*)?:", line[max(0, column - 1):])
+        match = re.match(r"([A-Za-z][\w\-.]*)?:", line[max(0, column - 1) :])
     return (match.group(1) or "") if match else ""

@@ -12,9 +12,19 @@
   var network = new vis.Network(container, { nodes: nodeView, edges: edges }, data.options);
   // state for whoever drives the page (tests, benchmarks, the console)
   var state = { network: network, nodes: nodes, edges: edges, hiddenKinds: hiddenKinds,
-                firstDrawMs: null, readyMs: null, openNode: openNode, focusNode: focusNode };
+                firstDrawMs: null, readyMs: null, settled: false, openNode: openNode, focusNode: focusNode };
   window.kgViz = state;
 
+  // settled: physics done (or off), so positions no longer move; screenshots wait for it
+  state.settled = !network.physics.physicsEnabled;
+  // live physics moves nodes from the Python layout: once it rests, fit the view unless the reader moved it
+  var moved = false;
+  network.once("dragStart", function () { moved = true; });
+  network.once("zoom", function () { moved = true; });
+  network.once("stabilized", function () {
+    if (!moved) { network.fit({ animation: false }); }
+    state.settled = true;
+  });
   network.once("afterDrawing", function () {
     state.firstDrawMs = performance.now();
     setTimeout(function () { state.readyMs = performance.now(); }, 0);

@@ -1,0 +1,13 @@
+"""The text of a doc, computed once: spaCy rebuilds ``doc.text`` from the tokens on every access."""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc
+
+
+def doc_text(doc: Doc) -> str:
+    """``doc.text``, cached in ``doc.user_data["kg_text"]`` (every kg component reads it)."""
+    text = doc.user_data.get("kg_text")
+    if text is None:
+        text = doc.user_data["kg_text"] = doc.text
+    return text

@@ -1,0 +1,283 @@
+"""Extraction: the rules one by one, the spaCy components, and whole papers through ``extract``."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import spacy
+from rdflib import RDF, Graph
+from rdflib.namespace import SKOS
+
+from kg.extraction import build_pipeline, extract, extract_many
+from kg.extraction.abbreviations import (
+    abbreviations_of,
+    appositive_abbreviations,
+    best_long_form,
+    find_abbreviations,
+    title_abbreviation,
+)
+from kg.extraction.names import find_names, is_coined, title_prefix
+from kg.extraction.results import Span, find_results
+from kg.extraction.vocabulary import SPANS_KEY, default_vocab_dir, load_labels
+from kg.papers import Paper
+from kg.vocab import KGV
+
+PAPER = Paper(
+    record_id="p1",
+    title="FooNet: Sparse Gated Networks for Speech Emotion Recognition",
+    abstract=(
+        "Speech emotion recognition (SER) is hard. We propose FooNet, a sparse gated network built on "
+        "wav2vec 2.0 and trained with contrastive learning. On the IEMOCAP and MSP-Podcast benchmarks, "
+        "FooNet reaches an accuracy of 71.2% on IEMOCAP, and it lowers the word error rate (WER) by 12%. "
+        "It also beats HuBERT and ResNet-50 baselines. Code: https://github.com/foo/foonet."
+    ),
+)
+
+
+def names(entities) -> list[str]:
+    return [e.name for e in entities]
+
+
+def all_forms(entities) -> set[str]:
+    return {form for e in entities for form in [e.name, *e.aliases]}
+
+
+# --- acronym definitions -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "short", "long"),
+    [
+        ("text from large language models (LLMs) is", "LLMs", "large language models"),
+        ("predict Click-through rate (CTR) well", "CTR", "Click-through rate"),
+        ("into Multi-Modal Large Language Models (MLLMs).", "MLLMs", "Multi-Modal Large Language Models"),
+        ("a human-in-the-loop (HITL) strategy", "HITL", "human-in-the-loop"),
+        (
+            "technique named PCB-Merging (Parameter Competition Balancing), a",
+            "PCB-Merging",
+            "Parameter Competition Balancing",
+        ),
+        (
+            "a general-purpose Inception Transformer, or iFormer for short, that",
+            "iFormer",
+            "Inception Transformer",
+        ),
+    ],
+)
+def test_find_abbreviations_both_orders(text, short, long):
+    found = find_abbreviations(text)
+    assert [(a.short, a.long) for a in found] == [(short, long)]
+    a = found[0]
+    assert text[a.short_start : a.short_end] == short
+    assert text[a.long_start : a.long_end] == long
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "methods for RS (e.g. MMoE, PLE) focus",
+        "complexity O(L^2) in length",
+        "we train it (see Table 2)",
+        "then pretrained a BERT model for AD (AD-BERT) based on",
+        "two kinds (i) and (ii)",
+    ],
+)
+def test_find_abbreviations_rejects_non_definitions(text):
+    assert find_abbreviations(text) == []
+
+
+def test_best_long_form_needs_the_first_letter_at_a_word_start():
+    assert best_long_form("DNN", "a Deep Neural Network") == 2
+    assert best_long_form("XYZ", "a Deep Neural Network") is None
+
+
+def test_title_and_appositive_definitions():
+    halp = title_abbreviation("HaLP: Hallucinating Latent Positives for Skeleton-based Learning")
+    assert (halp.short, halp.long) == ("HaLP", "Hallucinating Latent Positives")
+    assert title_abbreviation("CoRe: Context-Regularized Text Embedding Learning") is None
+    text = "we present GNMT, Google's Neural Machine Translation system, which"
+    [gnmt] = appositive_abbreviations(text)
+    assert gnmt.long == "Google's Neural Machine Translation system"
+    assert text[gnmt.long_start : gnmt.long_start + len(gnmt.long)] == gnmt.long
+
+
+# --- names ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "token",
+    ["HiCMAE", "aTLAS", "iFormer", "EAGLE-3", "DeFTAN-II", "wav2vec", "Met^2Net", "DyGIE++", "TM-TREK"],
+)
+def test_coined_names(token):
+    assert is_coined(token)
+
+
+@pytest.mark.parametrize("token", ["Transformer", "2-bit", "22nm", "LLMs", "3x3", "Hello", "13B", "mW"])
+def test_ordinary_words_are_not_coined(token):
+    assert not is_coined(token)
+
+
+def test_title_prefix_is_the_papers_own_name():
+    prefix = title_prefix("TM-TREK at SemEval-2024 Task 8: Towards Boundary Detection")
+    assert prefix is not None and (prefix.start, prefix.end, prefix.proposed) == (0, 7, True)
+    assert title_prefix("Rethinking Attention: A Study") is None
+    assert title_prefix("Deep Learning for Everything") is None
+    dataset = title_prefix("ZooBench: A Large Benchmark for Animal Detection")
+    assert dataset is not None and dataset.type == "dataset"
+
+
+def test_find_names_cues_type_what_they_find():
+    text = "A Title\nWe propose Combiner, which works. We test on the ADNI1 and ADNI2 datasets, on tasks like linear evaluation and kNN evaluation."
+    found = {(text[m.start : m.end], m.type, m.proposed) for m in find_names(text)}
+    assert ("Combiner", "method", True) in found
+    assert ("ADNI1", "dataset", False) in found and ("ADNI2", "dataset", False) in found
+    assert ("linear evaluation", "task", False) in found and ("kNN evaluation", "task", False) in found
+
+
+# --- results --------------------------------------------------------------------------------------
+
+
+def test_find_results_pairs_values_with_the_metric_near_them():
+    text = "X attains a top-1 accuracy of 84.4% on ImageNet, with 20% fewer parameters. It has 180 Gop/s."
+    spans = {
+        name: Span(text.index(name), text.index(name) + len(name), name)
+        for name in ["top-1 accuracy", "ImageNet", "Gop/s", "X"]
+    }
+    first_end = text.index(". ") + 1
+    sentences = [(0, first_end), (first_end + 1, len(text))]
+    results = find_results(
+        text, sentences, [spans["top-1 accuracy"], spans["Gop/s"]], [spans["X"]], [spans["ImageNet"]]
+    )
+    assert [(r.metric.name, r.value, r.dataset and r.dataset.name) for r in results] == [
+        ("top-1 accuracy", "84.4%", "ImageNet"),
+        ("Gop/s", "180", None),
+    ]
+
+
+# --- vocabularies -----------------------------------------------------------------------------------
+
+
+def test_vocabularies_are_skos_schemes_under_kgv():
+    files = sorted(default_vocab_dir().glob("*.ttl"))
+    assert {f.stem for f in files} >= {"datasets", "metrics", "tasks", "methods", "techniques"}
+    for path in files:
+        graph = Graph().parse(path, format="turtle")
+        schemes = list(graph.subjects(RDF.type, SKOS.ConceptScheme))
+        concepts = list(graph.subjects(RDF.type, SKOS.Concept))
+        assert len(schemes) == 1 and len(concepts) >= 50
+        for concept in concepts:
+            assert str(concept).startswith(str(KGV)), concept
+            assert len(list(graph.objects(concept, SKOS.prefLabel))) == 1, concept
+
+
+def test_labels_know_their_type_and_concept():
+    labels = {label.text: label.concept for label in load_labels(default_vocab_dir().glob("*.ttl"))}
+    assert labels["word error rate"].type == "metric"
+    assert labels["WER"].iri == labels["word error rate"].iri
+    assert labels["ImageNet"].iri == str(KGV["dataset/imagenet"])
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("We use CLIP and GLUE.", {("CLIP", "method"), ("GLUE", "dataset")}),
+        ("a clip of glue", set()),  # capitalised labels match only as written
+        (
+            "Top-1 Accuracy and word error rates",
+            {("Top-1 Accuracy", "metric"), ("word error rates", "metric")},
+        ),
+    ],
+)
+def test_vocabulary_matcher_case_rule_and_plurals(text, expected):
+    doc = build_pipeline()(text)
+    assert {(s.text, s.label_) for s in doc.spans[SPANS_KEY] if s.label_ != "nonentity"} == expected
+
+
+def test_factories_are_registered_for_add_pipe():
+    nlp = spacy.blank("en")
+    for name in ("kg_abbreviations", "kg_vocabulary", "kg_names"):
+        nlp.add_pipe(name)
+    doc = nlp("Large language models (LLMs) such as HiCMAE beat BERT.")
+    assert [(a.short, a.long) for a in abbreviations_of(doc)] == [("LLMs", "Large language models")]
+    assert any(s.text == "HiCMAE" for s in doc.spans["kg_names"])
+
+
+# --- whole papers -----------------------------------------------------------------------------------
+
+
+def test_extract_a_paper():
+    ex = extract(PAPER)
+    assert names(ex.proposed) == ["FooNet"]
+    assert "FooNet" in names(ex.methods)
+    assert {"wav2vec 2.0", "HuBERT", "ResNet-50"} <= all_forms(ex.methods)
+    assert {"IEMOCAP", "MSP-Podcast"} <= all_forms(ex.datasets)
+    assert {"accuracy", "word error rate", "WER"} <= all_forms(ex.metrics)
+    assert "contrastive learning" in all_forms(ex.techniques)
+    ser = next(e for e in ex.tasks if "SER" in [e.name, *e.aliases])
+    assert "Speech emotion recognition" in [ser.name, *ser.aliases]
+    assert ser.concept == str(KGV["task/speech-emotion-recognition"])
+    assert [(r.metric, r.value, r.dataset) for r in ex.results][:1] == [("accuracy", "71.2%", "IEMOCAP")]
+    assert [link.url for link in ex.repos] == ["https://github.com/foo/foonet"]
+    assert ("SER", "Speech emotion recognition") in [(a.short, a.long) for a in ex.aliases]
+
+
+def test_every_evidence_slices_to_its_name():
+    ex = extract(PAPER)
+    fields = {"title": PAPER.title, "abstract": PAPER.abstract}
+    for entity in ex.entities():
+        ev = entity.evidence
+        assert fields[ev.field][ev.start : ev.end] == entity.name
+        assert entity.name in ev.sentence or ev.field == "title"
+    for alias in ex.aliases:
+        assert fields[alias.evidence.field][alias.evidence.start : alias.evidence.end] == alias.short
+
+
+def test_to_json_is_what_score_py_reads():
+    line = json.loads(json.dumps({"id": PAPER.id, **extract(PAPER).to_json()}))
+    method = line["methods"][0]
+    assert {"name", "canonical", "aliases"} <= set(method)
+    assert {"short", "long"} <= set(line["aliases"][0])
+    assert line["repos"][0]["url"] == "https://github.com/foo/foonet"
+
+
+def test_names_inside_urls_are_not_entities():
+    paper = Paper(title="A study", abstract="See https://github.com/owner/ImageNet-Tools for the code.")
+    ex = extract(paper)
+    assert ex.datasets == [] and ex.methods == []
+    assert [link.url for link in ex.repos] == ["https://github.com/owner/ImageNet-Tools"]
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_extract_many_streams_in_order(workers):
+    papers = [Paper(record_id=str(i), title=f"Net{i}X: A model", abstract=PAPER.abstract) for i in range(5)]
+    out = list(extract_many(papers, workers=workers, batch_size=2))
+    assert [p.record_id for p, _ in out] == ["0", "1", "2", "3", "4"]
+    assert [names(ex.proposed)[0] for _, ex in out] == [f"Net{i}X" for i in range(5)]
+    assert out[0][1].to_json() == extract(papers[0]).to_json()
+
+
+@pytest.mark.parametrize(
+    "abstract",
+    [
+        "",
+        "Dies ist ein deutscher Text über neuronale Netze (NN) und ImageNet.",
+        "<p>We use <b>BERT</b> &amp; $\\mathcal{L}_{CE}$ \\cite{x} on \\textbf{GLUE}.</p>",
+        "control\x00chars\x1b and a lone surrogate \ud800 (LS) here",
+        "(" * 500 + "BERT" + ")" * 500,
+    ],
+)
+def test_bad_input_does_not_crash_or_invent(abstract):
+    paper = Paper(title="T", abstract=abstract)
+    ex = extract(paper)
+    fields = {"title": paper.title, "abstract": paper.abstract}
+    for entity in ex.entities():
+        assert fields[entity.evidence.field][entity.evidence.start : entity.evidence.end] == entity.name
+        assert entity.name in fields[entity.evidence.field]
+
+
+def test_very_long_abstract():
+    abstract = (PAPER.abstract + " ") * 200  # about 90,000 characters
+    ex = extract(Paper(title="Long", abstract=abstract[:100_000]))
+    assert "FooNet" in all_forms(ex.methods)
+    assert all(abstract[e.evidence.start : e.evidence.end] == e.name for e in ex.entities())

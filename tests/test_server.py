@@ -1,0 +1,327 @@
+"""Real Oxigraph servers: `kg serve` over a kg store, `kg push` into `oxigraph serve`, `kg query --endpoint`,
+and every way an endpoint or a store can fail."""
+
+from __future__ import annotations
+
+import base64
+import json
+import socket
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from werkzeug import Response
+
+from kg.cli.query import query as query_command
+from kg.cli.store import push as push_command
+from kg.errors import EndpointError
+from kg.store import Store
+from kg.store.remote import Endpoint, query_url_for
+from kg.store.server import start, stop, wait_until_ready
+from tests.store_fixture import fixture_graph
+from tests.test_store import HOLD_STORE, corrupt_store, tree_digest
+
+pytestmark = pytest.mark.server
+COUNT_PAPERS = "SELECT (COUNT(*) AS ?n) WHERE { ?p a kg:Paper }"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def store_dir(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("server") / "store"
+    with Store(path) as store:
+        store.add(fixture_graph())
+    return path
+
+
+@pytest.fixture
+def oxigraph(tmp_path):
+    """A real read-write `oxigraph serve` on a free port: its base URL."""
+    port = free_port()
+    process = start(tmp_path / "remote", f"127.0.0.1:{port}", read_only=False)
+    yield f"http://127.0.0.1:{port}"
+    stop(process)
+
+
+def invoke(command, args, **kwargs):
+    return CliRunner().invoke(command, args, catch_exceptions=False, **kwargs)
+
+
+def test_kg_serve_serves_the_store_kg_wrote(store_dir):
+    port = free_port()
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "from kg.cli.store import serve; serve()",
+            "--store",
+            str(store_dir),
+            "--bind",
+            f"127.0.0.1:{port}",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        wait_until_ready(f"http://127.0.0.1:{port}/query", process=server)
+        result = invoke(
+            query_command,
+            [
+                "--endpoint",
+                f"http://127.0.0.1:{port}/query",
+                "--file",
+                "results-on-dataset",
+                "--param",
+                "dataset=ImageNet",
+                "--format",
+                "csv",
+            ],
+        )
+        local = invoke(
+            query_command,
+            [
+                "--store",
+                str(store_dir),
+                "--file",
+                "results-on-dataset",
+                "--param",
+                "dataset=ImageNet",
+                "--format",
+                "csv",
+            ],
+        )
+        assert result.exit_code == 0, result.output
+        assert result.output == local.output
+        assert "82.7%" in result.output
+    finally:
+        stop(server)
+
+
+def test_kg_serve_refuses_a_missing_store(tmp_path):
+    from kg.cli.store import serve
+
+    result = CliRunner().invoke(serve, ["--store", str(tmp_path / "none")])
+    assert result.exit_code == 3 and "kg build" in result.output
+
+
+def test_push_in_chunks_then_count(store_dir, oxigraph):
+    result = invoke(
+        push_command, ["--endpoint", f"{oxigraph}/store", "--store", str(store_dir), "--chunk-size", "100"]
+    )
+    assert result.exit_code == 0, result.output
+    total = len(fixture_graph())
+    assert f"pushed {total} triples in 5 chunk(s)" in result.output
+    assert Endpoint(f"{oxigraph}/query").count() == total
+    again = invoke(push_command, ["--endpoint", f"{oxigraph}/store", "--store", str(store_dir)])
+    assert f"it now holds {total} triples" in again.output  # pushing twice adds nothing
+
+
+def test_push_to_a_named_graph_replacing_it(store_dir, oxigraph):
+    endpoint = Endpoint(f"{oxigraph}/query")
+    args = ["--endpoint", f"{oxigraph}/store", "--store", str(store_dir), "--graph", "https://example.org/g"]
+    assert invoke(push_command, args).exit_code == 0
+    assert invoke(push_command, [*args, "--replace"]).exit_code == 0
+    assert endpoint.count("https://example.org/g") == len(fixture_graph())
+    assert endpoint.count() == 0
+
+
+def test_query_endpoint_formats_match_local(store_dir, oxigraph):
+    invoke(push_command, ["--endpoint", f"{oxigraph}/store", "--store", str(store_dir)])
+    for fmt in ("json", "tsv", "table"):
+        remote = invoke(
+            query_command,
+            [
+                "--endpoint",
+                f"{oxigraph}/query",
+                "--file",
+                "method-ancestors",
+                "--param",
+                "method=SENet",
+                "--format",
+                fmt,
+            ],
+        )
+        local = invoke(
+            query_command,
+            [
+                "--store",
+                str(store_dir),
+                "--file",
+                "method-ancestors",
+                "--param",
+                "method=SENet",
+                "--format",
+                fmt,
+            ],
+        )
+        assert remote.output == local.output, fmt
+    construct = Endpoint(f"{oxigraph}/query").query("CONSTRUCT { ?p a kg:Paper } WHERE { ?p a kg:Paper }")
+    assert len(construct) == 4
+
+
+def test_remote_syntax_error_is_caught_before_sending(oxigraph):
+    result = CliRunner().invoke(query_command, ["--endpoint", f"{oxigraph}/query", "SELECT ?s WHERE {"])
+    assert result.exit_code == 2 and "SPARQL syntax error at line 1" in result.output
+
+
+def test_unreachable_endpoint(store_dir):
+    url = f"http://127.0.0.1:{free_port()}"
+    result = CliRunner().invoke(
+        push_command, ["--endpoint", f"{url}/store", "--store", str(store_dir), "--retries", "0"]
+    )
+    assert result.exit_code == 4
+    assert "cannot reach" in result.output and "Traceback" not in result.output
+    query = CliRunner().invoke(query_command, ["--endpoint", f"{url}/query", "ASK {}", "--retries", "0"])
+    assert query.exit_code == 4 and "cannot reach" in query.output
+
+
+@pytest.fixture
+def silent_server():
+    """A port that accepts connections and never answers."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(8)
+    yield f"http://127.0.0.1:{sock.getsockname()[1]}"
+    sock.close()
+
+
+def test_timeout(store_dir, silent_server):
+    result = CliRunner().invoke(
+        push_command,
+        [
+            "--endpoint",
+            f"{silent_server}/store",
+            "--store",
+            str(store_dir),
+            "--timeout",
+            "0.3",
+            "--retries",
+            "1",
+        ],
+    )
+    assert result.exit_code == 4
+    assert "no answer" in result.output and "within 0.3 s" in result.output and "2 attempts" in result.output
+
+
+def test_push_from_a_locked_store(store_dir, tmp_path, oxigraph):
+    path = tmp_path / "store"
+    with Store(path) as store:
+        store.add(fixture_graph())
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD_STORE, str(path)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "open"
+        result = CliRunner().invoke(push_command, ["--endpoint", f"{oxigraph}/store", "--store", str(path)])
+        assert result.exit_code == 3 and "locked" in result.output
+        assert Endpoint(f"{oxigraph}/query").count() == 0
+    finally:
+        holder.stdin.close()
+        holder.wait(timeout=30)
+
+
+def test_push_from_a_corrupt_store(tmp_path, oxigraph):
+    path = corrupt_store(tmp_path)
+    before = tree_digest(path)
+    result = CliRunner().invoke(push_command, ["--endpoint", f"{oxigraph}/store", "--store", str(path)])
+    assert result.exit_code == 3 and "corrupt" in result.output
+    assert tree_digest(path) == before
+
+
+def test_credentials_from_the_environment_are_sent_never_shown(store_dir, httpserver, monkeypatch):
+    expected = "Basic " + base64.b64encode(b"alice:s3cret-pw").decode()
+
+    def answer(request):
+        if request.headers.get("Authorization") != expected:
+            return Response("who are you?", status=401)
+        body = {"head": {"vars": ["n"]}, "results": {"bindings": [{"n": {"type": "literal", "value": "3"}}]}}
+        return Response(json.dumps(body), content_type="application/sparql-results+json")
+
+    httpserver.expect_request("/query").respond_with_handler(answer)
+    url = httpserver.url_for("/query").replace("http://", "http://alice:wrong-pw@")
+    refused = CliRunner().invoke(query_command, ["--endpoint", url, "SELECT ?n {}"])
+    assert refused.exit_code == 4 and "KG_ENDPOINT_USER" in refused.output
+    assert "wrong-pw" not in refused.output
+    monkeypatch.setenv("KG_ENDPOINT_USER", "alice")
+    monkeypatch.setenv("KG_ENDPOINT_PASSWORD", "s3cret-pw")
+    result = invoke(
+        query_command, ["--endpoint", httpserver.url_for("/query"), "SELECT ?n {}", "--format", "csv"]
+    )
+    assert result.output.splitlines() == ["n", "3"]
+
+
+def test_server_errors_are_retried(httpserver):
+    body = {"head": {"vars": ["n"]}, "results": {"bindings": []}}
+    httpserver.expect_ordered_request("/query").respond_with_data("busy", status=503)
+    httpserver.expect_ordered_request("/query").respond_with_data("busy", status=503)
+    httpserver.expect_ordered_request("/query").respond_with_json(
+        body, content_type="application/sparql-results+json"
+    )
+    result = Endpoint(httpserver.url_for("/query"), retries=2, backoff=0.01).query("SELECT ?n {}")
+    assert result.variables == ["n"] and result.rows == []
+    with pytest.raises(EndpointError, match="HTTP 503"):
+        httpserver.expect_request("/query").respond_with_data("down", status=503)
+        Endpoint(httpserver.url_for("/query"), retries=1, backoff=0.01).query("SELECT ?n {}")
+
+
+def test_push_to_a_wrong_url_is_refused(store_dir, oxigraph):
+    result = CliRunner().invoke(
+        push_command,
+        [
+            "--endpoint",
+            f"{oxigraph}/nowhere",
+            "--query-endpoint",
+            f"{oxigraph}/query",
+            "--store",
+            str(store_dir),
+        ],
+    )
+    assert result.exit_code == 4
+    assert "refused chunk 1 (HTTP 404)" in result.output and "0 triples were loaded" in result.output
+
+
+def test_push_refuses_a_bad_graph_iri(store_dir):
+    result = CliRunner().invoke(
+        push_command,
+        ["--endpoint", "http://127.0.0.1:9/store", "--store", str(store_dir), "--graph", "not an iri> }"],
+    )
+    assert result.exit_code == 2 and "invalid graph IRI" in result.output
+
+
+def test_query_url_for():
+    assert query_url_for("http://h:7878/store") == "http://h:7878/query"
+    assert query_url_for("http://h/ds/data") == "http://h/ds/query"
+    assert query_url_for("http://h/sparql") == "http://h/sparql"
+
+
+def test_concurrent_readers_while_served(store_dir):
+    """Oxigraph's read-only server and kg's read-only readers share the store."""
+    port = free_port()
+    server = start(store_dir, f"127.0.0.1:{port}")
+    try:
+        results = []
+        threads = [
+            threading.Thread(
+                target=lambda: results.append(Store(store_dir, read_only=True).query(COUNT_PAPERS).rows[0][0])
+            )
+            for _ in range(3)
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert [int(n) for n in results] == [4, 4, 4]
+        assert int(Endpoint(f"http://127.0.0.1:{port}/query").query(COUNT_PAPERS).rows[0][0]) == 4
+    finally:
+        stop(server)
