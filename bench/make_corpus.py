@@ -19,8 +19,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from kg.resources import sample_paths  # noqa: E402
-from kg.sources import read_papers  # noqa: E402
+from kg.resources import sample_paths
+from kg.sources import read_papers
 
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
 SYLLABLES = ["ra", "to", "vi", "ne", "lo", "ka", "mi", "su", "de", "xo", "zen", "tri", "qua", "bel", "fo"]
@@ -56,8 +56,7 @@ def main() -> None:
     methods, method_weights = zipf_pool(rng, max(50, args.n // 4), lambda: coined(rng, SUFFIXES))
     datasets, dataset_weights = zipf_pool(rng, max(20, args.n // 20), lambda: coined(rng, DATASET_STEMS))
 
-    out = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout
-    with out:
+    with open(args.output or sys.stdout.fileno(), "w", encoding="utf-8", closefd=bool(args.output)) as out:
         for index in range(args.n):
             name = coined(rng, SUFFIXES)
             used = rng.choices(methods, method_weights, k=2)

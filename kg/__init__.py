@@ -4,4 +4,4 @@ from kg.papers import Paper, deduplicate
 
 __version__ = "0.1.0"
 
-__all__ = ["Paper", "deduplicate", "__version__"]
+__all__ = ["Paper", "__version__", "deduplicate"]

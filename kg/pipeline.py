@@ -6,14 +6,16 @@ The CLI's `kg build` is a thin layer over :func:`build`; tests call it directly.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Sequence
 
 from kg.errors import InputError
 from kg.extraction import extract_many
 from kg.extraction.records import Extraction
 from kg.graph import paper_triples, vocabulary_triples
+from kg.linking import ApiClient, LinkReport, link_papers
+from kg.linking.graph import facts_triples
 from kg.papers import Paper
 from kg.resources import sample_paths
 from kg.sources import Problem, read_papers
@@ -53,6 +55,7 @@ class BuildSummary:
     seconds: float = 0.0
     outputs: dict[str, Path] = field(default_factory=dict)
     stages: dict[str, float] = field(default_factory=dict)  # seconds per stage, nested stages excluded
+    link_report: LinkReport | None = None  # online builds only
 
 
 ProgressCallback = Callable[[int], None]
@@ -96,11 +99,13 @@ def build(
     workers: int = 1,
     html: bool = True,
     progress: Callable[[int], ProgressCallback] | None = None,
+    online: ApiClient | None = None,
 ) -> BuildSummary:
     """Build (or add to) the graph in ``out_dir``: the store, ``graph.ttl`` and ``graph.html``.
 
     ``progress(total)`` is called once with the number of papers and returns a callback advanced once
-    per extracted paper. Raises InputError when no paper could be read.
+    per extracted paper. With ``online`` (an API client), papers are also linked through GitHub and
+    Hugging Face and the repository facts stored. Raises InputError when no paper could be read.
     """
     started = time.perf_counter()
     timer = StageTimes()
@@ -117,9 +122,14 @@ def build(
         with timer.stage("store"):
             store.add(vocabulary_triples())
             pairs = timer.iterate("extract", extract_papers(papers, workers=workers, progress=advance))
+            if online is not None:
+                pairs = list(pairs)  # online linking is small-scale by nature (API quotas)
+                with timer.stage("link"):
+                    links, summary.link_report = link_papers(pairs, online=True, client=online)
+                store.add(facts_triples(links))
             store.add(timer.iterate("graph", graph_triples(pairs)))
         # the generators nest: graph time includes extraction's, store time includes both
-        timer.seconds["store"] -= timer.seconds["graph"]
+        timer.seconds["store"] -= timer.seconds["graph"] + timer.seconds.get("link", 0.0)
         timer.seconds["graph"] -= timer.seconds["extract"]
         summary.triples = len(store)
         summary.counts = store_counts(store)

@@ -17,7 +17,6 @@ import json
 import math
 import os
 import random
-import tempfile
 from collections import Counter, deque
 from collections.abc import Iterable
 from functools import cache
@@ -32,6 +31,7 @@ from pyvis.network import Network
 
 from kg.errors import InputError, KgError
 from kg.graph.networkx_view import to_networkx
+from kg.io import atomic_writer
 
 KINDS: dict[str, tuple[str, str, str]] = {
     "paper": ("Paper", "#4e79a7", "square"),
@@ -447,18 +447,9 @@ def render_page(network: Network) -> str:
 
 def write_html(network: Network, path: str | os.PathLike[str]) -> None:
     """Write the page atomically (temporary file, then ``os.replace``): a reader never sees half a page."""
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
     html = render_page(network)
-    fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(html)
-        os.chmod(temp, 0o644)
-        os.replace(temp, target)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+    with atomic_writer(path) as handle:
+        handle.write(html)
 
 
 def render_html(graph: nx.MultiDiGraph, path: str | os.PathLike[str], **options: Any) -> dict[str, Any]:

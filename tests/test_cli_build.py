@@ -37,8 +37,11 @@ def test_version(runner):
 
 def test_every_command_has_help_and_is_in_the_readme(runner):
     readme = (ROOT / "README.md").read_text()
-    assert main.commands, "no command registered"
-    for name, command in main.commands.items():
+    context = click.Context(main)
+    names = main.list_commands(context)
+    assert {"build", "extract", "query"} <= set(names)
+    for name in names:
+        command = main.get_command(context, name)
         result = runner.invoke(main, [name, "--help"])
         assert result.exit_code == 0, name
         assert (command.help or "").strip(), f"`kg {name}` has no help text"

@@ -65,8 +65,14 @@ def test_same_input_twice_leaves_the_same_graph(sample_build, tmp_path):
     assert (tmp_path / "graph.ttl").read_bytes() == (out / "graph.ttl").read_bytes()
 
 
-def test_fresh_rebuild_drops_what_other_inputs_added(tmp_path, eval_dev):
-    first = build([eval_dev], tmp_path, html=False)
+def test_fresh_rebuild_drops_what_other_inputs_added(tmp_path):
+    extra = tmp_path / "extra.jsonl"
+    extra.write_text(
+        '{"id": "x1", "title": "A paper not in the sample", "abstract": "We study things."}\n'
+        '{"id": "x2", "title": "Another new paper", "abstract": "We propose FooNet."}\n'
+    )
+    first = build([extra], tmp_path, html=False)
+    assert first.counts["papers"] == 2
     combined = build(None, tmp_path, html=False)
     assert combined.counts["papers"] == first.counts["papers"] + 215
     fresh = build(None, tmp_path, fresh=True, html=False)
@@ -83,9 +89,8 @@ def test_no_readable_paper_is_an_input_error(tmp_path):
 def test_an_interrupted_write_leaves_the_old_file(tmp_path):
     target = tmp_path / "graph.ttl"
     target.write_text("old")
-    with pytest.raises(RuntimeError):
-        with atomic_writer(target) as handle:
-            handle.write("half of the new")
-            raise RuntimeError("interrupted")
+    with pytest.raises(RuntimeError), atomic_writer(target) as handle:
+        handle.write("half of the new")
+        raise RuntimeError("interrupted")
     assert target.read_text() == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["graph.ttl"]

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from contextlib import ExitStack
+from contextlib import ExitStack, closing
 from pathlib import Path
 
 import click
 
 from kg.cli.common import input_format_option, progress_bar, reported_errors, warn_problems, workers_option
+from kg.linking import ApiClient, default_cache_dir
 from kg.pipeline import build as run_build
 
 
@@ -22,7 +23,15 @@ from kg.pipeline import build as run_build
 @workers_option
 @click.option("--no-html", is_flag=True, help="Skip graph.html.")
 @click.option("--strict", is_flag=True, help="Exit non-zero when any input had a problem.")
-def build(inputs, out_dir, fmt, store_dir, fresh, workers, no_html, strict) -> None:
+@click.option("--online", is_flag=True,
+              help="Also link papers through the Hugging Face and GitHub APIs and store repository facts.")
+@click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="API response cache for --online [default: ~/.cache/kg/api].")
+@click.option("--github-api", default="https://api.github.com", show_default=True, help="GitHub API base URL.")
+@click.option("--hf-api", default="https://huggingface.co/api", show_default=True,
+              help="Hugging Face API base URL.")
+def build(inputs, out_dir, fmt, store_dir, fresh, workers, no_html, strict, online, cache_dir, github_api,
+          hf_api) -> None:
     """Build the knowledge graph from paper dumps, JSON/JSONL, arXiv Atom or HF API files.
 
     With no INPUTS, builds the sample corpus shipped with kg. The store is added to: building the same
@@ -33,8 +42,13 @@ def build(inputs, out_dir, fmt, store_dir, fresh, workers, no_html, strict) -> N
         def progress(total: int):
             return stack.enter_context(progress_bar("extracting", total))
 
+        client = None
+        if online:
+            client = stack.enter_context(
+                closing(ApiClient(github_api=github_api, hf_api=hf_api, cache_dir=cache_dir or default_cache_dir()))
+            )
         summary = run_build(inputs, out_dir, fmt=fmt, store_dir=store_dir, fresh=fresh, workers=workers,
-                            html=not no_html, progress=progress)
+                            html=not no_html, progress=progress, online=client)
     warn_problems(summary.problems)
     counts = summary.counts
     click.echo(
@@ -44,6 +58,11 @@ def build(inputs, out_dir, fmt, store_dir, fresh, workers, no_html, strict) -> N
         f"{counts.get('tasks', 0)} tasks, {counts.get('repositories', 0)} repositories, "
         f"{summary.triples} triples in {summary.seconds:.1f} s"
     )
+    report = summary.link_report
+    if report is not None:
+        sources = ", ".join(f"{count} from {source}" for source, count in sorted(report.by_source.items()))
+        click.echo(f"linked {report.linked} papers ({sources or 'none'}), {report.unlinked} without code"
+                   + (f"; stopped early: {report.stopped}" if report.stopped else ""))
     for name, path in summary.outputs.items():
         click.echo(f"  {name}: {path}")
     if strict and summary.problems:

@@ -6,14 +6,13 @@ file, then a rename), so a failed export never leaves half a file where a good o
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
 
 import networkx as nx
 
+from kg.io import atomic_writer
 from kg.store import Store
 
 
@@ -65,15 +64,8 @@ EXTENSIONS = {
 def export(store: Store, fmt: str, path: str | Path) -> Path:
     """Write the store's graph to ``path`` in ``fmt`` (a key of EXPORTERS), atomically."""
     target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as out:
-            EXPORTERS[fmt](store, out)
-        os.replace(temp, target)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+    with atomic_writer(target, "wb") as out:
+        EXPORTERS[fmt](store, out)
     return target
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import re
+from bisect import bisect_left, insort
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
@@ -47,6 +48,17 @@ FRAGMENT = re.compile(
 # "outperform the results of mBERT": what is beaten is still mBERT
 RESULTS_OF = re.compile(r"\b(?:the\s+)?(?:results?|performance|scores?|accuracy)\s+of\b", re.IGNORECASE)
 LINKING_WORDS = {"of", "in", "for", "with", "from", "to", "by", "than", "on", "at"}
+SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(\[])")
+TITLE_LEAD = re.compile(r"\s*[:\u2013\u2014]\s*|\s+-+\s+")
+TITLE_APPOSITION = re.compile(r"^\s*([^:]{2,60}?)\s*:\s*(?:an?\s+|the\s+)?(.+)$", re.IGNORECASE)
+TITLE_HEAD_END = re.compile(r"\s+(?:for|with|via|by|in|using|through|towards|on|to|from|of)\s+|[,:]")
+GERUND = re.compile(r"\w+ing\b")
+CONJUNCTION = re.compile(r"\s(?:and|or|&)\s")
+PRETRAIN = re.compile(r"\bpre-?train", re.IGNORECASE)
+YEAR_END = re.compile(r"(?:19|20)\d\d$")
+NON_WORD = re.compile(r"\W")
+NUMBER_END = re.compile(r"(\d+(?:\.\d+)?)\D*$")
+ROMAN_END = re.compile(r"\b([IVX]{2,4})$")
 
 
 @dataclass(frozen=True)
@@ -170,13 +182,12 @@ def find_lineage(paper: Paper, extraction: Extraction) -> list[LineageEdge]:
         edges += _from_version(child, parents, fields)
         edges += _from_name(child, parents, fields, cues)
     edges += _from_title(paper.title, children, mentions)
+    # mentions are sorted by (field, start): each sentence's are a slice, found by bisection
+    positions = [(m.field, m.start) for m in mentions]
     for sentence in _sentences(fields):
-        inside = [
-            m
-            for m in mentions
-            if m.field == sentence.field and sentence.start <= m.start < sentence.start + len(sentence.text)
-        ]
-        edges += _from_sentence(sentence, inside, children, cues)
+        first = bisect_left(positions, (sentence.field, sentence.start))
+        last = bisect_left(positions, (sentence.field, sentence.start + len(sentence.text)))
+        edges += _from_sentence(sentence, mentions[first:last], children, cues)
     own = _own_components(extraction, children)
     return _best([e for e in edges if method_key(e.parent) not in own], children, cues)
 
@@ -221,7 +232,7 @@ def _is_own_method(entity: Entity, forms: tuple[str, ...], title: str, others: s
     if entity.concept and not entity.concept.startswith(str(KGV["method/"])):
         return False  # the vocabulary knows the name as a metric, dataset or task
     if entity.concept or method_key(entity.canonical) in _vocabulary_keys():
-        lead = re.split(r"\s*[:\u2013\u2014]\s*|\s+-+\s+", title, maxsplit=1)[0]
+        lead = TITLE_LEAD.split(title, maxsplit=1)[0]
         return method_key(lead) in {method_key(form) for form in forms}
     return True
 
@@ -255,11 +266,28 @@ def _parents(extraction: Extraction, children: list[Node], cues: Cues) -> list[N
                 name = next((_vocabulary_label(f) for f in forms if _vocabulary_label(f)), name)
             out.setdefault(method_key(name), Node(name, forms, kind))
     named = taken | {method_key(form) for node in out.values() for form in node.forms}
+    nodes, by_key = _vocabulary_nodes(cues)
+    skipped = {i for key in named for i in by_key.get(key, ())}  # a method the text names is its own node
+    for i, (key, node) in enumerate(nodes):
+        if i not in skipped:
+            out[key] = node
+    return list(out.values())
+
+
+@cache
+def _vocabulary_nodes(cues: Cues) -> tuple[list[tuple[str, Node]], dict[str, list[int]]]:
+    """The vocabulary's methods as parents not named in the text, generic ones left out, built once; and
+    the positions of those with each label key, to leave out the ones the text names."""
+    nodes: list[tuple[str, Node]] = []
+    by_key: dict[str, list[int]] = {}
     for pref, labels in vocabulary_methods().items():
         keys = {method_key(label) for label in labels}
-        if not keys & named and not keys & cues.generic:  # a method the text names is its own node
-            out[method_key(pref)] = Node(pref, labels, "method", in_text=False)
-    return list(out.values())
+        if keys & cues.generic:
+            continue
+        for key in keys:
+            by_key.setdefault(key, []).append(len(nodes))
+        nodes.append((method_key(pref), Node(pref, labels, "method", in_text=False)))
+    return nodes, by_key
 
 
 @lru_cache(maxsize=16384)
@@ -281,32 +309,41 @@ def _mentions(fields: dict[str, str], nodes: list[Node]) -> list[Mention]:
                 for match in _pattern(form).finditer(text):
                     found.append(Mention(node, field, match.start(), match.end()))
     found.sort(key=lambda m: (m.field, -(m.end - m.start), m.node.kind != "child", m.start))
-    kept: list[Mention] = []
-    for mention in found:
-        if not any(
-            k.field == mention.field and k.start < mention.end and mention.start < k.end for k in kept
-        ):
-            kept.append(mention)
-    return sorted(kept, key=lambda m: (m.field, m.start))
+    # the kept spans of a field do not overlap, so sorted by start their ends are sorted too: a new span
+    # overlaps one iff the last kept span starting before its end ends after its start
+    kept: dict[str, list[tuple[int, int, int]]] = {}
+    for i, mention in enumerate(found):
+        spans = kept.setdefault(mention.field, [])
+        before = bisect_left(spans, (mention.end,)) - 1
+        if before < 0 or spans[before][1] <= mention.start:
+            insort(spans, (mention.start, mention.end, i))
+    return sorted((found[i] for spans in kept.values() for _, _, i in spans), key=lambda m: (m.field, m.start))
 
 
 def _sentences(fields: dict[str, str]) -> list[Sentence]:
+    return [sentence for field, text in fields.items() for sentence in _field_sentences(field, text)]
+
+
+@lru_cache(maxsize=8)
+def _field_sentences(field: str, text: str) -> tuple[Sentence, ...]:
+    """One field's sentences, split once per paper (the evidence of each edge looks them up)."""
     out = []
-    for field, text in fields.items():
-        start = 0
-        for match in re.finditer(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(\[])", text):
-            if text[: match.start()].endswith(ABBREVIATIONS):
-                continue
-            out.append(Sentence(field, text[start : match.start()], start))
-            start = match.end()
-        if text[start:].strip():
-            out.append(Sentence(field, text[start:], start))
-    return out
+    start = 0
+    for match in SENTENCE_BREAK.finditer(text):
+        if text.endswith(ABBREVIATIONS, 0, match.start()):
+            continue
+        out.append(Sentence(field, text[start : match.start()], start))
+        start = match.end()
+    if text[start:].strip():
+        out.append(Sentence(field, text[start:], start))
+    return tuple(out)
 
 
 def _evidence(fields: dict[str, str], field: str, start: int, end: int) -> Evidence:
     text = fields[field]
-    sentence = next((s for s in _sentences({field: text}) if s.start <= start < s.start + len(s.text)), None)
+    sentence = next(
+        (s for s in _field_sentences(field, text) if s.start <= start < s.start + len(s.text)), None
+    )
     return Evidence(field, sentence.text if sentence else text, start, end)
 
 
@@ -341,10 +378,10 @@ def _own_components(extraction: Extraction, children: list[Node]) -> set[str]:
 
 
 def _version_number(name: str) -> float | None:
-    match = re.search(r"(\d+(?:\.\d+)?)\D*$", name) or None
+    match = NUMBER_END.search(name)
     if match:
         return float(match.group(1))
-    roman = re.search(r"\b([IVX]{2,4})$", name)
+    roman = ROMAN_END.search(name)
     return float({"II": 2, "III": 3, "IV": 4}.get(roman.group(1), 0)) if roman else None
 
 
@@ -364,10 +401,10 @@ def _from_version(child: Node, parents: list[Node], fields: dict[str, str]) -> l
             not base
             or base == form
             or method_key(base) == method_key(form)
-            or len(re.sub(r"\W", "", base)) < 2
+            or len(NON_WORD.sub("", base)) < 2
         ):
             continue
-        if re.search(r"(?:19|20)\d\d$", form):  # a year, not a version: "SemEval-2024"
+        if YEAR_END.search(form):  # a year, not a version: "SemEval-2024"
             continue
         known = next((p for p in parents if method_key(base) in {method_key(f) for f in p.forms}), None)
         edges.append(LineageEdge(child.name, known.name if known else base, "extends", 0.9, evidence))
@@ -414,14 +451,27 @@ def _from_name(child: Node, parents: list[Node], fields: dict[str, str], cues: C
 def _name_contains(child: Node, parent: Node) -> bool:
     """Whether a form of the child's name is built on a form of the parent's, not just spelt with it."""
     for form in child.forms:
-        for pform in parent.forms:
-            if len(pform) < 3 or method_key(pform) == method_key(form):
-                continue
-            if " " not in form and " " not in pform and _coined_on(form, pform, parent.in_text):
+        if " " not in form:
+            if any(
+                pform in form and method_key(pform) != method_key(form) and _coined_on(form, pform, parent.in_text)
+                for pform in _coinable(parent.forms)
+            ):
                 return True
-            if " " in form and parent.in_text and _long_form_names(form, pform, child):
-                return True
+        elif parent.in_text and any(
+            len(pform) >= 3 and method_key(pform) != method_key(form) and _long_form_names(form, pform, child)
+            for pform in parent.forms
+        ):
+            return True
     return False
+
+
+@lru_cache(maxsize=16384)
+def _coinable(forms: tuple[str, ...]) -> tuple[str, ...]:
+    """The forms another name can be coined on: one word of three letters or more, two of them capitals
+    (``_coined_on`` asks for the rest); the vocabulary's parents are checked against every child."""
+    return tuple(
+        form for form in forms if len(form) >= 3 and " " not in form and sum(ch.isupper() for ch in form) >= 2
+    )
 
 
 def _long_form_names(form: str, pform: str, child: Node) -> bool:
@@ -453,12 +503,12 @@ def _is_long_form(form: str, child: Node) -> bool:
 def _says_variant(fields: dict[str, str], cues: Cues) -> bool:
     """The text presents the child as a model pre-trained for a language or domain."""
     text = " ".join(fields.values())
-    return bool(cues.variant_markers.search(text) or re.search(r"\bpre-?train", text, re.IGNORECASE))
+    return bool(cues.variant_markers.search(text) or PRETRAIN.search(text))
 
 
 def _from_title(title: str, children: list[Node], mentions: list[Mention]) -> list[LineageEdge]:
     """``Combiner: Full Attention Transformer with ...``: the title says what kind of method the child is."""
-    match = re.match(r"^\s*([^:]{2,60}?)\s*:\s*(?:an?\s+|the\s+)?(.+)$", title, re.IGNORECASE)
+    match = TITLE_APPOSITION.match(title)
     if not match:
         return []
     child = next(
@@ -467,8 +517,8 @@ def _from_title(title: str, children: list[Node], mentions: list[Mention]) -> li
     if child is None:
         return []
     description = match.group(2)
-    head = re.split(r"\s+(?:for|with|via|by|in|using|through|towards|on|to|from|of)\s+|[,:]", description)[0]
-    if re.match(r"\w+ing\b", head) or re.search(r"\s(?:and|or|&)\s", head):
+    head = TITLE_HEAD_END.split(description)[0]
+    if GERUND.match(head) or CONJUNCTION.search(head):
         return []  # "Fusing Exponential and Linear Cross Network": not a noun phrase naming one method
     head_end = match.start(2) + len(head)
     for mention in mentions:

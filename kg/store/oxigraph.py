@@ -11,7 +11,6 @@ from __future__ import annotations
 import fcntl
 import os
 import re
-import tempfile
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +21,7 @@ from rdflib import URIRef
 from rdflib.term import Node
 
 from kg.errors import QueryError, StoreError
+from kg.io import atomic_writer
 from kg.store.sparql import bind_params, from_oxigraph, syntax_message, to_oxigraph
 from kg.vocab import PREFIXES
 
@@ -222,15 +222,8 @@ class Store:
     def dump(self, path: Path | str, format: str = "turtle") -> Path:
         """Write the graph to ``path`` atomically, in a deterministic order (sorted N-Triples lines)."""
         target = Path(path)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-        try:
-            with os.fdopen(fd, "wb") as out:
-                self.write(out, format)
-            os.replace(temp, target)
-        except BaseException:
-            Path(temp).unlink(missing_ok=True)
-            raise
+        with atomic_writer(target, "wb") as out:
+            self.write(out, format)
         return target
 
     def write(self, out, format: str = "turtle") -> None:
