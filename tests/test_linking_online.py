@@ -495,3 +495,24 @@ def test_facts_triples_of_one_link_are_exactly_these():
     if not isomorphic(got, expected):
         _, only_got, only_expected = graph_diff(to_isomorphic(got), to_isomorphic(expected))
         pytest.fail(f"only produced: {sorted(only_got)}\nonly expected: {sorted(only_expected)}")
+
+
+def test_build_online_stores_repository_facts_in_the_graph(fake, tmp_path):
+    from click.testing import CliRunner
+
+    from kg.cli import main
+    from kg.store import Store
+
+    world(fake)
+    inputs = tmp_path / "papers.jsonl"
+    write_jsonl(inputs, [HICMAE, HF_ONLY, NOTHING])
+    out = tmp_path / "out"
+    args = ["build", str(inputs), "--out", str(out), "--no-html", "--online", "--cache-dir", str(tmp_path / "c"),
+            "--github-api", fake.server.url_for("/github"), "--hf-api", fake.server.url_for("/hf")]
+    result = CliRunner().invoke(main, args, catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert "linked 2 papers" in result.stdout
+    query = """SELECT ?stars WHERE { ?paper kg:hasRepository ?repo . ?repo schema:codeRepository ?url ;
+               kg:stars ?stars FILTER(STR(?url) = "https://github.com/SafeAILab/EAGLE") }"""
+    with Store(out / "store", read_only=True) as store:
+        assert [int(row[0]) for row in store.query(query).rows] == [1500]

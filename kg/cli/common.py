@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -41,5 +42,5 @@ def warn_problems(problems) -> None:
 @contextmanager
 def progress_bar(label: str, total: int) -> Iterator:
     """A progress bar on stderr, shown only on a terminal so logs and pipes stay clean."""
-    with click.progressbar(length=total, label=label, file=click.get_text_stream("stderr")) as bar:
+    with click.progressbar(length=total, label=label, file=sys.stderr) as bar:
         yield bar.update

@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import re
 from bisect import bisect_left, insort
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
@@ -290,10 +291,57 @@ def _vocabulary_nodes(cues: Cues) -> tuple[list[tuple[str, Node]], dict[str, lis
     return nodes, by_key
 
 
+# a form occurs as a name, not as part of a word or of a versioned name ("BERT" in "BERT-2" or "BERT-XL")
+NAME_START = re.compile(r"(?<![\w+])")
+NAME_END = {flags: re.compile(r"(?![\w+]|-(?:\d|[A-Z]{2}))", flags) for flags in (0, re.IGNORECASE)}
+EMPTY_NAME = re.compile(NAME_START.pattern + NAME_END[0].pattern, re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class FormPattern:
+    """Where a form occurs as a name, case-insensitively when it has no capital.
+
+    Equivalent to searching ``NAME_START + re.escape(form) + NAME_END``, but the form is found with
+    ``str.find`` (or a plain literal pattern) and only the ends are checked by regex: compiling a regex
+    with look-arounds for every name of every paper cost more than the searching."""
+
+    form: str
+    literal: re.Pattern | None  # for a case-insensitive form; None: ``str.find``
+    end: re.Pattern
+
+    def spans(self, text: str) -> Iterator[tuple[int, int]]:
+        """(start, end) of each occurrence, left to right, without overlaps (as ``finditer``)."""
+        if not self.form:  # names nothing; found where the whole pattern would match
+            yield from (match.span() for match in EMPTY_NAME.finditer(text))
+            return
+        position = 0
+        while True:
+            if self.literal is None:
+                start = text.find(self.form, position)
+                if start < 0:
+                    return
+                end = start + len(self.form)
+            else:
+                match = self.literal.search(text, position)
+                if match is None:
+                    return
+                start, end = match.span()
+            if NAME_START.match(text, start) and self.end.match(text, end):
+                yield start, end
+                position = end
+            else:
+                position = start + 1
+
+    def search(self, text: str) -> tuple[int, int] | None:
+        """The first occurrence's (start, end), or None."""
+        return next(self.spans(text), None)
+
+
 @lru_cache(maxsize=16384)
-def _pattern(form: str) -> re.Pattern:
-    flags = 0 if any(ch.isupper() for ch in form) else re.IGNORECASE
-    return re.compile(r"(?<![\w+])" + re.escape(form) + r"(?![\w+]|-(?:\d|[A-Z]{2}))", flags)
+def _pattern(form: str) -> FormPattern:
+    if any(ch.isupper() for ch in form):
+        return FormPattern(form, None, NAME_END[0])
+    return FormPattern(form, re.compile(re.escape(form), re.IGNORECASE), NAME_END[re.IGNORECASE])
 
 
 def _mentions(fields: dict[str, str], nodes: list[Node]) -> list[Mention]:
@@ -306,8 +354,8 @@ def _mentions(fields: dict[str, str], nodes: list[Node]) -> list[Mention]:
             if len(form) < 2:
                 continue
             for field, text in fields.items():
-                for match in _pattern(form).finditer(text):
-                    found.append(Mention(node, field, match.start(), match.end()))
+                for start, end in _pattern(form).spans(text):
+                    found.append(Mention(node, field, start, end))
     found.sort(key=lambda m: (m.field, -(m.end - m.start), m.node.kind != "child", m.start))
     # the kept spans of a field do not overlap, so sorted by start their ends are sorted too: a new span
     # overlaps one iff the last kept span starting before its end ends after its start
@@ -350,9 +398,9 @@ def _evidence(fields: dict[str, str], field: str, start: int, end: int) -> Evide
 def _locate(fields: dict[str, str], node: Node) -> tuple[str, int, int] | None:
     for field, text in fields.items():
         for form in node.forms:
-            match = _pattern(form).search(text)
-            if match:
-                return field, match.start(), match.end()
+            span = _pattern(form).search(text)
+            if span:
+                return field, *span
     return None
 
 

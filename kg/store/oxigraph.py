@@ -230,6 +230,12 @@ class Store:
         """Serialise the graph to a binary stream: same content, same bytes, whatever the insertion order."""
         if format not in FORMATS:
             raise StoreError(f"unknown RDF format {format!r}; one of {', '.join(FORMATS)}")
+        if len(self) > CANONICAL_ORDER_LIMIT:
+            # sorting holds the whole graph in memory several times over: past the limit, stream the
+            # store's own order (stable for the same store, not across stores)
+            prefixes = PREFIXES if format not in ("ntriples", "jsonld") else None
+            self._store.dump(out, FORMATS[format], from_graph=ox.DefaultGraph(), prefixes=prefixes)
+            return
         lines = self.ntriples_lines()
         data = b"\n".join(lines) + b"\n" if lines else b""
         if format == "ntriples":
@@ -264,6 +270,9 @@ class Store:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+CANONICAL_ORDER_LIMIT = 2_000_000  # triples; larger graphs are written in the store's order
 
 
 def _result(answer) -> QueryResult:
