@@ -76,8 +76,9 @@ def read_inputs(inputs: Sequence[str | Path], fmt: str | None = None) -> tuple[l
 
 
 def graph_triples(pairs: Iterable[tuple[Paper, Extraction]]) -> Iterator[tuple]:
+    described: set = set()
     for paper, extraction in pairs:
-        yield from paper_triples(paper, extraction)
+        yield from paper_triples(paper, extraction, described)
 
 
 def extract_papers(

@@ -234,11 +234,14 @@ class FieldMap:
     abstract: str
     sentences: list[tuple[int, int]] = field(default_factory=list)
 
+    def __post_init__(self) -> None:
+        self._starts = [s for s, _ in self.sentences]  # for bisection, computed once
+
     def evidence(self, start: int, end: int) -> Evidence:
         in_title = start <= len(self.title)
         name, offset = ("title", 0) if in_title else ("abstract", len(self.title) + 1)
         text = self.title if in_title else self.abstract
-        i = bisect_right([s for s, _ in self.sentences], start) - 1
+        i = bisect_right(self._starts, start) - 1
         s_start, s_end = self.sentences[i] if i >= 0 else (start, end)
         s_start, s_end = max(s_start, offset), min(max(s_end, end), offset + len(text))
         return Evidence(name, text[s_start - offset : s_end - offset].strip(), start - offset, end - offset)

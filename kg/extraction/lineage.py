@@ -21,7 +21,7 @@ import re
 from bisect import bisect_left, insort
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache, cached_property, lru_cache
 from pathlib import Path
 
 from kg.extraction.records import Entity, Evidence, Extraction, LineageEdge
@@ -152,6 +152,14 @@ class Node:
     forms: tuple[str, ...]
     kind: str  # "child", "method" or "technique"
     in_text: bool = True
+
+    @cached_property
+    def coinable(self) -> frozenset[str]:
+        """The forms another name can be coined on: one word of three letters or more, two of them capitals
+        (``_coined_on`` asks for the rest)."""
+        return frozenset(
+            form for form in self.forms if len(form) >= 3 and " " not in form and sum(map(str.isupper, form)) >= 2
+        )
 
 
 @dataclass(frozen=True)
@@ -486,9 +494,13 @@ def _from_name(child: Node, parents: list[Node], fields: dict[str, str], cues: C
         return []
     evidence = _evidence(fields, *where)
     variant = _says_variant(fields, cues)
+    # a parent the text does not name can only be coined on: one of its forms is a piece of a child's form
+    pieces = _pieces(child)
     edges = []
     for parent in parents:
-        if parent.kind == "method" and _name_contains(child, parent):
+        if parent.kind != "method" or not (parent.in_text or pieces is None or pieces & parent.coinable):
+            continue
+        if _name_contains(child, parent):
             family = method_key(parent.name) in cues.families
             relation = "variant_of" if variant and not family else "based_on"
             confidence = 0.8 if parent.in_text else 0.7
@@ -502,7 +514,7 @@ def _name_contains(child: Node, parent: Node) -> bool:
         if " " not in form:
             if any(
                 pform in form and method_key(pform) != method_key(form) and _coined_on(form, pform, parent.in_text)
-                for pform in _coinable(parent.forms)
+                for pform in parent.coinable
             ):
                 return True
         elif parent.in_text and any(
@@ -513,13 +525,13 @@ def _name_contains(child: Node, parent: Node) -> bool:
     return False
 
 
-@lru_cache(maxsize=16384)
-def _coinable(forms: tuple[str, ...]) -> tuple[str, ...]:
-    """The forms another name can be coined on: one word of three letters or more, two of them capitals
-    (``_coined_on`` asks for the rest); the vocabulary's parents are checked against every child."""
-    return tuple(
-        form for form in forms if len(form) >= 3 and " " not in form and sum(ch.isupper() for ch in form) >= 2
-    )
+def _pieces(child: Node, longest: int = 100) -> set[str] | None:
+    """Every substring of three characters or more of the child's one-word forms; None (any piece) for a
+    form too long to cut up."""
+    words = [form for form in child.forms if " " not in form]
+    if any(len(word) > longest for word in words):
+        return None
+    return {word[i:j] for word in words for i in range(len(word)) for j in range(i + 3, len(word) + 1)}
 
 
 def _long_form_names(form: str, pform: str, child: Node) -> bool:

@@ -132,16 +132,23 @@ def mention_triples(paper: Paper, entity: Entity, predicate: URIRef) -> Iterator
     yield mention, PROV.wasDerivedFrom, paper_node
 
 
-def paper_triples(paper: Paper, extraction: Extraction) -> Iterator[Triple]:
-    """Every triple one paper contributes: the paper, its entities, links, results and lineage."""
+def paper_triples(paper: Paper, extraction: Extraction, described: set | None = None) -> Iterator[Triple]:
+    """Every triple one paper contributes: the paper, its entities, links, results and lineage.
+
+    ``described`` (shared across papers by a build) remembers the entities whose node triples were already
+    yielded, so an entity named in thousands of papers is described once, not once per paper.
+    """
     paper_node = paper_iri(paper)
     yield from paper_node_triples(paper)
-    for entity in extraction.entities():
-        yield from entity_node_triples(entity)
-        yield from mention_triples(paper, entity, ROLE_PREDICATES[entity.type])
-    for entity in extraction.proposed:
-        yield from entity_node_triples(entity)
-        yield from mention_triples(paper, entity, KG.proposes)
+    for entity, predicate in [(e, ROLE_PREDICATES[e.type]) for e in extraction.entities()] + [
+        (e, KG.proposes) for e in extraction.proposed
+    ]:
+        identity = (entity.type, entity.canonical, entity.name, tuple(entity.aliases), entity.concept)
+        if described is None or identity not in described:
+            yield from entity_node_triples(entity)
+            if described is not None:
+                described.add(identity)
+        yield from mention_triples(paper, entity, predicate)
 
     repositories = {link.url: link for link in extraction.repos}
     if paper.repository and paper.repository not in repositories:
