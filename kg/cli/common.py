@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import click
 
@@ -17,6 +18,15 @@ input_format_option = click.option(
     type=click.Choice(FORMATS),
     default=None,
     help="Input format; detected from each file's content when omitted.",
+)
+DEFAULT_STORE = Path("outputs") / "store"
+store_option = click.option(
+    "--store",
+    "store_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=DEFAULT_STORE,
+    show_default=True,
+    help="The store `kg build` wrote.",
 )
 workers_option = click.option(
     "--workers", type=click.IntRange(1), default=1, show_default=True,

@@ -7,20 +7,11 @@ from typing import TYPE_CHECKING
 
 import click
 
-from kg.cli.common import reported_errors
+from kg.cli.common import reported_errors, store_option
 
 if TYPE_CHECKING:
     from kg.lineage import Lineage
 
-DEFAULT_STORE = Path("outputs") / "store"
-store_option = click.option(
-    "--store",
-    "store_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=DEFAULT_STORE,
-    show_default=True,
-    help="The store `kg build` wrote.",
-)
 
 
 def _load(store_dir: Path) -> Lineage:

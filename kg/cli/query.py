@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 import click
 
-from kg.cli.common import reported_errors
+from kg.cli.common import reported_errors, store_option
 from kg.query import FORMATS, format_result, read_query, run_query
 from kg.resources import queries_dir
 from kg.store.sparql import parse_param
@@ -37,14 +36,7 @@ def _shipped_queries() -> str:
     metavar="FILE",
     help="Read the query from FILE, or from a shipped query by name (see --list).",
 )
-@click.option(
-    "--store",
-    "store_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("outputs/store"),
-    show_default=True,
-    help="The store `kg build` wrote.",
-)
+@store_option
 @click.option(
     "--format",
     "fmt",

@@ -8,20 +8,11 @@ from pathlib import Path
 
 import click
 
-from kg.cli.common import reported_errors
+from kg.cli.common import reported_errors, store_option
 from kg.errors import KgError
 from kg.exports import EXPORTERS
 from kg.exports import export as export_to
 from kg.store import Store
-
-store_option = click.option(
-    "--store",
-    "store_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("outputs/store"),
-    show_default=True,
-    help="The store `kg build` wrote.",
-)
 
 
 @click.command()

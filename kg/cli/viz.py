@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from kg.cli.common import reported_errors
+from kg.cli.common import reported_errors, store_option
 
 
 def _types(ctx: click.Context, param: click.Parameter, value: str | None) -> set[str] | None:
@@ -21,14 +21,7 @@ def _types(ctx: click.Context, param: click.Parameter, value: str | None) -> set
 
 
 @click.command()
-@click.option(
-    "--store",
-    "store_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("outputs/store"),
-    show_default=True,
-    help="Store folder to read.",
-)
+@store_option
 @click.option(
     "--input",
     "input_path",
