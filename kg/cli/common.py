@@ -30,7 +30,7 @@ store_option = click.option(
 )
 workers_option = click.option(
     "--workers", type=click.IntRange(1), default=1, show_default=True,
-    help="Processes for extraction (spaCy's n_process); worth it for thousands of papers.",
+    help="Worker processes for extraction; worth it for thousands of papers (same output as 1).",
 )
 
 

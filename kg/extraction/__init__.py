@@ -8,6 +8,7 @@ is a pure function of the title and abstract.
 
 from __future__ import annotations
 
+import multiprocessing
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
@@ -50,12 +51,32 @@ def extract(paper: Paper, nlp: Language | None = None) -> Extraction:
 def extract_many(
     papers: Iterable[Paper], *, workers: int = 1, batch_size: int = 64
 ) -> Iterator[tuple[Paper, Extraction]]:
-    """Extract from many papers, streaming in input order; ``workers > 1`` runs spaCy processes."""
-    nlp = build_pipeline()
-    pairs = ((paper.text, paper) for paper in papers)
+    """Extract from many papers, streaming in input order; ``workers > 1`` runs worker processes.
+
+    Each worker does the whole extraction (pipeline, assembly, lineage) for batches of papers: with spaCy's
+    ``n_process`` only the pipeline ran in parallel and the assembly, half the work, stayed serial."""
     if workers > 1:
-        docs = nlp.pipe(pairs, as_tuples=True, n_process=workers, batch_size=batch_size)
-    else:
-        docs = nlp.pipe(pairs, as_tuples=True, batch_size=batch_size)
-    for doc, paper in docs:
+        with multiprocessing.Pool(workers) as pool:
+            batches = pool.imap(_extract_batch, _batched(papers, batch_size))
+            for batch, extractions in batches:
+                yield from zip(batch, extractions, strict=True)
+        return
+    nlp = build_pipeline()
+    for doc, paper in nlp.pipe(((paper.text, paper) for paper in papers), as_tuples=True, batch_size=batch_size):
         yield paper, _extraction(doc, paper, nlp)
+
+
+def _batched(papers: Iterable[Paper], size: int) -> Iterator[list[Paper]]:
+    batch: list[Paper] = []
+    for paper in papers:
+        batch.append(paper)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _extract_batch(batch: list[Paper]) -> tuple[list[Paper], list[Extraction]]:
+    """A worker process's share: one batch of papers and their extractions, in order."""
+    return batch, [extraction for _, extraction in extract_many(batch, batch_size=len(batch))]

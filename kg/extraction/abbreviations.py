@@ -100,17 +100,34 @@ FOR_SHORT = re.compile(
 )
 
 
+def _last_words(text: str, start: int, end: int, count: int) -> int:
+    """Where the last ``count`` space-separated words of ``text[start:end]`` begin, as
+    ``" ".join(text[start:end].split(" ")[-count:])`` would have them, without splitting a whole line."""
+    position = end
+    for _ in range(count):
+        position = text.rfind(" ", start, position)
+        if position < 0:
+            return start
+    return position + 1
+
+
+def _last_word_start(text: str) -> int:
+    """Where the last run of non-space characters of ``text`` begins (0 when there is none)."""
+    stripped = text.rstrip()
+    return len(stripped) - len(stripped.rsplit(None, 1)[-1]) if stripped else 0
+
+
 def _long_before(text: str, short: str, end: int) -> tuple[str, int] | None:
     """The long form ending at ``end`` that spells ``short``, within the line."""
     line_start = text.rfind("\n", 0, end) + 1
-    before = text[line_start:end].rstrip()
-    words = before.split(" ")[-(min(len(short) + 5, len(short) * 2) + 1) :]
-    window = " ".join(words)
+    before_end = line_start + len(text[line_start:end].rstrip())
+    window_start = _last_words(text, line_start, before_end, min(len(short) + 5, len(short) * 2) + 1)
+    window = text[window_start:before_end]
     start = best_long_form(short, window)
     if start is None:
         return None
     long = re.sub(r"^[^\w]+", "", window[start:].strip())
-    long_start = line_start + len(before) - len(window) + start
+    long_start = window_start + start
     long_start = text.find(long, long_start)
     return (long, long_start) if long and long_start >= 0 and _valid_pair(short, long) else None
 
@@ -133,9 +150,9 @@ def find_abbreviations(text: str) -> list[Abbreviation]:
         # "long form (SF)"
         first = re.split(r"[;,]\s", inner_stripped)[0].strip()
         if is_short_form(first) and " " not in first:
-            window_words = before.rstrip().split(" ")[-(min(len(first) + 5, len(first) * 2) + 1) :]
-            window = " ".join(window_words)
-            window_start = line_start + len(before.rstrip()) - len(window)
+            before_end = line_start + len(before.rstrip())
+            window_start = _last_words(text, line_start, before_end, min(len(first) + 5, len(first) * 2) + 1)
+            window = text[window_start:before_end]
             start = best_long_form(first, window)
             if start is not None:
                 long = window[start:].strip()
@@ -146,7 +163,7 @@ def find_abbreviations(text: str) -> list[Abbreviation]:
                         found.append(Abbreviation(first, inner_start, long, long_start))
                         continue
         # "SF (long form)"
-        word = WORD_BEFORE.search(before)
+        word = WORD_BEFORE.search(before, _last_word_start(before))  # the word is within the last one
         if word and " " in inner_stripped and is_short_form(word.group(1)):
             short = word.group(1)
             long = re.split(r"[;,]\s|\s[-\u2013\u2014]\s", inner_stripped)[0].strip()

@@ -11,8 +11,9 @@ form; names of one vocabulary concept join. Each group's type comes from its str
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right, insort
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from spacy.attrs import IDX, SENT_START
 from spacy.tokens import Doc
@@ -253,7 +254,7 @@ def sentence_offsets(doc: Doc) -> list[tuple[int, int]]:
     if not len(doc):
         return []
     arrays = doc.to_array([SENT_START, IDX])
-    starts = [int(idx) for flag, idx in arrays if flag == 1] or [0]
+    starts = arrays[arrays[:, 0] == 1, 1].tolist() or [0]
     if starts[0] != 0:
         starts.insert(0, 0)
     text = doc_text(doc)
@@ -265,10 +266,15 @@ def sentence_offsets(doc: Doc) -> list[tuple[int, int]]:
     return offsets
 
 
+NORM_SEPARATORS = re.compile(r"[-_/\u2010\u2013]+")
+NORM_PUNCTUATION = re.compile(r"[^\w\s.+^%*&']")
+
+
+@lru_cache(maxsize=65536)
 def norm(text: str) -> str:
     """The grouping key of a surface form: case-folded, hyphens as spaces, a plural "s" dropped."""
-    s = re.sub(r"[-_/\u2010\u2013]+", " ", text.casefold())
-    s = re.sub(r"[^\w\s.+^%*&']", " ", s)
+    s = NORM_SEPARATORS.sub(" ", text.casefold())
+    s = NORM_PUNCTUATION.sub(" ", s)
     words = []
     for w in s.split():
         w = w.strip(".'")
@@ -479,6 +485,10 @@ def _drop_nested(mentions: list[Mention]) -> list[Mention]:
     offsets as a kept one lends it its type, concept and flags; an acronym stays inside its own definition."""
     ordered = sorted(mentions, key=lambda m: (-(m.end - m.start), m.pair < 0, -m.weight, m.start))
     kept: list[Mention] = []
+    # (start, index in kept), sorted: a kept mention clashing with m starts less than the longest kept
+    # mention's length before m, so only those are looked at
+    starts: list[tuple[int, int]] = []
+    longest = 0
     at: dict[tuple[int, int], Mention] = {}
     for m in ordered:
         same = at.get((m.start, m.end))
@@ -490,9 +500,12 @@ def _drop_nested(mentions: list[Mention]) -> list[Mention]:
             same.base = same.base or m.base
             same.pair = same.pair if same.pair >= 0 else m.pair
             continue
-        clash = [k for k in kept if k.start < m.end and m.start < k.end]
+        nearby = starts[bisect_left(starts, (m.start - longest + 1,)) : bisect_left(starts, (m.end,))]
+        clash = [kept[i] for _, i in nearby if m.start < kept[i].end]
         if clash and not all(k.pair >= 0 and k.pair == m.pair for k in clash):
             continue
+        insort(starts, (m.start, len(kept)))
+        longest = max(longest, m.end - m.start)
         kept.append(m)
         at[(m.start, m.end)] = m
     return sorted(kept, key=lambda m: m.start)

@@ -68,6 +68,7 @@ class Cues:
 
     # relation, cue, confidence, whether the parent may be a technique, whether the child must be named
     relations: tuple[tuple[str, re.Pattern, float, bool, bool], ...]
+    any_relation: re.Pattern  # any of the relations' cues: most sentences have none
     derived: re.Pattern
     comparison: re.Pattern
     self_reference: re.Pattern
@@ -90,6 +91,7 @@ def load_cues(path: Path = CUES_FILE) -> Cues:
                 relations.append((relation, pattern, confidence, technique_ok, named))
     return Cues(
         relations=tuple(relations),
+        any_relation=re.compile("|".join(f"(?:{r[1].pattern})" for r in relations), re.IGNORECASE),
         # "BERT-based", "SENet-like", "ResNet backbone"; never "X based on Y", where X is not the parent
         derived=re.compile(
             r"^(?:-(?:"
@@ -130,6 +132,7 @@ def vocabulary_methods() -> dict[str, tuple[str, ...]]:
     return out
 
 
+@cache
 def _vocabulary_keys() -> frozenset[str]:
     return frozenset(_vocabulary_index())
 
@@ -152,6 +155,10 @@ class Node:
     forms: tuple[str, ...]
     kind: str  # "child", "method" or "technique"
     in_text: bool = True
+
+    @cached_property
+    def keys(self) -> frozenset[str]:
+        return frozenset(method_key(form) for form in self.forms)
 
     @cached_property
     def coinable(self) -> frozenset[str]:
@@ -187,9 +194,10 @@ def find_lineage(paper: Paper, extraction: Extraction) -> list[LineageEdge]:
     fields = {"title": paper.title, "abstract": paper.abstract}
     mentions = _mentions(fields, children + parents)
     edges: list[LineageEdge] = []
+    variant = _says_variant(fields, cues)
     for child in children:
         edges += _from_version(child, parents, fields)
-        edges += _from_name(child, parents, fields, cues)
+        edges += _from_name(child, parents, fields, cues, variant)
     edges += _from_title(paper.title, children, mentions)
     # mentions are sorted by (field, start): each sentence's are a slice, found by bisection
     positions = [(m.field, m.start) for m in mentions]
@@ -252,10 +260,11 @@ def _children(extraction: Extraction, title: str) -> list[Node]:
     others = {method_key(e.canonical) for e in entities} | {method_key(e.name) for e in entities}
     out: dict[str, Node] = {}
     for entity in extraction.proposed:
-        if not _is_own_method(entity, _forms(entity, extraction), title, others):
+        forms = _forms(entity, extraction)
+        if not _is_own_method(entity, forms, title, others):
             continue
-        name = _name(entity, extraction)
-        out.setdefault(method_key(name), Node(name, _forms(entity, extraction), "child"))
+        name = forms[0]  # _forms puts the reported name first
+        out.setdefault(method_key(name), Node(name, forms, "child"))
     return list(out.values())
 
 
@@ -275,18 +284,18 @@ def _parents(extraction: Extraction, children: list[Node], cues: Cues) -> list[N
                 name = next((_vocabulary_label(f) for f in forms if _vocabulary_label(f)), name)
             out.setdefault(method_key(name), Node(name, forms, kind))
     named = taken | {method_key(form) for node in out.values() for form in node.forms}
-    nodes, by_key = _vocabulary_nodes(cues)
+    nodes, by_key, every = _vocabulary_nodes(cues)
     skipped = {i for key in named for i in by_key.get(key, ())}  # a method the text names is its own node
-    for i, (key, node) in enumerate(nodes):
-        if i not in skipped:
-            out[key] = node
+    out.update({key: node for i, (key, node) in enumerate(nodes) if i not in skipped} if skipped else every)
     return list(out.values())
 
 
 @cache
-def _vocabulary_nodes(cues: Cues) -> tuple[list[tuple[str, Node]], dict[str, list[int]]]:
-    """The vocabulary's methods as parents not named in the text, generic ones left out, built once; and
-    the positions of those with each label key, to leave out the ones the text names."""
+def _vocabulary_nodes(
+    cues: Cues,
+) -> tuple[list[tuple[str, Node]], dict[str, list[int]], dict[str, Node]]:
+    """The vocabulary's methods as parents not named in the text, generic ones left out, built once; the
+    positions of those with each label key, to leave out the ones the text names; all of them by key."""
     nodes: list[tuple[str, Node]] = []
     by_key: dict[str, list[int]] = {}
     for pref, labels in vocabulary_methods().items():
@@ -296,7 +305,7 @@ def _vocabulary_nodes(cues: Cues) -> tuple[list[tuple[str, Node]], dict[str, lis
         for key in keys:
             by_key.setdefault(key, []).append(len(nodes))
         nodes.append((method_key(pref), Node(pref, labels, "method", in_text=False)))
-    return nodes, by_key
+    return nodes, by_key, dict(nodes)
 
 
 # a form occurs as a name, not as part of a word or of a versioned name ("BERT" in "BERT-2" or "BERT-XL")
@@ -462,7 +471,7 @@ def _from_version(child: Node, parents: list[Node], fields: dict[str, str]) -> l
             continue
         if YEAR_END.search(form):  # a year, not a version: "SemEval-2024"
             continue
-        known = next((p for p in parents if method_key(base) in {method_key(f) for f in p.forms}), None)
+        known = next((p for p in parents if method_key(base) in p.keys), None)
         edges.append(LineageEdge(child.name, known.name if known else base, "extends", 0.9, evidence))
         number = _version_number(form)
         for parent in parents:
@@ -487,18 +496,22 @@ def _affix_boundary(name: str, start: int, end: int, parent_in_text: bool) -> bo
     return False
 
 
-def _from_name(child: Node, parents: list[Node], fields: dict[str, str], cues: Cues) -> list[LineageEdge]:
-    """``BERTurk`` / ``AD-BERT`` on ``BERT``; a long form naming a method (``... augmented Transformer``)."""
+def _from_name(
+    child: Node, parents: list[Node], fields: dict[str, str], cues: Cues, variant: bool
+) -> list[LineageEdge]:
+    """``BERTurk`` / ``AD-BERT`` on ``BERT``; a long form naming a method (``... augmented Transformer``).
+    ``variant``: the text presents its method as a variant for a language or domain (``_says_variant``)."""
     where = _locate(fields, child)
     if where is None:
         return []
     evidence = _evidence(fields, *where)
-    variant = _says_variant(fields, cues)
     # a parent the text does not name can only be coined on: one of its forms is a piece of a child's form
     pieces = _pieces(child)
     edges = []
     for parent in parents:
-        if parent.kind != "method" or not (parent.in_text or pieces is None or pieces & parent.coinable):
+        if parent.kind != "method" or not (
+            parent.in_text or pieces is None or not pieces.isdisjoint(parent.coinable)
+        ):
             continue
         if _name_contains(child, parent):
             family = method_key(parent.name) in cues.families
@@ -642,6 +655,8 @@ def _from_sentence(
 def _from_cues(view: View, cues: Cues) -> list[LineageEdge]:
     """``our model is built on top of X``, ``Foo improves X and Y``: a cue after the method, X after the cue."""
     text, edges = view.text, []
+    if not cues.any_relation.search(text):
+        return edges
     for relation, pattern, confidence, technique_ok, needs_name in cues.relations:
         if needs_name and not view.named:
             continue  # "we study pretraining a Vision Transformer": weak cues need the method's name

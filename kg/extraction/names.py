@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
@@ -229,6 +230,7 @@ class NameMention:
     proposed: bool = False
 
 
+@lru_cache(maxsize=65536)
 def is_coined(token: str) -> bool:
     """A name no dictionary word looks like: inner capitals (HiCMAE, aTLAS, GPipe), letters with digits
     (EAGLE-3, wav2vec), capitals joined by hyphens (TM-TREK, DeFTAN-II), a caret (Met^2Net), ``++``."""
@@ -271,12 +273,19 @@ def coined_tokens(text: str) -> list[tuple[int, int]]:
     """Offsets of coined names, a trailing "-like" / "-based" cut off (SENet-like -> SENet)."""
     found = []
     for m in TOKEN_RE.finditer(text):
-        if not MAYBE_COINED.search(m.group(1)):
-            continue
-        token = AFFIX.sub("", m.group(1))
-        if is_coined(token):
-            found.append((m.start(1), m.start(1) + len(token)))
+        length = _coined_length(m.group(1))
+        if length:
+            found.append((m.start(1), m.start(1) + length))
     return found
+
+
+@lru_cache(maxsize=65536)
+def _coined_length(token: str) -> int:
+    """The length of the coined name a token starts with (an affix cut off), 0 when it is none."""
+    if not MAYBE_COINED.search(token):
+        return 0
+    token = AFFIX.sub("", token)
+    return len(token) if is_coined(token) else 0
 
 
 def _sentence_start(text: str, pos: int) -> bool:
