@@ -9,7 +9,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from pathlib import Path
+from types import SimpleNamespace
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import PROV, RDF, RDFS, SKOS, XSD
@@ -23,25 +25,36 @@ from kg.vocab import KG, PREFIXES, SCHEMA
 
 Triple = tuple[URIRef, URIRef, URIRef | Literal]
 
+# Plain attribute lookups: rdflib's closed namespaces resolve each `KG.x` through __getattr__, which
+# cost a fifth of the graph stage on large builds.
+K = SimpleNamespace(**{name: KG[name] for name in KG.__annotations__})
+S = SimpleNamespace(**{name: SCHEMA[name] for name in (
+    "ScholarlyArticle", "Dataset", "SoftwareSourceCode", "name", "abstract", "datePublished", "url", "author",
+    "codeRepository")})
+TYPE, LABEL, DERIVED_FROM = RDF.type, RDFS.label, PROV.wasDerivedFrom
+PREF_LABEL, ALT_LABEL, EXACT_MATCH = SKOS.prefLabel, SKOS.altLabel, SKOS.exactMatch
+# Offsets, confidences and labels recur across mentions; building an rdflib Literal is costly.
+literal = lru_cache(maxsize=200_000, typed=True)(Literal)
+
 ENTITY_CLASSES: dict[str, tuple[URIRef, ...]] = {
-    "method": (KG.Method,),
-    "technique": (KG.Technique,),
-    "dataset": (KG.Dataset, SCHEMA.Dataset),
-    "metric": (KG.Metric,),
-    "task": (KG.Task,),
+    "method": (K.Method,),
+    "technique": (K.Technique,),
+    "dataset": (K.Dataset, S.Dataset),
+    "metric": (K.Metric,),
+    "task": (K.Task,),
 }
 ROLE_PREDICATES: dict[str, URIRef] = {
-    "method": KG.usesMethod,
-    "technique": KG.usesTechnique,
-    "dataset": KG.evaluatedOn,
-    "metric": KG.measuredBy,
-    "task": KG.addressesTask,
+    "method": K.usesMethod,
+    "technique": K.usesTechnique,
+    "dataset": K.evaluatedOn,
+    "metric": K.measuredBy,
+    "task": K.addressesTask,
 }
 LINEAGE_PREDICATES: dict[str, URIRef] = {
-    "extends": KG.extends,
-    "variant_of": KG.variantOf,
-    "based_on": KG.basedOn,
-    "improves_on": KG.improvesOn,
+    "extends": K.extends,
+    "variant_of": K.variantOf,
+    "based_on": K.basedOn,
+    "improves_on": K.improvesOn,
 }
 NUMBER = re.compile(r"[-+]?\d+(?:\.\d+)?")
 
@@ -69,34 +82,34 @@ def numeric_value(value: str) -> Literal | None:
 
 def paper_node_triples(paper: Paper) -> Iterator[Triple]:
     iri = paper_iri(paper)
-    yield iri, RDF.type, SCHEMA.ScholarlyArticle
-    yield iri, RDF.type, KG.Paper
-    yield iri, SCHEMA.name, Literal(paper.title)
+    yield iri, TYPE, S.ScholarlyArticle
+    yield iri, TYPE, K.Paper
+    yield iri, S.name, Literal(paper.title)
     if paper.abstract:
-        yield iri, SCHEMA.abstract, Literal(paper.abstract)
+        yield iri, S.abstract, Literal(paper.abstract)
     if paper.date:
-        yield iri, SCHEMA.datePublished, date_literal(paper.date)
+        yield iri, S.datePublished, date_literal(paper.date)
     if paper.arxiv_id:
-        yield iri, KG.arxivId, Literal(paper.arxiv_id)
-        yield iri, SCHEMA.url, URIRef(f"https://arxiv.org/abs/{paper.arxiv_id}")
+        yield iri, K.arxivId, Literal(paper.arxiv_id)
+        yield iri, S.url, URIRef(f"https://arxiv.org/abs/{paper.arxiv_id}")
     elif paper.url:
-        yield iri, SCHEMA.url, URIRef(paper.url)
+        yield iri, S.url, URIRef(paper.url)
     for author in paper.authors:
-        yield iri, SCHEMA.author, Literal(author)
+        yield iri, S.author, literal(author)
     if paper.upvotes is not None:
-        yield iri, KG.upvotes, Literal(paper.upvotes)
+        yield iri, K.upvotes, Literal(paper.upvotes)
 
 
 def evidence_triples(paper: Paper, evidence: Evidence) -> tuple[URIRef, list[Triple]]:
     """The Evidence node for one span of the paper's text: shared by every fact read from that span."""
     iri = node_iri("evidence", paper.key, evidence.field, evidence.start, evidence.end)
     return iri, [
-        (iri, RDF.type, KG.Evidence),
-        (iri, KG.textField, Literal(evidence.field)),
-        (iri, KG.sentence, Literal(evidence.sentence)),
-        (iri, KG.startOffset, Literal(evidence.start)),
-        (iri, KG.endOffset, Literal(evidence.end)),
-        (iri, PROV.wasDerivedFrom, paper_iri(paper)),
+        (iri, TYPE, K.Evidence),
+        (iri, K.textField, literal(evidence.field)),
+        (iri, K.sentence, Literal(evidence.sentence)),
+        (iri, K.startOffset, literal(evidence.start)),
+        (iri, K.endOffset, literal(evidence.end)),
+        (iri, DERIVED_FROM, paper_iri(paper)),
     ]
 
 
@@ -104,15 +117,15 @@ def entity_node_triples(entity: Entity) -> Iterator[Triple]:
     """The entity itself, shared across papers: its classes, its canonical label and its variants."""
     iri = entity_iri(entity.type, entity.canonical)
     for cls in ENTITY_CLASSES[entity.type]:
-        yield iri, RDF.type, cls
-    yield iri, SKOS.prefLabel, Literal(entity.canonical)
-    yield iri, RDFS.label, Literal(entity.canonical)
+        yield iri, TYPE, cls
+    yield iri, PREF_LABEL, literal(entity.canonical)
+    yield iri, LABEL, literal(entity.canonical)
     for form in {entity.name, *entity.aliases} - {entity.canonical}:
-        yield iri, SKOS.altLabel, Literal(form)
+        yield iri, ALT_LABEL, literal(form)
     if entity.concept:
-        yield iri, SKOS.exactMatch, URIRef(entity.concept)
+        yield iri, EXACT_MATCH, URIRef(entity.concept)
     if entity.type == "method":
-        yield iri, KG.family, Literal(family_name(entity.canonical))
+        yield iri, K.family, literal(family_name(entity.canonical))
 
 
 def mention_triples(paper: Paper, entity: Entity, predicate: URIRef) -> Iterator[Triple]:
@@ -122,14 +135,14 @@ def mention_triples(paper: Paper, entity: Entity, predicate: URIRef) -> Iterator
     evidence_node, evidence = evidence_triples(paper, entity.evidence)
     yield from evidence
     mention = node_iri("mention", paper.key, predicate, entity_node, entity.evidence.field, entity.evidence.start)
-    yield paper_node, KG.hasMention, mention
-    yield mention, RDF.type, KG.Mention
-    yield mention, KG.entity, entity_node
-    yield mention, KG.role, predicate
-    yield mention, KG.surfaceForm, Literal(entity.name)
-    yield mention, KG.evidence, evidence_node
-    yield mention, KG.confidence, Literal(round(entity.confidence, 3))
-    yield mention, PROV.wasDerivedFrom, paper_node
+    yield paper_node, K.hasMention, mention
+    yield mention, TYPE, K.Mention
+    yield mention, K.entity, entity_node
+    yield mention, K.role, predicate
+    yield mention, K.surfaceForm, literal(entity.name)
+    yield mention, K.evidence, evidence_node
+    yield mention, K.confidence, literal(round(entity.confidence, 3))
+    yield mention, DERIVED_FROM, paper_node
 
 
 def paper_triples(paper: Paper, extraction: Extraction, described: set | None = None) -> Iterator[Triple]:
@@ -141,7 +154,7 @@ def paper_triples(paper: Paper, extraction: Extraction, described: set | None = 
     paper_node = paper_iri(paper)
     yield from paper_node_triples(paper)
     for entity, predicate in [(e, ROLE_PREDICATES[e.type]) for e in extraction.entities()] + [
-        (e, KG.proposes) for e in extraction.proposed
+        (e, K.proposes) for e in extraction.proposed
     ]:
         identity = (entity.type, entity.canonical, entity.name, tuple(entity.aliases), entity.concept)
         if described is None or identity not in described:
@@ -157,28 +170,28 @@ def paper_triples(paper: Paper, extraction: Extraction, described: set | None = 
         yield from repository_triples(paper_node, link.url, path=link.path)
     pages = {link.url for link in extraction.project_pages} | ({paper.project_page} if paper.project_page else set())
     for url in sorted(pages):
-        yield paper_node, KG.hasProjectPage, URIRef(url)
+        yield paper_node, K.hasProjectPage, URIRef(url)
 
     for result in extraction.results:
         node = node_iri("result", paper.key, result.metric, result.value, result.dataset, result.method,
                         result.evidence.start)
         evidence_node, evidence = evidence_triples(paper, result.evidence)
         yield from evidence
-        yield paper_node, KG.hasResult, node
-        yield node, RDF.type, KG.Result
-        yield node, KG.metric, entity_iri("metric", result.metric)
-        yield entity_iri("metric", result.metric), RDF.type, KG.Metric
-        yield node, KG.value, Literal(result.value)
+        yield paper_node, K.hasResult, node
+        yield node, TYPE, K.Result
+        yield node, K.metric, entity_iri("metric", result.metric)
+        yield entity_iri("metric", result.metric), TYPE, K.Metric
+        yield node, K.value, literal(result.value)
         number = numeric_value(result.value)
         if number is not None:
-            yield node, KG.numericValue, number
+            yield node, K.numericValue, number
         if result.dataset:
-            yield node, KG.onDataset, entity_iri("dataset", result.dataset)
+            yield node, K.onDataset, entity_iri("dataset", result.dataset)
         if result.method:
-            yield node, KG.ofMethod, entity_iri("method", result.method)
-        yield node, KG.evidence, evidence_node
-        yield node, KG.confidence, Literal(round(result.confidence, 3))
-        yield node, PROV.wasDerivedFrom, paper_node
+            yield node, K.ofMethod, entity_iri("method", result.method)
+        yield node, K.evidence, evidence_node
+        yield node, K.confidence, literal(round(result.confidence, 3))
+        yield node, DERIVED_FROM, paper_node
 
     for edge in extraction.lineage:
         child, parent = entity_iri("method", edge.child), entity_iri("method", edge.parent)
@@ -186,31 +199,31 @@ def paper_triples(paper: Paper, extraction: Extraction, described: set | None = 
             continue
         predicate = LINEAGE_PREDICATES[edge.relation]
         for node, label in ((child, edge.child), (parent, edge.parent)):
-            yield node, RDF.type, KG.Method
-            yield node, RDFS.label, Literal(label)
+            yield node, TYPE, K.Method
+            yield node, LABEL, literal(label)
         yield child, predicate, parent
-        yield child, KG.lineage, parent  # the super-property, materialised so `kg:lineage+` paths work
+        yield child, K.lineage, parent  # the super-property, materialised so `kg:lineage+` paths work
         link = node_iri("lineage", paper.key, edge.child, edge.parent, edge.relation)
         evidence_node, evidence = evidence_triples(paper, edge.evidence)
         yield from evidence
-        yield link, RDF.type, KG.LineageLink
-        yield link, KG.child, child
-        yield link, KG.parent, parent
-        yield link, KG.relation, predicate
-        yield link, KG.statedIn, paper_node
-        yield link, KG.evidence, evidence_node
-        yield link, KG.confidence, Literal(round(edge.confidence, 3))
+        yield link, TYPE, K.LineageLink
+        yield link, K.child, child
+        yield link, K.parent, parent
+        yield link, K.relation, predicate
+        yield link, K.statedIn, paper_node
+        yield link, K.evidence, evidence_node
+        yield link, K.confidence, literal(round(edge.confidence, 3))
 
 
 def repository_triples(paper_node: URIRef, url: str, *, path: str | None = None) -> Iterator[Triple]:
     repo = repository_iri(url)
-    yield paper_node, KG.hasRepository, repo
-    yield repo, RDF.type, SCHEMA.SoftwareSourceCode
-    yield repo, RDF.type, KG.Repository
-    yield repo, SCHEMA.codeRepository, URIRef(url)
-    yield repo, RDFS.label, Literal(url.split("://", 1)[-1])
+    yield paper_node, K.hasRepository, repo
+    yield repo, TYPE, S.SoftwareSourceCode
+    yield repo, TYPE, K.Repository
+    yield repo, S.codeRepository, URIRef(url)
+    yield repo, LABEL, Literal(url.split("://", 1)[-1])
     if path:
-        yield repo, KG.repositoryPath, Literal(path)
+        yield repo, K.repositoryPath, Literal(path)
 
 
 def vocabulary_files() -> list[Path]:

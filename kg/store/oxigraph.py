@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Self
 
 import pyoxigraph as ox
-from rdflib import URIRef
+from rdflib import Literal, URIRef
 from rdflib.term import Node
 
 from kg.errors import QueryError, StoreError
@@ -113,7 +113,7 @@ class Store:
     def __init__(self, path: Path | str | None, *, read_only: bool = False) -> None:
         self.path = Path(path) if path is not None else None
         self.read_only = read_only and self.path is not None
-        self._iri_cache: dict[URIRef, ox.NamedNode] = {}
+        self._term_cache: dict[Node, ox.NamedNode | ox.Literal] = {}
         try:
             if self.path is None:
                 self._store = ox.Store()
@@ -133,12 +133,13 @@ class Store:
     # -- writing -----------------------------------------------------------------------------------------
 
     def _term(self, term: Node):
-        if isinstance(term, URIRef):  # IRIs repeat a lot: convert (and validate) each once
-            node = self._iri_cache.get(term)
+        # IRIs and short literals (labels, offsets, confidences) repeat a lot: convert each once
+        if isinstance(term, URIRef) or (isinstance(term, Literal) and len(term) <= 64):
+            node = self._term_cache.get(term)
             if node is None:
-                if len(self._iri_cache) > 500_000:
-                    self._iri_cache.clear()
-                node = self._iri_cache[term] = ox.NamedNode(term)
+                if len(self._term_cache) > 500_000:
+                    self._term_cache.clear()
+                node = self._term_cache[term] = ox.NamedNode(term) if isinstance(term, URIRef) else to_oxigraph(term)
             return node
         return to_oxigraph(term)
 
