@@ -53,30 +53,8 @@ WEIGHTS = {
     "coined": 1,
     "recurrence": 0,
 }
-METHOD_HEADS = frozenset(
-    [
-        "network",
-        "networks",
-        "net",
-        "nets",
-        "model",
-        "models",
-        "transformer",
-        "transformers",
-        "engine",
-        "machine",
-        "machines",
-        "architecture",
-        "encoder",
-        "decoder",
-        "autoencoder",
-        "layer",
-        "layers",
-        "algorithm",
-        "agents",
-        "agent",
-    ]
-)
+# head nouns that make a long form a method name; a long form ending in "framework" stays generic here
+METHOD_HEADS = name_rules.METHOD_HEADS - {"framework"}
 # "contextual inside-outside (CIO) layer": a noun after the acronym that makes the whole a method
 PAREN_HEADS = frozenset(
     ["layer", "layers", "module", "modules", "block", "blocks", "network", "architecture", "algorithm"]
