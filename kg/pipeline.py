@@ -23,6 +23,7 @@ from kg.store import Store
 from kg.timing import StageTimes
 
 STORE_DIRNAME = "store"
+HTML_NODE_LIMIT = 5_000  # past this, graph.html shows the best-connected nodes (kg viz draws any part)
 SUMMARY_QUERY = """
 SELECT
   (COUNT(DISTINCT ?paper) AS ?papers)
@@ -147,11 +148,14 @@ def build(
 
 
 def write_page(store: Store, path: Path) -> Path:
-    """graph.html: the interactive view of the store's graph."""
-    from kg.graph.networkx_view import to_networkx
+    """graph.html: the interactive view of the store's graph, its best-connected nodes when it is large."""
+    from kg.graph.networkx_view import to_networkx, view_predicates
     from kg.viz import render_html
 
-    render_html(to_networkx(store.triples()), path)
+    values = " ".join(f"<{iri}>" for iri in view_predicates())
+    view_triples = store.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ VALUES ?p {{ {values} }} ?s ?p ?o }}").rows
+    view = to_networkx(view_triples)
+    render_html(view, path, limit=HTML_NODE_LIMIT if view.number_of_nodes() > HTML_NODE_LIMIT else None)
     return path
 
 

@@ -94,3 +94,17 @@ def test_an_interrupted_write_leaves_the_old_file(tmp_path):
         raise RuntimeError("interrupted")
     assert target.read_text() == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["graph.ttl"]
+
+
+def test_a_large_graph_page_shows_its_best_connected_nodes(tmp_path, monkeypatch):
+    import kg.pipeline
+
+    from .test_viz import page_data
+
+    full = build(None, tmp_path / "full")
+    monkeypatch.setattr(kg.pipeline, "HTML_NODE_LIMIT", 40)
+    small = build(None, tmp_path / "small")
+    drawn = page_data((tmp_path / "small" / "graph.html").read_text())
+    assert full.triples == small.triples
+    assert 0 < len(drawn["nodes"]) <= 40
+    assert len(page_data((tmp_path / "full" / "graph.html").read_text())["nodes"]) > 40

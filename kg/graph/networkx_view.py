@@ -144,3 +144,9 @@ def to_networkx(triples: Iterable[tuple]) -> nx.MultiDiGraph:
         if source in kinds and target in kinds:
             graph.add_edge(source, target, key=relation, relation=relation)
     return graph
+
+
+def view_predicates() -> list[str]:
+    """Every predicate ``to_networkx`` reads: a store can hand over just these triples for a large graph."""
+    predicates = {str(RDF.type), str(KG.stars), *_LABEL_RANK, *_ATTRIBUTES, *_URL_PREDICATES, *_EDGE_PREDICATES}
+    return sorted(predicates)
