@@ -57,8 +57,10 @@ def main() -> None:
     walls = {}
     for size in sizes:
         corpus = work / f"corpus-{size}.jsonl"
-        if not corpus.exists():
-            subprocess.run([sys.executable, str(HERE / "make_corpus.py"), str(size), "-o", str(corpus)], check=True)
+        if not corpus.exists():  # made under another name first: an interrupted run leaves no half corpus
+            partial = corpus.with_suffix(".partial")
+            subprocess.run([sys.executable, str(HERE / "make_corpus.py"), str(size), "-o", str(partial)], check=True)
+            partial.replace(corpus)
         figures = build_once(corpus, work / f"out-{size}", args.workers)
         walls[size] = figures["wall"]
         stages = " ".join(f"{figures['stages'].get(s, 0.0):>8.1f}" for s in STAGES)
