@@ -52,7 +52,8 @@ def main() -> None:
     work = args.keep or Path(tempfile.mkdtemp(prefix="kg-bench-"))
     work.mkdir(parents=True, exist_ok=True)
 
-    header = f"{'papers':>8} " + " ".join(f"{s:>8}" for s in STAGES) + f" {'wall s':>8} {'peak MB':>8} {'triples':>10}"
+    header = (f"{'papers':>8} " + " ".join(f"{s:>8}" for s in STAGES)
+              + f" {'wall s':>8} {'peak MB':>8} {'triples':>10} {'in graph':>8}")
     print(header)
     walls = {}
     for size in sizes:
@@ -64,7 +65,7 @@ def main() -> None:
         figures = build_once(corpus, work / f"out-{size}", args.workers)
         walls[size] = figures["wall"]
         stages = " ".join(f"{figures['stages'].get(s, 0.0):>8.1f}" for s in STAGES)
-        print(f"{size:>8} {stages} {figures['wall']:>8.1f} {figures['peak_mb']:>8.0f} {figures['triples']:>10}",
+        print(f"{size:>8} {stages} {figures['wall']:>8.1f} {figures['peak_mb']:>8.0f} {figures['triples']:>10} {figures['papers']:>8}",
               flush=True)
     if 10_000 in walls and 100_000 in walls:
         print(f"growth ratio 10,000 -> 100,000 papers: {walls[100_000] / walls[10_000]:.1f} (10 is linear)")
