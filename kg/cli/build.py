@@ -7,8 +7,16 @@ from pathlib import Path
 
 import click
 
-from kg.cli.common import input_format_option, progress_bar, reported_errors, warn_problems, workers_option
-from kg.linking import ApiClient, default_cache_dir
+from kg.cli.common import (
+    api_client,
+    input_format_option,
+    online_options,
+    progress_bar,
+    reported_errors,
+    strict_option,
+    warn_problems,
+    workers_option,
+)
 from kg.pipeline import build as run_build
 
 
@@ -22,16 +30,10 @@ from kg.pipeline import build as run_build
 @click.option("--fresh", is_flag=True, help="Empty the store first instead of adding to it.")
 @workers_option
 @click.option("--no-html", is_flag=True, help="Skip graph.html.")
-@click.option("--strict", is_flag=True, help="Exit non-zero when any input had a problem.")
-@click.option("--online", is_flag=True,
-              help="Also link papers through the Hugging Face and GitHub APIs and store repository facts.")
-@click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="API response cache for --online [default: ~/.cache/kg/api].")
-@click.option("--github-api", default="https://api.github.com", show_default=True, help="GitHub API base URL.")
-@click.option("--hf-api", default="https://huggingface.co/api", show_default=True,
-              help="Hugging Face API base URL.")
+@strict_option
+@online_options
 def build(inputs, out_dir, fmt, store_dir, fresh, workers, no_html, strict, online, cache_dir, github_api,
-          hf_api) -> None:
+          hf_api, timeout) -> None:
     """Build the knowledge graph from paper dumps, JSON/JSONL, arXiv Atom or HF API files.
 
     With no INPUTS, builds the sample corpus shipped with kg. The store is added to: building the same
@@ -42,11 +44,9 @@ def build(inputs, out_dir, fmt, store_dir, fresh, workers, no_html, strict, onli
         def progress(total: int):
             return stack.enter_context(progress_bar("extracting", total))
 
-        client = None
-        if online:
-            client = stack.enter_context(
-                closing(ApiClient(github_api=github_api, hf_api=hf_api, cache_dir=cache_dir or default_cache_dir()))
-            )
+        client = api_client(online, cache_dir, github_api, hf_api, timeout)
+        if client is not None:
+            stack.enter_context(closing(client))
         summary = run_build(inputs, out_dir, fmt=fmt, store_dir=store_dir, fresh=fresh, workers=workers,
                             html=not no_html, progress=progress, online=client)
     warn_problems(summary.problems)

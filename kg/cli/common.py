@@ -6,11 +6,15 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from kg.errors import KgError
 from kg.sources import FORMATS
+
+if TYPE_CHECKING:
+    from kg.linking.client import ApiClient
 
 input_format_option = click.option(
     "--format",
@@ -28,6 +32,39 @@ store_option = click.option(
     show_default=True,
     help="The store `kg build` wrote.",
 )
+strict_option = click.option("--strict", is_flag=True, help="Exit non-zero when any input had a problem.")
+
+
+def online_options(command):
+    """--online and the API settings it uses, shared by `kg build` and `kg link`."""
+    from kg.linking.client import GITHUB_API, HF_API  # late: `kg query` need not load the linking stack
+
+    options = [
+        click.option("--online", is_flag=True,
+                     help="Also ask the Hugging Face papers API and GitHub (facts, search); offline by default."),
+        click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+                     help="Where API answers are cached with their ETags [default: ~/.cache/kg/api]."),
+        click.option("--github-api", default=GITHUB_API, show_default=True, help="GitHub REST API base URL."),
+        click.option("--hf-api", default=HF_API, show_default=True, help="Hugging Face API base URL."),
+        click.option("--timeout", type=click.FloatRange(0, min_open=True), default=10.0, show_default=True,
+                     help="Seconds to wait for each API answer."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def api_client(online: bool, cache_dir: Path | None, github_api: str, hf_api: str,
+               timeout: float) -> ApiClient | None:
+    """The client for --online (the caller closes it), or None offline."""
+    from kg.linking.client import ApiClient, default_cache_dir
+
+    if not online:
+        return None
+    return ApiClient(github_api=github_api, hf_api=hf_api, cache_dir=cache_dir or default_cache_dir(),
+                     timeout=timeout)
+
+
 workers_option = click.option(
     "--workers", type=click.IntRange(1), default=1, show_default=True,
     help="Worker processes for extraction; worth it for thousands of papers (same output as 1).",

@@ -7,7 +7,14 @@ from pathlib import Path
 
 import click
 
-from kg.cli.common import input_format_option, progress_bar, reported_errors, warn_problems, workers_option
+from kg.cli.common import (
+    input_format_option,
+    progress_bar,
+    reported_errors,
+    strict_option,
+    warn_problems,
+    workers_option,
+)
 from kg.extraction import extract_many
 from kg.io import atomic_writer
 from kg.pipeline import read_inputs
@@ -19,7 +26,7 @@ from kg.pipeline import read_inputs
               help="JSON Lines file to write [default: standard output].")
 @input_format_option
 @workers_option
-@click.option("--strict", is_flag=True, help="Exit non-zero when any input had a problem.")
+@strict_option
 def extract(inputs, output, fmt, workers, strict) -> None:
     """Extract methods, datasets, metrics, tasks, results, links and lineage from papers.
 

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict
-from pathlib import Path
 
 import click
 
-from kg.cli.common import progress_bar, reported_errors, warn_problems
+from kg.cli.common import api_client, online_options, progress_bar, reported_errors, warn_problems
 from kg.extraction import extract_many
 from kg.extraction.records import Extraction
-from kg.linking.client import GITHUB_API, HF_API, ApiClient, default_cache_dir
 from kg.linking.link import LinkReport, PaperLinks, link_papers
 from kg.pipeline import read_inputs
 from kg.sources import FORMATS
@@ -19,26 +17,7 @@ from kg.sources import FORMATS
 
 @click.command()
 @click.argument("inputs", nargs=-1, required=True)
-@click.option(
-    "--online",
-    is_flag=True,
-    help="Also ask the Hugging Face papers API and GitHub (facts, search); offline by default.",
-)
-@click.option(
-    "--cache-dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="Where API answers are cached with their ETags [default: ~/.cache/kg/api].",
-)
-@click.option("--github-api", default=GITHUB_API, show_default=True, help="GitHub REST API base URL.")
-@click.option("--hf-api", default=HF_API, show_default=True, help="Hugging Face API base URL.")
-@click.option(
-    "--timeout",
-    type=click.FloatRange(0, min_open=True),
-    default=10.0,
-    show_default=True,
-    help="Seconds to wait for each API answer.",
-)
+@online_options
 @click.option(
     "--format",
     "output_format",
@@ -66,14 +45,7 @@ def link(inputs, online, cache_dir, github_api, hf_api, timeout, output_format, 
     with reported_errors():
         papers, problems = read_inputs(inputs, fmt)
         warn_problems(problems)
-        client = None
-        if online:
-            client = ApiClient(
-                github_api=github_api,
-                hf_api=hf_api,
-                cache_dir=cache_dir or default_cache_dir(),
-                timeout=timeout,
-            )
+        client = api_client(online, cache_dir, github_api, hf_api, timeout)
         try:
             with progress_bar("linking", len(papers)) as advance:
                 # offline, links come from the text alone: extraction (spaCy) is only needed to search by
