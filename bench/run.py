@@ -23,7 +23,7 @@ STAGES = ("read", "extract", "graph", "store", "turtle", "html")
 CHILD = """
 import json, sys
 from kg.pipeline import build
-summary = build([sys.argv[1]], sys.argv[2], workers=int(sys.argv[3]), html=False)
+summary = build([sys.argv[1]], sys.argv[2], workers=int(sys.argv[3]), html=False, fresh=True)
 print(json.dumps({"stages": summary.stages, "triples": summary.triples, "papers": summary.counts["papers"],
                   "seconds": summary.seconds}))
 """

@@ -5,21 +5,29 @@ The CLI's `kg build` is a thin layer over :func:`build`; tests call it directly.
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from rdflib import Graph
 
 from kg.errors import InputError
 from kg.extraction import extract_many
 from kg.extraction.records import Extraction
-from kg.graph import paper_triples, vocabulary_triples
+from kg.graph import vocabulary_triples
+from kg.graph.build import NTriplesChunk, ntriples_chunk
 from kg.linking import ApiClient, LinkReport, link_papers
 from kg.linking.graph import facts_triples
 from kg.papers import Paper
 from kg.resources import sample_paths
 from kg.sources import Problem, read_papers
 from kg.store import Store
+from kg.store.oxigraph import CANONICAL_ORDER_LIMIT, transcode
 from kg.timing import StageTimes
 
 STORE_DIRNAME = "store"
@@ -76,19 +84,75 @@ def read_inputs(inputs: Sequence[str | Path], fmt: str | None = None) -> tuple[l
     return papers, problems
 
 
-def graph_triples(pairs: Iterable[tuple[Paper, Extraction]]) -> Iterator[tuple]:
-    described: set = set()
-    for paper, extraction in pairs:
-        yield from paper_triples(paper, extraction, described)
+@dataclass
+class EncodedBatch:
+    """A worker's share: a batch of papers as N-Triples, and the seconds it spent extracting and encoding."""
+
+    chunk: NTriplesChunk
+    extract_seconds: float
+    graph_seconds: float
 
 
-def extract_papers(
-    papers: Sequence[Paper], *, workers: int = 1, progress: ProgressCallback | None = None
-) -> Iterator[tuple[Paper, Extraction]]:
-    for pair in extract_many(papers, workers=workers):
-        if progress:
-            progress(1)
-        yield pair
+def encode_batch(batch: list[Paper]) -> EncodedBatch:
+    """Extract a batch of papers and spell their triples as N-Triples: all of a paper's work, in one process."""
+    started = time.perf_counter()
+    pairs = list(extract_many(batch, batch_size=len(batch)))
+    extracted = time.perf_counter()
+    chunk = ntriples_chunk(pairs)
+    return EncodedBatch(chunk, extracted - started, time.perf_counter() - extracted)
+
+
+def encoded_batches(papers: Sequence[Paper], *, workers: int = 1, batch_size: int = 64) -> Iterator[EncodedBatch]:
+    """Papers -> N-Triples batches in input order; with ``workers > 1`` in that many worker processes.
+
+    The workers do everything per paper (extraction and triples), so the main process only writes text."""
+    batches = (list(papers[i : i + batch_size]) for i in range(0, len(papers), batch_size))
+    if workers > 1:
+        with multiprocessing.Pool(workers) as pool:
+            yield from pool.imap(encode_batch, batches)
+    else:
+        yield from map(encode_batch, batches)
+
+
+class Spool:
+    """The build's new triples as one N-Triples file: the store bulk-loads it, and a fresh large build's
+    Turtle is transcoded from it rather than read back out of the store (several times faster).
+
+    Shared descriptions (entities, repositories) come from every batch that names them; each is written once.
+    """
+
+    def __init__(self, directory: Path) -> None:
+        handle, name = tempfile.mkstemp(prefix=".kg-build-", suffix=".nt", dir=directory)
+        self.path = Path(name)
+        self._out = os.fdopen(handle, "wb")
+        self._described: set = set()
+        self.triples = 0  # lines written; the store may hold fewer (a triple can come twice)
+
+    def write_text(self, text: str, triples: int) -> None:
+        self._out.write(text.encode("utf-8", "replace"))
+        self.triples += triples
+
+    def write_chunk(self, chunk: NTriplesChunk) -> None:
+        self.write_text(chunk.text, chunk.triples)
+        for key, (triples, text) in chunk.shared.items():
+            if key not in self._described:
+                self._described.add(key)
+                self.write_text(text, triples)
+
+    def write_triples(self, triples: Iterable[tuple]) -> None:
+        """rdflib triples (vocabularies, repository facts: a few thousand) through rdflib's own writer."""
+        graph = Graph()
+        for triple in triples:
+            graph.add(triple)
+        self._out.write(graph.serialize(format="nt", encoding="utf-8"))
+        self.triples += len(graph)
+
+    def close(self) -> None:
+        self._out.close()
+
+    def remove(self) -> None:
+        self._out.close()
+        self.path.unlink(missing_ok=True)
 
 
 def build(
@@ -105,9 +169,9 @@ def build(
 ) -> BuildSummary:
     """Build (or add to) the graph in ``out_dir``: the store, ``graph.ttl`` and ``graph.html``.
 
-    ``progress(total)`` is called once with the number of papers and returns a callback advanced once
-    per extracted paper. With ``online`` (an API client), papers are also linked through GitHub and
-    Hugging Face and the repository facts stored. Raises InputError when no paper could be read.
+    ``progress(total)`` is called once with the number of papers and returns a callback advanced as papers
+    are done. With ``online`` (an API client), papers are also linked through GitHub and Hugging Face and
+    the repository facts stored. Raises InputError when no paper could be read.
     """
     started = time.perf_counter()
     timer = StageTimes()
@@ -121,23 +185,35 @@ def build(
     with Store(Path(store_dir) if store_dir else out / STORE_DIRNAME) as store:
         if fresh:
             store.clear()
-        with timer.stage("store"):
-            store.add(vocabulary_triples())
-            pairs = timer.iterate("extract", extract_papers(papers, workers=workers, progress=advance))
+        started_empty = store.is_empty()
+        spool = Spool(out)
+        try:
+            spool.write_triples(vocabulary_triples())
             if online is not None:
-                pairs = list(pairs)  # online linking is small-scale by nature (API quotas)
-                with timer.stage("link"):
-                    links, summary.link_report = link_papers(pairs, online=True, client=online)
-                store.add(facts_triples(links))
-            store.add(timer.iterate("graph", graph_triples(pairs)))
-        # the generators nest: graph time includes extraction's, store time includes both
-        timer.seconds["store"] -= timer.seconds["graph"] + timer.seconds.get("link", 0.0)
-        timer.seconds["graph"] -= timer.seconds["extract"]
-        summary.triples = len(store)
-        summary.counts = store_counts(store)
-        turtle = out / "graph.ttl"
-        with timer.stage("turtle"):
-            store.dump(turtle, "turtle")
+                pairs = extract_and_link(papers, spool, timer, summary, online=online, workers=workers)
+                batches = encoded_pairs(pairs)
+            else:
+                batches = encoded_batches(papers, workers=workers)
+            spool_papers(batches, spool, timer, progress=advance)
+            spool.close()
+            turtle = out / "graph.ttl"
+            if started_empty and spool.triples > CANONICAL_ORDER_LIMIT:
+                # a large fresh graph: its Turtle is the spool's triples in build order, written by a
+                # thread while the store loads them (both in Rust, each on its own core)
+                with ThreadPoolExecutor(1) as background:
+                    writing = background.submit(timer.timed, "turtle", transcode, spool.path, "ntriples", turtle)
+                    with timer.stage("store"):
+                        store.load_file(spool.path, "ntriples", trusted=True, compact=False)
+                    writing.result()
+            else:
+                with timer.stage("store"):
+                    store.load_file(spool.path, "ntriples", trusted=True)
+                with timer.stage("turtle"):
+                    store.dump(turtle, "turtle")  # sorted lines: the same bytes for the same graph
+            summary.triples = len(store)
+            summary.counts = store_counts(store)
+        finally:
+            spool.remove()
         summary.outputs["turtle"] = turtle
         if html:
             with timer.stage("html"):
@@ -145,6 +221,47 @@ def build(
     summary.seconds = time.perf_counter() - started
     summary.stages = timer.as_dict()
     return summary
+
+
+def spool_papers(
+    batches: Iterable[EncodedBatch], spool: Spool, timer: StageTimes, *, progress: ProgressCallback | None
+) -> None:
+    """Write the batches to the spool, charging the wall time of the parallel phase to extract and graph
+    in proportion to the seconds the workers spent on each (they run interleaved in the same processes)."""
+    started = time.perf_counter()
+    extract_seconds = graph_seconds = 0.0
+    for batch in batches:
+        spool.write_chunk(batch.chunk)
+        extract_seconds += batch.extract_seconds
+        graph_seconds += batch.graph_seconds
+        if progress:
+            progress(batch.chunk.papers)
+    wall = time.perf_counter() - started
+    worked = extract_seconds + graph_seconds or 1.0
+    timer.seconds["extract"] += wall * extract_seconds / worked
+    timer.seconds["graph"] += wall * graph_seconds / worked
+
+
+def extract_and_link(
+    papers: Sequence[Paper], spool: Spool, timer: StageTimes, summary: BuildSummary, *, online: ApiClient,
+    workers: int,
+) -> list[tuple[Paper, Extraction]]:
+    """Extract, link the papers online and spool the repository facts.
+
+    Online linking is small-scale by nature (API quotas), so the extractions are held in memory here."""
+    with timer.stage("extract"):
+        pairs = list(extract_many(papers, workers=workers))
+    with timer.stage("link"):
+        links, summary.link_report = link_papers(pairs, online=True, client=online)
+        spool.write_triples(facts_triples(links))
+    return pairs
+
+
+def encoded_pairs(pairs: Sequence[tuple[Paper, Extraction]], batch_size: int = 64) -> Iterator[EncodedBatch]:
+    for index in range(0, len(pairs), batch_size):
+        started = time.perf_counter()
+        chunk = ntriples_chunk(pairs[index : index + batch_size])
+        yield EncodedBatch(chunk, 0.0, time.perf_counter() - started)
 
 
 def write_page(store: Store, path: Path) -> Path:

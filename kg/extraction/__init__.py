@@ -18,6 +18,7 @@ from spacy.language import Language
 from kg.extraction import abbreviations, names, vocabulary  # noqa: F401  (registers the factories)
 from kg.extraction.assemble import build_extraction
 from kg.extraction.records import Extraction
+from kg.extraction.text import make_doc
 from kg.papers import Paper
 
 __all__ = ["build_pipeline", "extract", "extract_many"]
@@ -45,7 +46,7 @@ def _extraction(doc, paper: Paper, nlp: Language) -> Extraction:
 def extract(paper: Paper, nlp: Language | None = None) -> Extraction:
     """Everything the title and abstract of ``paper`` say, with evidence offsets into each field."""
     nlp = nlp or build_pipeline()
-    return _extraction(nlp(paper.text), paper, nlp)
+    return _extraction(nlp(make_doc(nlp, paper.text)), paper, nlp)
 
 
 def extract_many(
@@ -62,7 +63,8 @@ def extract_many(
                 yield from zip(batch, extractions, strict=True)
         return
     nlp = build_pipeline()
-    for doc, paper in nlp.pipe(((paper.text, paper) for paper in papers), as_tuples=True, batch_size=batch_size):
+    docs = ((make_doc(nlp, paper.text), paper) for paper in papers)
+    for doc, paper in nlp.pipe(docs, as_tuples=True, batch_size=batch_size):
         yield paper, _extraction(doc, paper, nlp)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from spacy.language import Language
 from spacy.tokens import Doc
 
 
@@ -11,3 +12,10 @@ def doc_text(doc: Doc) -> str:
     if text is None:
         text = doc.user_data["kg_text"] = doc.text
     return text
+
+
+def make_doc(nlp: Language, text: str) -> Doc:
+    """The tokenized doc of ``text``, its text already cached: the caller has it, no need to rebuild it."""
+    doc = nlp.make_doc(text)
+    doc.user_data["kg_text"] = text
+    return doc

@@ -1,17 +1,22 @@
-"""Paper + Extraction -> RDF triples (rdflib terms), under the ontology in ``ontologies/kg.ttl``.
+"""Paper + Extraction -> RDF triples, under the ontology in ``ontologies/kg.ttl``.
 
-Triples are yielded one paper at a time so a build can stream them into the store in batches. No blank
-nodes: every node has an IRI derived from what it is, so the same input always gives the same graph.
+One model, two spellings. :class:`GraphBuilder` writes the triples of one paper through a term encoding:
+rdflib terms (:data:`RDFLIB`, for rdflib graphs, tests and the library API) or N-Triples text
+(:data:`NTRIPLES`, which build workers hand straight to the store's bulk loader, so a large build never
+creates an rdflib term per triple). No blank nodes: every node has an IRI derived from what it is, so the
+same input always gives the same graph.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Hashable, Iterable, Iterator
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from pathlib import Path
 from types import SimpleNamespace
+from typing import Any, Protocol
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import PROV, RDF, RDFS, SKOS, XSD
@@ -23,207 +28,340 @@ from kg.papers import Paper
 from kg.resources import ontology_dir
 from kg.vocab import KG, PREFIXES, SCHEMA
 
-Triple = tuple[URIRef, URIRef, URIRef | Literal]
-
-# Plain attribute lookups: rdflib's closed namespaces resolve each `KG.x` through __getattr__, which
-# cost a fifth of the graph stage on large builds.
-K = SimpleNamespace(**{name: KG[name] for name in KG.__annotations__})
-S = SimpleNamespace(**{name: SCHEMA[name] for name in (
-    "ScholarlyArticle", "Dataset", "SoftwareSourceCode", "name", "abstract", "datePublished", "url", "author",
-    "codeRepository")})
-TYPE, LABEL, DERIVED_FROM = RDF.type, RDFS.label, PROV.wasDerivedFrom
-PREF_LABEL, ALT_LABEL, EXACT_MATCH = SKOS.prefLabel, SKOS.altLabel, SKOS.exactMatch
-# Offsets, confidences and labels recur across mentions; building an rdflib Literal is costly.
-literal = lru_cache(maxsize=200_000, typed=True)(Literal)
-
-ENTITY_CLASSES: dict[str, tuple[URIRef, ...]] = {
-    "method": (K.Method,),
-    "technique": (K.Technique,),
-    "dataset": (K.Dataset, S.Dataset),
-    "metric": (K.Metric,),
-    "task": (K.Task,),
+Triple = tuple[Any, Any, Any]
+SCHEMA_TERMS = ("ScholarlyArticle", "Dataset", "SoftwareSourceCode", "name", "abstract", "datePublished", "url",
+                "author", "codeRepository")
+ENTITY_CLASSES: dict[str, tuple[str, ...]] = {
+    "method": (KG.Method,),
+    "technique": (KG.Technique,),
+    "dataset": (KG.Dataset, SCHEMA.Dataset),
+    "metric": (KG.Metric,),
+    "task": (KG.Task,),
 }
-ROLE_PREDICATES: dict[str, URIRef] = {
-    "method": K.usesMethod,
-    "technique": K.usesTechnique,
-    "dataset": K.evaluatedOn,
-    "metric": K.measuredBy,
-    "task": K.addressesTask,
+ROLE_PREDICATES: dict[str, str] = {
+    "method": KG.usesMethod,
+    "technique": KG.usesTechnique,
+    "dataset": KG.evaluatedOn,
+    "metric": KG.measuredBy,
+    "task": KG.addressesTask,
 }
-LINEAGE_PREDICATES: dict[str, URIRef] = {
-    "extends": K.extends,
-    "variant_of": K.variantOf,
-    "based_on": K.basedOn,
-    "improves_on": K.improvesOn,
+LINEAGE_PREDICATES: dict[str, str] = {
+    "extends": KG.extends,
+    "variant_of": KG.variantOf,
+    "based_on": KG.basedOn,
+    "improves_on": KG.improvesOn,
 }
 NUMBER = re.compile(r"[-+]?\d+(?:\.\d+)?")
+DATE_TYPES = ((re.compile(r"\d{4}-\d{2}-\d{2}"), str(XSD.date)), (re.compile(r"\d{4}-\d{2}"), str(XSD.gYearMonth)),
+              (re.compile(r"\d{4}"), str(XSD.gYear)))
+XSD_INTEGER, XSD_DOUBLE, XSD_DECIMAL = str(XSD.integer), str(XSD.double), str(XSD.decimal)
+IRI_UNSAFE = re.compile(r'[\x00-\x20<>"{}|^`\\\x7f]')
+SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:\S")
 
 
-def date_literal(value: str) -> Literal:
-    """ISO dates as xsd:date, year-months as xsd:gYearMonth, anything else as a plain string."""
-    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-        return Literal(value, datatype=XSD.date)
-    if re.fullmatch(r"\d{4}-\d{2}", value):
-        return Literal(value, datatype=XSD.gYearMonth)
-    if re.fullmatch(r"\d{4}", value):
-        return Literal(value, datatype=XSD.gYear)
-    return Literal(value)
-
-
-def numeric_value(value: str) -> Literal | None:
-    match = NUMBER.search(value.replace(",", ""))
-    if not match:
+def safe_iri(value: str) -> str | None:
+    """An IRI from untrusted text (a record's url field): unsafe characters percent-encoded, None without a scheme."""
+    value = value.strip()
+    if not SCHEME.match(value):
         return None
-    try:
-        return Literal(Decimal(match.group(0)), datatype=XSD.decimal)
-    except InvalidOperation:
-        return None
+    return IRI_UNSAFE.sub(lambda match: f"%{ord(match.group(0)):02X}", value)
 
 
-def paper_node_triples(paper: Paper) -> Iterator[Triple]:
-    iri = paper_iri(paper)
-    yield iri, TYPE, S.ScholarlyArticle
-    yield iri, TYPE, K.Paper
-    yield iri, S.name, Literal(paper.title)
-    if paper.abstract:
-        yield iri, S.abstract, Literal(paper.abstract)
-    if paper.date:
-        yield iri, S.datePublished, date_literal(paper.date)
-    if paper.arxiv_id:
-        yield iri, K.arxivId, Literal(paper.arxiv_id)
-        yield iri, S.url, URIRef(f"https://arxiv.org/abs/{paper.arxiv_id}")
-    elif paper.url:
-        yield iri, S.url, URIRef(paper.url)
-    for author in paper.authors:
-        yield iri, S.author, literal(author)
-    if paper.upvotes is not None:
-        yield iri, K.upvotes, Literal(paper.upvotes)
+class Terms(Protocol):
+    """How a term is spelled: an IRI, a plain string literal, a typed literal."""
+
+    def iri(self, value: str) -> Any: ...
+
+    def text(self, value: str) -> Any: ...
+
+    def typed(self, lexical: str, datatype: str) -> Any: ...
 
 
-def evidence_triples(paper: Paper, evidence: Evidence) -> tuple[URIRef, list[Triple]]:
-    """The Evidence node for one span of the paper's text: shared by every fact read from that span."""
-    iri = node_iri("evidence", paper.key, evidence.field, evidence.start, evidence.end)
-    return iri, [
-        (iri, TYPE, K.Evidence),
-        (iri, K.textField, literal(evidence.field)),
-        (iri, K.sentence, Literal(evidence.sentence)),
-        (iri, K.startOffset, literal(evidence.start)),
-        (iri, K.endOffset, literal(evidence.end)),
-        (iri, DERIVED_FROM, paper_iri(paper)),
-    ]
+class RdflibTerms:
+    """rdflib terms. Building a Literal is costly and labels, offsets and confidences recur: cache them."""
+
+    iri = staticmethod(URIRef)
+    text = staticmethod(lru_cache(maxsize=200_000)(Literal))
+
+    @staticmethod
+    @lru_cache(maxsize=200_000)
+    def typed(lexical: str, datatype: str) -> Literal:
+        return Literal(lexical, datatype=URIRef(datatype))
 
 
-def entity_node_triples(entity: Entity) -> Iterator[Triple]:
-    """The entity itself, shared across papers: its classes, its canonical label and its variants."""
-    iri = entity_iri(entity.type, entity.canonical)
-    for cls in ENTITY_CLASSES[entity.type]:
-        yield iri, TYPE, cls
-    yield iri, PREF_LABEL, literal(entity.canonical)
-    yield iri, LABEL, literal(entity.canonical)
-    for form in {entity.name, *entity.aliases} - {entity.canonical}:
-        yield iri, ALT_LABEL, literal(form)
-    if entity.concept:
-        yield iri, EXACT_MATCH, URIRef(entity.concept)
-    if entity.type == "method":
-        yield iri, K.family, literal(family_name(entity.canonical))
+ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
+NEEDS_ESCAPE = re.compile(r'[\\"\n\r]')
 
 
-def mention_triples(paper: Paper, entity: Entity, predicate: URIRef) -> Iterator[Triple]:
-    """paper --predicate--> entity, plus a Mention node holding the surface form, evidence and confidence."""
-    paper_node, entity_node = paper_iri(paper), entity_iri(entity.type, entity.canonical)
-    yield paper_node, predicate, entity_node
-    evidence_node, evidence = evidence_triples(paper, entity.evidence)
-    yield from evidence
-    mention = node_iri("mention", paper.key, predicate, entity_node, entity.evidence.field, entity.evidence.start)
-    yield paper_node, K.hasMention, mention
-    yield mention, TYPE, K.Mention
-    yield mention, K.entity, entity_node
-    yield mention, K.role, predicate
-    yield mention, K.surfaceForm, literal(entity.name)
-    yield mention, K.evidence, evidence_node
-    yield mention, K.confidence, literal(round(entity.confidence, 3))
-    yield mention, DERIVED_FROM, paper_node
+class NTriplesTerms:
+    """Terms as N-Triples text (``<iri>``, ``"text"``, ``"3"^^<datatype>``): what the bulk loader reads."""
+
+    @staticmethod
+    def iri(value: str) -> str:
+        return f"<{value}>"
+
+    @staticmethod
+    def text(value: str) -> str:
+        return f'"{value.translate(ESCAPES)}"' if NEEDS_ESCAPE.search(value) else f'"{value}"'
+
+    @staticmethod
+    def typed(lexical: str, datatype: str) -> str:
+        return f'"{lexical.translate(ESCAPES)}"^^<{datatype}>'
+
+
+@dataclass
+class PaperGraph:
+    """One paper's triples: its own, and descriptions of shared nodes keyed so a build writes each once."""
+
+    own: list[Triple] = field(default_factory=list)
+    shared: list[tuple[Hashable, list[Triple]]] = field(default_factory=list)
+
+
+class GraphBuilder:
+    """Writes papers' triples through one term encoding, with the ontology's terms spelled once."""
+
+    def __init__(self, terms: Terms) -> None:
+        self.terms = terms
+        iri = terms.iri
+        self.k = SimpleNamespace(**{name: iri(str(KG[name])) for name in KG.__annotations__})
+        self.s = SimpleNamespace(**{name: iri(str(SCHEMA[name])) for name in SCHEMA_TERMS})
+        self.type, self.label, self.derived_from = iri(str(RDF.type)), iri(str(RDFS.label)), iri(str(PROV.wasDerivedFrom))
+        self.pref_label, self.alt_label = iri(str(SKOS.prefLabel)), iri(str(SKOS.altLabel))
+        self.exact_match = iri(str(SKOS.exactMatch))
+        self.entity_classes = {kind: tuple(iri(str(c)) for c in classes) for kind, classes in ENTITY_CLASSES.items()}
+        self.role_predicates = {kind: iri(str(p)) for kind, p in ROLE_PREDICATES.items()}
+        self.lineage_predicates = {kind: iri(str(p)) for kind, p in LINEAGE_PREDICATES.items()}
+        self._entities: dict[tuple[str, str], str] = {}
+
+    # -- terms ------------------------------------------------------------------------------------------
+
+    def entity_iri(self, entity_type: str, name: str) -> str:
+        """The entity's IRI (merging name variants is costly, and names recur across papers: cached)."""
+        key = (entity_type, name)
+        iri = self._entities.get(key)
+        if iri is None:
+            if len(self._entities) > 200_000:
+                self._entities.clear()
+            iri = self._entities[key] = str(entity_iri(entity_type, name))
+        return iri
+
+    def entity(self, entity_type: str, name: str) -> Any:
+        return self.terms.iri(self.entity_iri(entity_type, name))
+
+    def integer(self, value: int) -> Any:
+        return self.terms.typed(str(value), XSD_INTEGER)
+
+    def confidence(self, value: float) -> Any:
+        return self.terms.typed(repr(round(value, 3)), XSD_DOUBLE)
+
+    def date(self, value: str) -> Any:
+        """ISO dates as xsd:date, year-months as xsd:gYearMonth, years as xsd:gYear, else a plain string."""
+        for pattern, datatype in DATE_TYPES:
+            if pattern.fullmatch(value):
+                return self.terms.typed(value, datatype)
+        return self.terms.text(value)
+
+    def number(self, value: str) -> Any | None:
+        """The number in a reported value ("84.1%" -> 84.1) as xsd:decimal, None when there is none."""
+        match = NUMBER.search(value.replace(",", ""))
+        if not match:
+            return None
+        try:
+            return self.terms.typed(str(Decimal(match.group(0))), XSD_DECIMAL)
+        except InvalidOperation:
+            return None
+
+    # -- triples ----------------------------------------------------------------------------------------
+
+    def paper_triples(self, paper: Paper, extraction: Extraction, described: set | None = None) -> Iterator[Triple]:
+        """Every triple one paper contributes: the paper, its entities, links, results and lineage.
+
+        ``described`` (shared across papers by a build) remembers the shared nodes whose description was
+        already yielded, so an entity named in thousands of papers is described once, not once per paper.
+        """
+        graph = self.paper_graph(paper, extraction)
+        for key, triples in graph.shared:
+            if described is None or key not in described:
+                if described is not None:
+                    described.add(key)
+                yield from triples
+        yield from graph.own
+
+    def paper_graph(self, paper: Paper, extraction: Extraction) -> PaperGraph:
+        terms, k, kind = self.terms, self.k, self.type
+        graph = PaperGraph()
+        own, shared = graph.own, graph.shared
+        paper_node = terms.iri(str(paper_iri(paper)))
+        self._paper_node(paper, paper_node, own)
+        evidence_nodes: dict[tuple[str, int, int], Any] = {}
+
+        def evidence(span: Evidence) -> Any:
+            """The Evidence node of one span of the text: shared by every fact read from that span."""
+            node = evidence_nodes.get((span.field, span.start, span.end))
+            if node is None:
+                node = terms.iri(str(node_iri("evidence", paper.key, span.field, span.start, span.end)))
+                evidence_nodes[span.field, span.start, span.end] = node
+                own.extend((
+                    (node, kind, k.Evidence),
+                    (node, k.textField, terms.text(span.field)),
+                    (node, k.sentence, terms.text(span.sentence)),
+                    (node, k.startOffset, self.integer(span.start)),
+                    (node, k.endOffset, self.integer(span.end)),
+                    (node, self.derived_from, paper_node),
+                ))
+            return node
+
+        roles = [(e, self.role_predicates[e.type], ROLE_PREDICATES[e.type]) for e in extraction.entities()]
+        roles += [(e, k.proposes, KG.proposes) for e in extraction.proposed]
+        for entity, predicate, predicate_iri in roles:
+            entity_key = self.entity_iri(entity.type, entity.canonical)
+            entity_node = terms.iri(entity_key)
+            identity = (entity.type, entity.canonical, entity.name, tuple(entity.aliases), entity.concept)
+            shared.append((identity, list(self._entity_node(entity, entity_node))))
+            mention = terms.iri(str(node_iri("mention", paper.key, predicate_iri, entity_key, entity.evidence.field, entity.evidence.start)))
+            own.extend((
+                (paper_node, predicate, entity_node),
+                (paper_node, k.hasMention, mention),
+                (mention, kind, k.Mention),
+                (mention, k.entity, entity_node),
+                (mention, k.role, predicate),
+                (mention, k.surfaceForm, terms.text(entity.name)),
+                (mention, k.evidence, evidence(entity.evidence)),
+                (mention, k.confidence, self.confidence(entity.confidence)),
+                (mention, self.derived_from, paper_node),
+            ))
+
+        repositories = {link.url: link.path for link in extraction.repos}
+        if paper.repository and paper.repository not in repositories:
+            repositories[paper.repository] = None
+        for url, path in repositories.items():
+            self._repository(paper_node, url, path, graph)
+        pages = {link.url for link in extraction.project_pages} | ({paper.project_page} if paper.project_page else set())
+        for url in sorted(pages):
+            if (page := safe_iri(url)) is not None:
+                own.append((paper_node, k.hasProjectPage, terms.iri(page)))
+
+        for result in extraction.results:
+            node = terms.iri(str(node_iri("result", paper.key, result.metric, result.value, result.dataset, result.method,
+                                          result.evidence.start)))
+            metric = self.entity("metric", result.metric)
+            shared.append((("typed", metric, k.Metric), [(metric, kind, k.Metric)]))
+            own.extend((
+                (paper_node, k.hasResult, node),
+                (node, kind, k.Result),
+                (node, k.metric, metric),
+                (node, k.value, terms.text(result.value)),
+                (node, k.evidence, evidence(result.evidence)),
+                (node, k.confidence, self.confidence(result.confidence)),
+                (node, self.derived_from, paper_node),
+            ))
+            if (number := self.number(result.value)) is not None:
+                own.append((node, k.numericValue, number))
+            if result.dataset:
+                own.append((node, k.onDataset, self.entity("dataset", result.dataset)))
+            if result.method:
+                own.append((node, k.ofMethod, self.entity("method", result.method)))
+
+        for edge in extraction.lineage:
+            child, parent = self.entity("method", edge.child), self.entity("method", edge.parent)
+            if child == parent:
+                continue
+            for node, label in ((child, edge.child), (parent, edge.parent)):
+                shared.append((("lineage", node, label), [(node, kind, k.Method), (node, self.label, terms.text(label))]))
+            predicate = self.lineage_predicates[edge.relation]
+            link = terms.iri(str(node_iri("lineage", paper.key, edge.child, edge.parent, edge.relation)))
+            own.extend((
+                (child, predicate, parent),
+                (child, k.lineage, parent),  # the super-property, materialised so `kg:lineage+` paths work
+                (link, kind, k.LineageLink),
+                (link, k.child, child),
+                (link, k.parent, parent),
+                (link, k.relation, predicate),
+                (link, k.statedIn, paper_node),
+                (link, k.evidence, evidence(edge.evidence)),
+                (link, k.confidence, self.confidence(edge.confidence)),
+            ))
+        return graph
+
+    def _paper_node(self, paper: Paper, node: Any, own: list[Triple]) -> None:
+        terms, k, s = self.terms, self.k, self.s
+        own.extend(((node, self.type, s.ScholarlyArticle), (node, self.type, k.Paper), (node, s.name, terms.text(paper.title))))
+        if paper.abstract:
+            own.append((node, s.abstract, terms.text(paper.abstract)))
+        if paper.date:
+            own.append((node, s.datePublished, self.date(paper.date)))
+        if paper.arxiv_id:
+            own.append((node, k.arxivId, terms.text(paper.arxiv_id)))
+            own.append((node, s.url, terms.iri(f"https://arxiv.org/abs/{paper.arxiv_id}")))
+        elif paper.url and (url := safe_iri(paper.url)) is not None:
+            own.append((node, s.url, terms.iri(url)))
+        own.extend((node, s.author, terms.text(author)) for author in paper.authors)
+        if paper.upvotes is not None:
+            own.append((node, k.upvotes, self.integer(paper.upvotes)))
+
+    def _entity_node(self, entity: Entity, node: Any) -> Iterator[Triple]:
+        """The entity itself, shared across papers: its classes, its canonical label and its variants."""
+        terms = self.terms
+        for cls in self.entity_classes[entity.type]:
+            yield node, self.type, cls
+        yield node, self.pref_label, terms.text(entity.canonical)
+        yield node, self.label, terms.text(entity.canonical)
+        for form in sorted({entity.name, *entity.aliases} - {entity.canonical}):
+            yield node, self.alt_label, terms.text(form)
+        if entity.concept:
+            yield node, self.exact_match, terms.iri(entity.concept)
+        if entity.type == "method":
+            yield node, self.k.family, terms.text(family_name(entity.canonical))
+
+    def _repository(self, paper_node: Any, url: str, path: str | None, graph: PaperGraph) -> None:
+        code = safe_iri(url)
+        if code is None:
+            return
+        terms, k = self.terms, self.k
+        repo = terms.iri(str(repository_iri(url)))
+        graph.own.append((paper_node, k.hasRepository, repo))
+        description = [
+            (repo, self.type, self.s.SoftwareSourceCode),
+            (repo, self.type, k.Repository),
+            (repo, self.s.codeRepository, terms.iri(code)),
+            (repo, self.label, terms.text(url.split("://", 1)[-1])),
+        ]
+        if path:
+            description.append((repo, k.repositoryPath, terms.text(path)))
+        graph.shared.append((("repository", repo, path), description))
+
+
+RDFLIB = GraphBuilder(RdflibTerms())
+NTRIPLES = GraphBuilder(NTriplesTerms())
 
 
 def paper_triples(paper: Paper, extraction: Extraction, described: set | None = None) -> Iterator[Triple]:
-    """Every triple one paper contributes: the paper, its entities, links, results and lineage.
-
-    ``described`` (shared across papers by a build) remembers the entities whose node triples were already
-    yielded, so an entity named in thousands of papers is described once, not once per paper.
-    """
-    paper_node = paper_iri(paper)
-    yield from paper_node_triples(paper)
-    for entity, predicate in [(e, ROLE_PREDICATES[e.type]) for e in extraction.entities()] + [
-        (e, K.proposes) for e in extraction.proposed
-    ]:
-        identity = (entity.type, entity.canonical, entity.name, tuple(entity.aliases), entity.concept)
-        if described is None or identity not in described:
-            yield from entity_node_triples(entity)
-            if described is not None:
-                described.add(identity)
-        yield from mention_triples(paper, entity, predicate)
-
-    repositories = {link.url: link for link in extraction.repos}
-    if paper.repository and paper.repository not in repositories:
-        yield from repository_triples(paper_node, paper.repository)
-    for link in repositories.values():
-        yield from repository_triples(paper_node, link.url, path=link.path)
-    pages = {link.url for link in extraction.project_pages} | ({paper.project_page} if paper.project_page else set())
-    for url in sorted(pages):
-        yield paper_node, K.hasProjectPage, URIRef(url)
-
-    for result in extraction.results:
-        node = node_iri("result", paper.key, result.metric, result.value, result.dataset, result.method,
-                        result.evidence.start)
-        evidence_node, evidence = evidence_triples(paper, result.evidence)
-        yield from evidence
-        yield paper_node, K.hasResult, node
-        yield node, TYPE, K.Result
-        yield node, K.metric, entity_iri("metric", result.metric)
-        yield entity_iri("metric", result.metric), TYPE, K.Metric
-        yield node, K.value, literal(result.value)
-        number = numeric_value(result.value)
-        if number is not None:
-            yield node, K.numericValue, number
-        if result.dataset:
-            yield node, K.onDataset, entity_iri("dataset", result.dataset)
-        if result.method:
-            yield node, K.ofMethod, entity_iri("method", result.method)
-        yield node, K.evidence, evidence_node
-        yield node, K.confidence, literal(round(result.confidence, 3))
-        yield node, DERIVED_FROM, paper_node
-
-    for edge in extraction.lineage:
-        child, parent = entity_iri("method", edge.child), entity_iri("method", edge.parent)
-        if child == parent:
-            continue
-        predicate = LINEAGE_PREDICATES[edge.relation]
-        for node, label in ((child, edge.child), (parent, edge.parent)):
-            yield node, TYPE, K.Method
-            yield node, LABEL, literal(label)
-        yield child, predicate, parent
-        yield child, K.lineage, parent  # the super-property, materialised so `kg:lineage+` paths work
-        link = node_iri("lineage", paper.key, edge.child, edge.parent, edge.relation)
-        evidence_node, evidence = evidence_triples(paper, edge.evidence)
-        yield from evidence
-        yield link, TYPE, K.LineageLink
-        yield link, K.child, child
-        yield link, K.parent, parent
-        yield link, K.relation, predicate
-        yield link, K.statedIn, paper_node
-        yield link, K.evidence, evidence_node
-        yield link, K.confidence, literal(round(edge.confidence, 3))
+    """The paper's triples as rdflib terms (see :meth:`GraphBuilder.paper_triples`)."""
+    return RDFLIB.paper_triples(paper, extraction, described)
 
 
-def repository_triples(paper_node: URIRef, url: str, *, path: str | None = None) -> Iterator[Triple]:
-    repo = repository_iri(url)
-    yield paper_node, K.hasRepository, repo
-    yield repo, TYPE, S.SoftwareSourceCode
-    yield repo, TYPE, K.Repository
-    yield repo, S.codeRepository, URIRef(url)
-    yield repo, LABEL, Literal(url.split("://", 1)[-1])
-    if path:
-        yield repo, K.repositoryPath, Literal(path)
+@dataclass
+class NTriplesChunk:
+    """Some papers' triples as N-Triples text, with the shared descriptions apart so a build writes each once."""
+
+    papers: int
+    text: str
+    shared: dict[Hashable, tuple[int, str]]  # key -> (triples, text)
+    triples: int  # lines in ``text``
+
+
+def ntriples_chunk(pairs: Iterable[tuple[Paper, Extraction]]) -> NTriplesChunk:
+    lines: list[str] = []
+    shared: dict[Hashable, tuple[int, str]] = {}
+    papers = 0
+    for paper, extraction in pairs:
+        papers += 1
+        graph = NTRIPLES.paper_graph(paper, extraction)
+        lines.extend(f"{s} {p} {o} .\n" for s, p, o in graph.own)
+        for key, triples in graph.shared:
+            if key not in shared:
+                shared[key] = (len(triples), "".join(f"{s} {p} {o} .\n" for s, p, o in triples))
+    return NTriplesChunk(papers, "".join(lines), shared, len(lines))
 
 
 def vocabulary_files() -> list[Path]:

@@ -178,14 +178,24 @@ class Store:
         except OSError as error:
             raise StoreError(f"could not write to the store: {error}") from None
 
-    def load_file(self, path: Path | str, format: str | None = None) -> None:
-        """Bulk-load an RDF file (format from FORMATS, else guessed from the extension) into the store."""
+    def load_file(
+        self, path: Path | str, format: str | None = None, *, trusted: bool = False, compact: bool = True
+    ) -> None:
+        """Bulk-load an RDF file (format from FORMATS, else guessed from the extension) into the store.
+
+        ``trusted`` files (kg's own N-Triples) skip IRI validation, a tenth of the loading time. ``compact``
+        merges the bulk loader's files afterwards: queries on a million triples run about twice as fast,
+        but on 23 million it took a minute for a sixth faster. The bulk loader is not transactional: a
+        crash mid-way can leave part of the file (`kg build --fresh` starts over).
+        """
         self._writable()
         rdf_format = FORMATS[format] if format else ox.RdfFormat.from_extension(Path(path).suffix.lstrip("."))
         if rdf_format is None:
             raise StoreError(f"cannot tell the RDF format of {path}")
         try:
-            self._store.bulk_load(path=str(path), format=rdf_format)
+            self._store.bulk_load(path=str(path), format=rdf_format, lenient=trusted)
+            if compact and self.path is not None:
+                self._store.optimize()
         except SyntaxError as error:
             raise StoreError(f"{path}: {error}") from None
         except OSError as error:
@@ -202,7 +212,10 @@ class Store:
     # -- reading -----------------------------------------------------------------------------------------
 
     def __len__(self) -> int:
-        return len(self._store)
+        return len(self._store)  # counts every triple: a second per few million
+
+    def is_empty(self) -> bool:
+        return next(iter(self._store.quads_for_pattern(None, None, None)), None) is None
 
     def query(self, sparql: str, *, params: Mapping[str, str | Node] | None = None) -> QueryResult:
         """Run a SPARQL query with kg's prefixes predeclared and ``params`` bound to variables."""
@@ -274,6 +287,18 @@ class Store:
 
 
 CANONICAL_ORDER_LIMIT = 2_000_000  # triples; larger graphs are written in the store's order
+
+
+def transcode(source: Path | str, source_format: str, target: Path | str, format: str = "turtle") -> Path:
+    """Rewrite an RDF file in another format (atomically), streaming: no store, no graph in memory.
+
+    The triples keep the file's order; ``source`` is trusted (kg's own output), its IRIs are not re-checked.
+    """
+    quads = ox.parse(path=str(source), format=FORMATS[source_format], lenient=True)
+    prefixes = PREFIXES if format not in ("ntriples", "jsonld") else None
+    with atomic_writer(Path(target), "wb") as out:
+        ox.serialize(quads, out, FORMATS[format], prefixes=prefixes)
+    return Path(target)
 
 
 def _result(answer) -> QueryResult:
