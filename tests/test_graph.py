@@ -6,7 +6,9 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.compare import isomorphic, to_isomorphic
 from rdflib.namespace import RDF, SKOS, XSD
 
+from kg.extraction.records import Extraction
 from kg.graph import build_graph, paper_triples
+from kg.graph.build import ntriples_chunk, safe_iri
 from kg.graph.iris import entity_iri, paper_iri, repository_iri, slug
 from kg.papers import Paper
 from kg.vocab import KG, SCHEMA
@@ -111,3 +113,45 @@ def test_slug_is_ascii_and_never_empty():
     assert slug("DyGIE++") == "dygieplusplus"
     assert slug("日本語") and slug("日本語").isascii()
     assert slug("日本語") != slug("中文")
+
+
+def hostile_paper(eagle_paper) -> tuple[Paper, object]:
+    """The eagle paper with text and URLs that N-Triples must escape: quotes, backslashes, line breaks."""
+    paper, extraction = eagle_paper
+    paper.title = 'EAGLE-3: "Scaling" up \\ Inference\r Acceleration \u00e9\u4e2d'
+    paper.authors = ['Yuhui "Y" Li', "Back\\slash"]
+    paper.repository = "https://github.com/odd/repo name<x>"
+    paper.project_page = "https://example.org/a b"
+    extraction.methods[0].aliases = ['EAGLE "three"\nv3']
+    return paper, extraction
+
+
+def test_ntriples_spelling_is_the_same_graph_as_rdflib_terms(eagle_paper):
+    pair = hostile_paper(eagle_paper)
+    chunk = ntriples_chunk([pair, pair])
+    assert chunk.papers == 2
+    text = chunk.text + "".join(text for _, text in chunk.shared.values())
+    assert chunk.triples + sum(count for count, _ in chunk.shared.values()) == text.count("\n")
+    parsed = Graph().parse(data=text, format="nt")
+    assert set(parsed) == set(paper_graph(pair))
+
+
+def test_untrusted_urls_become_valid_iris_or_nothing():
+    assert safe_iri("https://github.com/a/b") == "https://github.com/a/b"
+    assert safe_iri(' https://x.org/a b<c>"d" ') == "https://x.org/a%20b%3Cc%3E%22d%22"
+    assert safe_iri("not a url") is None
+    assert safe_iri("") is None
+    graph = paper_graph((Paper(title="T", url="see the website"), Extraction(paper_id="t")))
+    assert not list(graph.objects(None, SCHEMA.url))
+
+
+def test_shared_nodes_are_described_once_per_build(eagle_paper):
+    paper, extraction = eagle_paper
+    other = Paper(title="Another paper using MT-bench", abstract=paper.abstract)
+    described: set = set()
+    first = list(paper_triples(paper, extraction, described))
+    second = list(paper_triples(other, extraction, described))
+    dataset = entity_iri("dataset", "MT-bench")
+    assert (dataset, SKOS.prefLabel, Literal("MT-bench")) in first
+    assert (dataset, SKOS.prefLabel, Literal("MT-bench")) not in second
+    assert (paper_iri(other), KG.evaluatedOn, dataset) in second

@@ -108,3 +108,18 @@ def test_a_large_graph_page_shows_its_best_connected_nodes(tmp_path, monkeypatch
     assert full.triples == small.triples
     assert 0 < len(drawn["nodes"]) <= 40
     assert len(page_data((tmp_path / "full" / "graph.html").read_text())["nodes"]) > 40
+
+
+def test_a_large_fresh_build_writes_its_turtle_from_the_build_itself(tmp_path, monkeypatch):
+    """Past CANONICAL_ORDER_LIMIT triples the Turtle is transcoded from the build's spool, beside the load:
+    same graph as the store, and no spool left behind."""
+    import kg.pipeline
+
+    monkeypatch.setattr(kg.pipeline, "CANONICAL_ORDER_LIMIT", 1_000)
+    summary = build(None, tmp_path, html=False, workers=2)
+    with Store(None) as written, Store(tmp_path / "store", read_only=True) as store:
+        written.load_file(tmp_path / "graph.ttl")
+        assert written.ntriples_lines() == store.ntriples_lines()  # exactly the same terms
+        assert len(written) == summary.triples > 1_000
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["graph.ttl", "store"]
+    assert set(summary.stages) >= {"read", "extract", "graph", "store", "turtle"}
