@@ -20,7 +20,7 @@ from kg.errors import InputError
 from kg.extraction import extract_many
 from kg.extraction.records import Extraction
 from kg.graph import vocabulary_triples
-from kg.graph.build import NTriplesChunk, ntriples_chunk
+from kg.graph.build import NTRIPLES, Described, NTriplesChunk, ntriples_chunk
 from kg.linking import ApiClient, LinkReport, link_papers
 from kg.linking.graph import facts_triples
 from kg.papers import Paper
@@ -125,7 +125,7 @@ class Spool:
         handle, name = tempfile.mkstemp(prefix=".kg-build-", suffix=".nt", dir=directory)
         self.path = Path(name)
         self._out = os.fdopen(handle, "wb")
-        self._described: set = set()
+        self._described = Described()
         self.triples = 0  # lines written; the store may hold fewer (a triple can come twice)
 
     def write_text(self, text: str, triples: int) -> None:
@@ -135,9 +135,11 @@ class Spool:
     def write_chunk(self, chunk: NTriplesChunk) -> None:
         self.write_text(chunk.text, chunk.triples)
         for key, (triples, text) in chunk.shared.items():
-            if key not in self._described:
-                self._described.add(key)
+            if self._described.new(key):
                 self.write_text(text, triples)
+        for iri, names in chunk.names:
+            if labels := self._described.label_triples(NTRIPLES, iri, names):
+                self.write_text("".join(f"{s} {p} {o} .\n" for s, p, o in labels), len(labels))
 
     def write_triples(self, triples: Iterable[tuple]) -> None:
         """rdflib triples (vocabularies, repository facts: a few thousand) through rdflib's own writer."""

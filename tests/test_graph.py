@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.compare import isomorphic, to_isomorphic
-from rdflib.namespace import RDF, SKOS, XSD
+from rdflib.namespace import RDF, RDFS, SKOS, XSD
 
-from kg.extraction.records import Extraction
+from kg.extraction.records import Entity, Extraction
 from kg.graph import build_graph, paper_triples
-from kg.graph.build import ntriples_chunk, safe_iri
+from kg.graph.build import NTRIPLES, Described, ntriples_chunk, safe_iri
 from kg.graph.iris import entity_iri, paper_iri, repository_iri, slug
 from kg.papers import Paper
 from kg.vocab import KG, SCHEMA
@@ -132,6 +132,9 @@ def test_ntriples_spelling_is_the_same_graph_as_rdflib_terms(eagle_paper):
     assert chunk.papers == 2
     text = chunk.text + "".join(text for _, text in chunk.shared.values())
     assert chunk.triples + sum(count for count, _ in chunk.shared.values()) == text.count("\n")
+    described = Described()
+    labels = [triple for iri, names in chunk.names for triple in described.label_triples(NTRIPLES, iri, names)]
+    text += "".join(f"{s} {p} {o} .\n" for s, p, o in labels)
     parsed = Graph().parse(data=text, format="nt")
     assert set(parsed) == set(paper_graph(pair))
 
@@ -148,10 +151,26 @@ def test_untrusted_urls_become_valid_iris_or_nothing():
 def test_shared_nodes_are_described_once_per_build(eagle_paper):
     paper, extraction = eagle_paper
     other = Paper(title="Another paper using MT-bench", abstract=paper.abstract)
-    described: set = set()
+    described = Described()
     first = list(paper_triples(paper, extraction, described))
     second = list(paper_triples(other, extraction, described))
     dataset = entity_iri("dataset", "MT-bench")
     assert (dataset, SKOS.prefLabel, Literal("MT-bench")) in first
     assert (dataset, SKOS.prefLabel, Literal("MT-bench")) not in second
     assert (paper_iri(other), KG.evaluatedOn, dataset) in second
+
+
+def test_name_variants_of_one_node_get_one_pref_label_and_alt_labels(eagle_paper):
+    paper, extraction = eagle_paper
+    variant = Paper(title="Another paper", abstract=paper.abstract.replace("MT-bench", "MT-Bench"))
+    renamed = Extraction(paper_id=variant.id, datasets=[
+        Entity(name="MT-Bench", type="dataset", canonical="MT-Bench", confidence=0.9,
+               evidence=extraction.datasets[0].evidence)])
+    graph = build_graph([eagle_paper, (variant, renamed)], with_vocabularies=False)
+    dataset = entity_iri("dataset", "MT-bench")
+    assert dataset == entity_iri("dataset", "MT-Bench")
+    assert list(graph.objects(dataset, SKOS.prefLabel)) == [Literal("MT-bench")]  # the first met
+    assert list(graph.objects(dataset, SKOS.altLabel)) == [Literal("MT-Bench")]
+    assert list(graph.objects(dataset, RDFS.label)) == [Literal("MT-bench")]
+    every_method = set(graph.subjects(RDF.type, KG.Method))
+    assert every_method and all(len(list(graph.objects(m, SKOS.prefLabel))) == 1 for m in every_method)

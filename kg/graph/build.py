@@ -115,6 +115,41 @@ class PaperGraph:
 
     own: list[Triple] = field(default_factory=list)
     shared: list[tuple[Hashable, list[Triple]]] = field(default_factory=list)
+    names: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)  # (node IRI, its names, preferred first)
+
+
+class Described:
+    """What a build has written about shared nodes: descriptions by key, and one ``skos:prefLabel`` per node.
+
+    Variants of a name merge into one node ("ImageNet-1k", "ImageNet-1K"); the first name the build meets
+    becomes its prefLabel (and rdfs:label), every other one an altLabel, as SKOS asks (one prefLabel per
+    language, prefLabel and altLabel disjoint).
+    """
+
+    def __init__(self) -> None:
+        self.keys: set[Hashable] = set()
+        self.preferred: dict[str, str] = {}
+        self.alternative: set[tuple[str, str]] = set()
+
+    def new(self, key: Hashable) -> bool:
+        """True the first time ``key`` is seen."""
+        if key in self.keys:
+            return False
+        self.keys.add(key)
+        return True
+
+    def label_triples(self, builder: GraphBuilder, iri: str, names: tuple[str, ...]) -> list[Triple]:
+        node, text = builder.terms.iri(iri), builder.terms.text
+        out = []
+        preferred = self.preferred.get(iri)
+        if preferred is None:
+            preferred = self.preferred[iri] = names[0]
+            out += [(node, builder.pref_label, text(preferred)), (node, builder.label, text(preferred))]
+        for name in names:
+            if name != preferred and (iri, name) not in self.alternative:
+                self.alternative.add((iri, name))
+                out.append((node, builder.alt_label, text(name)))
+        return out
 
 
 class GraphBuilder:
@@ -173,18 +208,21 @@ class GraphBuilder:
 
     # -- triples ----------------------------------------------------------------------------------------
 
-    def paper_triples(self, paper: Paper, extraction: Extraction, described: set | None = None) -> Iterator[Triple]:
+    def paper_triples(
+        self, paper: Paper, extraction: Extraction, described: Described | None = None
+    ) -> Iterator[Triple]:
         """Every triple one paper contributes: the paper, its entities, links, results and lineage.
 
-        ``described`` (shared across papers by a build) remembers the shared nodes whose description was
-        already yielded, so an entity named in thousands of papers is described once, not once per paper.
+        ``described`` (shared across papers by a build) remembers the shared nodes already described, so an
+        entity named in thousands of papers is described once, not once per paper, with one prefLabel.
         """
+        described = described or Described()
         graph = self.paper_graph(paper, extraction)
         for key, triples in graph.shared:
-            if described is None or key not in described:
-                if described is not None:
-                    described.add(key)
+            if described.new(key):
                 yield from triples
+        for iri, names in graph.names:
+            yield from described.label_triples(self, iri, names)
         yield from graph.own
 
     def paper_graph(self, paper: Paper, extraction: Extraction) -> PaperGraph:
@@ -216,8 +254,9 @@ class GraphBuilder:
         for entity, predicate, predicate_iri in roles:
             entity_key = self.entity_iri(entity.type, entity.canonical)
             entity_node = terms.iri(entity_key)
-            identity = (entity.type, entity.canonical, entity.name, tuple(entity.aliases), entity.concept)
-            shared.append((identity, list(self._entity_node(entity, entity_node))))
+            shared.append((("entity", entity_key, entity.concept), list(self._entity_node(entity, entity_node))))
+            forms = sorted({entity.name, *entity.aliases} - {entity.canonical})
+            graph.names.append((entity_key, (entity.canonical, *forms)))
             mention = terms.iri(str(node_iri("mention", paper.key, predicate_iri, entity_key, entity.evidence.field, entity.evidence.start)))
             own.extend((
                 (paper_node, predicate, entity_node),
@@ -246,6 +285,7 @@ class GraphBuilder:
                                           result.evidence.start)))
             metric = self.entity("metric", result.metric)
             shared.append((("typed", metric, k.Metric), [(metric, kind, k.Metric)]))
+            graph.names.append((self.entity_iri("metric", result.metric), (result.metric,)))
             own.extend((
                 (paper_node, k.hasResult, node),
                 (node, kind, k.Result),
@@ -267,7 +307,8 @@ class GraphBuilder:
             if child == parent:
                 continue
             for node, label in ((child, edge.child), (parent, edge.parent)):
-                shared.append((("lineage", node, label), [(node, kind, k.Method), (node, self.label, terms.text(label))]))
+                shared.append((("typed", node, k.Method), [(node, kind, k.Method)]))
+                graph.names.append((self.entity_iri("method", label), (label,)))
             predicate = self.lineage_predicates[edge.relation]
             link = terms.iri(str(node_iri("lineage", paper.key, edge.child, edge.parent, edge.relation)))
             own.extend((
@@ -300,18 +341,13 @@ class GraphBuilder:
             own.append((node, k.upvotes, self.integer(paper.upvotes)))
 
     def _entity_node(self, entity: Entity, node: Any) -> Iterator[Triple]:
-        """The entity itself, shared across papers: its classes, its canonical label and its variants."""
-        terms = self.terms
+        """The entity itself, shared across papers: its classes and concept (its names go through Described)."""
         for cls in self.entity_classes[entity.type]:
             yield node, self.type, cls
-        yield node, self.pref_label, terms.text(entity.canonical)
-        yield node, self.label, terms.text(entity.canonical)
-        for form in sorted({entity.name, *entity.aliases} - {entity.canonical}):
-            yield node, self.alt_label, terms.text(form)
         if entity.concept:
-            yield node, self.exact_match, terms.iri(entity.concept)
+            yield node, self.exact_match, self.terms.iri(entity.concept)
         if entity.type == "method":
-            yield node, self.k.family, terms.text(family_name(entity.canonical))
+            yield node, self.k.family, self.terms.text(family_name(entity.canonical))
 
     def _repository(self, paper_node: Any, url: str, path: str | None, graph: PaperGraph) -> None:
         code = safe_iri(url)
@@ -335,7 +371,7 @@ RDFLIB = GraphBuilder(RdflibTerms())
 NTRIPLES = GraphBuilder(NTriplesTerms())
 
 
-def paper_triples(paper: Paper, extraction: Extraction, described: set | None = None) -> Iterator[Triple]:
+def paper_triples(paper: Paper, extraction: Extraction, described: Described | None = None) -> Iterator[Triple]:
     """The paper's triples as rdflib terms (see :meth:`GraphBuilder.paper_triples`)."""
     return RDFLIB.paper_triples(paper, extraction, described)
 
@@ -348,11 +384,13 @@ class NTriplesChunk:
     text: str
     shared: dict[Hashable, tuple[int, str]]  # key -> (triples, text)
     triples: int  # lines in ``text``
+    names: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)  # for Described.label_triples
 
 
 def ntriples_chunk(pairs: Iterable[tuple[Paper, Extraction]]) -> NTriplesChunk:
     lines: list[str] = []
     shared: dict[Hashable, tuple[int, str]] = {}
+    names: list[tuple[str, tuple[str, ...]]] = []
     papers = 0
     for paper, extraction in pairs:
         papers += 1
@@ -361,7 +399,8 @@ def ntriples_chunk(pairs: Iterable[tuple[Paper, Extraction]]) -> NTriplesChunk:
         for key, triples in graph.shared:
             if key not in shared:
                 shared[key] = (len(triples), "".join(f"{s} {p} {o} .\n" for s, p, o in triples))
-    return NTriplesChunk(papers, "".join(lines), shared, len(lines))
+        names += graph.names
+    return NTriplesChunk(papers, "".join(lines), shared, len(lines), names)
 
 
 def vocabulary_files() -> list[Path]:
@@ -381,8 +420,9 @@ def build_graph(pairs: Iterable[tuple[Paper, Extraction]], *, with_vocabularies:
     graph = Graph()
     for prefix, namespace in PREFIXES.items():
         graph.bind(prefix, namespace)
+    described = Described()
     for paper, extraction in pairs:
-        for triple in paper_triples(paper, extraction):
+        for triple in paper_triples(paper, extraction, described):
             graph.add(triple)
     if with_vocabularies:
         for triple in vocabulary_triples():
