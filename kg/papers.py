@@ -63,8 +63,9 @@ def clean_text(text: str) -> str:
 
 def normalise_title(title: str) -> str:
     """A title reduced to lower-case words, so that punctuation and spacing variants compare equal."""
-    text = unicodedata.normalize("NFKD", title).casefold()
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = title.casefold() if title.isascii() else unicodedata.normalize("NFKD", title).casefold()
+    if not text.isascii():  # accents off: "Café" and "Cafe" are one title
+        text = "".join(ch for ch in text if not unicodedata.combining(ch))
     return " ".join(re.findall(r"\w+", text))
 
 

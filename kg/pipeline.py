@@ -17,7 +17,7 @@ from pathlib import Path
 from rdflib import Graph
 
 from kg.errors import InputError
-from kg.extraction import extract_many
+from kg.extraction import default_workers, extract_many
 from kg.extraction.records import Extraction
 from kg.graph import vocabulary_triples
 from kg.graph.build import NTRIPLES, Described, NTriplesChunk, ntriples_chunk
@@ -121,8 +121,14 @@ class Spool:
     Shared descriptions (entities, repositories) come from every batch that names them; each is written once.
     """
 
+    PREFIX = ".kg-build-"
+
     def __init__(self, directory: Path) -> None:
-        handle, name = tempfile.mkstemp(prefix=".kg-build-", suffix=".nt", dir=directory)
+        # a build killed outright leaves its spool behind; the store's lock (held by now) means no other
+        # build is writing here, so any spool in the folder is stale
+        for stale in directory.glob(self.PREFIX + "*.nt"):
+            stale.unlink(missing_ok=True)
+        handle, name = tempfile.mkstemp(prefix=self.PREFIX, suffix=".nt", dir=directory)
         self.path = Path(name)
         self._out = os.fdopen(handle, "wb")
         self._described = Described()
@@ -164,13 +170,14 @@ def build(
     fmt: str | None = None,
     store_dir: str | Path | None = None,
     fresh: bool = False,
-    workers: int = 1,
+    workers: int | None = None,
     html: bool = True,
     progress: Callable[[int], ProgressCallback] | None = None,
     online: ApiClient | None = None,
 ) -> BuildSummary:
     """Build (or add to) the graph in ``out_dir``: the store, ``graph.ttl`` and ``graph.html``.
 
+    ``workers``: processes for extraction, None for ``default_workers`` (one per core for large inputs).
     ``progress(total)`` is called once with the number of papers and returns a callback advanced as papers
     are done. With ``online`` (an API client), papers are also linked through GitHub and Hugging Face and
     the repository facts stored. Raises InputError when no paper could be read.
@@ -182,6 +189,7 @@ def build(
     with timer.stage("read"):
         papers, problems = read_inputs(list(inputs) if inputs else default_inputs(), fmt)
     summary = BuildSummary(papers_read=len(papers), problems=problems)
+    workers = workers or default_workers(len(papers))
     advance = progress(len(papers)) if progress else None
 
     with Store(Path(store_dir) if store_dir else out / STORE_DIRNAME) as store:

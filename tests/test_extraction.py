@@ -9,7 +9,7 @@ import spacy
 from rdflib import RDF, Graph
 from rdflib.namespace import SKOS
 
-from kg.extraction import build_pipeline, extract, extract_many
+from kg.extraction import build_pipeline, default_workers, extract, extract_many
 from kg.extraction.abbreviations import (
     abbreviations_of,
     appositive_abbreviations,
@@ -281,3 +281,12 @@ def test_very_long_abstract():
     ex = extract(Paper(title="Long", abstract=abstract[:100_000]))
     assert "FooNet" in all_forms(ex.methods)
     assert all(abstract[e.evidence.start : e.evidence.end] == e.name for e in ex.entities())
+
+
+def test_default_workers_use_every_core_only_for_large_inputs(monkeypatch):
+    import kg.extraction
+
+    monkeypatch.setattr(kg.extraction.os, "sched_getaffinity", lambda _: {0, 1, 2, 3}, raising=False)
+    assert default_workers(0) == default_workers(215) == 1  # the sample: starting workers would cost more
+    assert default_workers(1_000) == 2
+    assert default_workers(100_000) == 4

@@ -112,10 +112,11 @@ def test_a_large_graph_page_shows_its_best_connected_nodes(tmp_path, monkeypatch
 
 def test_a_large_fresh_build_writes_its_turtle_from_the_build_itself(tmp_path, monkeypatch):
     """Past CANONICAL_ORDER_LIMIT triples the Turtle is transcoded from the build's spool, beside the load:
-    same graph as the store, and no spool left behind."""
+    same graph as the store, and no spool left behind (nor one a killed build left)."""
     import kg.pipeline
 
     monkeypatch.setattr(kg.pipeline, "CANONICAL_ORDER_LIMIT", 1_000)
+    (tmp_path / ".kg-build-killed.nt").write_text("left by a build killed outright")
     summary = build(None, tmp_path, html=False, workers=2)
     with Store(None) as written, Store(tmp_path / "store", read_only=True) as store:
         written.load_file(tmp_path / "graph.ttl")

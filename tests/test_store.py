@@ -201,3 +201,13 @@ def test_query_results_are_rdflib_terms(graph):
     assert store.query("ASK { ?s a kg:Paper }").boolean is True
     construct = store.query("CONSTRUCT { ?p a kg:Paper } WHERE { ?p a kg:Paper }")
     assert construct.kind == "graph" and len(construct) == 4
+
+
+def test_ntriples_chunks_stream_the_whole_graph_in_bounded_pieces(graph):
+    store = Store(None)
+    store.add(graph)
+    chunks = list(store.ntriples_chunks(7))
+    assert all(0 < count <= 7 for _, count in chunks)
+    assert sum(count for _, count in chunks) == len(store) == len(graph)
+    lines = sorted(line for data, _ in chunks for line in data.splitlines() if line)
+    assert lines == store.ntriples_lines()

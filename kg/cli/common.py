@@ -66,8 +66,9 @@ def api_client(online: bool, cache_dir: Path | None, github_api: str, hf_api: st
 
 
 workers_option = click.option(
-    "--workers", type=click.IntRange(1), default=1, show_default=True,
-    help="Worker processes for extraction; worth it for thousands of papers (same output as 1).",
+    "--workers", type=click.IntRange(1), default=None,
+    help="Worker processes for extraction (same output whatever the number) "
+    "[default: one per CPU core, fewer below a few thousand papers].",
 )
 
 

@@ -9,6 +9,7 @@ is a pure function of the title and abstract.
 from __future__ import annotations
 
 import multiprocessing
+import os
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
@@ -21,7 +22,16 @@ from kg.extraction.records import Extraction
 from kg.extraction.text import make_doc
 from kg.papers import Paper
 
-__all__ = ["build_pipeline", "extract", "extract_many"]
+__all__ = ["build_pipeline", "default_workers", "extract", "extract_many"]
+
+PAPERS_PER_EXTRA_WORKER = 500  # a worker takes ~2 s to load the pipeline: worth it past a few hundred papers
+
+
+def default_workers(papers: int) -> int:
+    """Worker processes for ``papers`` papers when the user names none: one per available core, fewer for
+    small inputs (1 for the bundled sample), where starting workers costs more than it saves."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return max(1, min(cores, papers // PAPERS_PER_EXTRA_WORKER))
 
 
 @lru_cache(maxsize=1)
@@ -50,12 +60,15 @@ def extract(paper: Paper, nlp: Language | None = None) -> Extraction:
 
 
 def extract_many(
-    papers: Iterable[Paper], *, workers: int = 1, batch_size: int = 64
+    papers: Iterable[Paper], *, workers: int | None = 1, batch_size: int = 64
 ) -> Iterator[tuple[Paper, Extraction]]:
-    """Extract from many papers, streaming in input order; ``workers > 1`` runs worker processes.
+    """Extract from many papers, streaming in input order; ``workers > 1`` runs worker processes (None:
+    ``default_workers``, which needs a sized input).
 
     Each worker does the whole extraction (pipeline, assembly, lineage) for batches of papers: with spaCy's
     ``n_process`` only the pipeline ran in parallel and the assembly, half the work, stayed serial."""
+    if workers is None:
+        workers = default_workers(len(papers))  # type: ignore[arg-type]
     if workers > 1:
         with multiprocessing.Pool(workers) as pool:
             batches = pool.imap(_extract_batch, _batched(papers, batch_size))

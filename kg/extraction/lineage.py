@@ -19,7 +19,7 @@ from __future__ import annotations
 import json
 import re
 from bisect import bisect_left, insort
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache, cached_property, lru_cache
 from pathlib import Path
@@ -190,14 +190,14 @@ def find_lineage(paper: Paper, extraction: Extraction) -> list[LineageEdge]:
     children = _children(extraction, paper.title)
     if not children:
         return []
-    parents = _parents(extraction, children, cues)
+    parents, unnamed = _parents(extraction, children, cues)
     fields = {"title": paper.title, "abstract": paper.abstract}
     mentions = _mentions(fields, children + parents)
     edges: list[LineageEdge] = []
     variant = _says_variant(fields, cues)
     for child in children:
-        edges += _from_version(child, parents, fields)
-        edges += _from_name(child, parents, fields, cues, variant)
+        edges += _from_version(child, parents, unnamed, fields)
+        edges += _from_name(child, parents, unnamed, fields, cues, variant)
     edges += _from_title(paper.title, children, mentions)
     # mentions are sorted by (field, start): each sentence's are a slice, found by bisection
     positions = [(m.field, m.start) for m in mentions]
@@ -268,7 +268,29 @@ def _children(extraction: Extraction, title: str) -> list[Node]:
     return list(out.values())
 
 
-def _parents(extraction: Extraction, children: list[Node], cues: Cues) -> list[Node]:
+@dataclass(frozen=True)
+class Unnamed:
+    """The vocabulary's methods a paper does not name, as candidate parents, in vocabulary order: found by
+    key or by the pieces a child's name is coined from, never by walking all of them for every paper."""
+
+    nodes: tuple[Node, ...]
+    skipped: frozenset[int]  # positions of the methods the text names: those are in-text parents instead
+    by_key: dict[str, list[int]]
+    by_coinable: dict[str, list[int]]
+
+    def with_key(self, key: str) -> Node | None:
+        return next((self.nodes[i] for i in self.by_key.get(key, ()) if i not in self.skipped), None)
+
+    def coinable_in(self, pieces: set[str] | None) -> list[Node]:
+        """Those one of whose coinable forms is among ``pieces`` (None: any piece, so all of them)."""
+        if pieces is None:
+            positions: Iterable[int] = range(len(self.nodes))
+        else:
+            positions = sorted({i for piece in pieces for i in self.by_coinable.get(piece, ())})
+        return [self.nodes[i] for i in positions if i not in self.skipped]
+
+
+def _parents(extraction: Extraction, children: list[Node], cues: Cues) -> tuple[list[Node], Unnamed]:
     """Candidate parents: the paper's other methods and techniques, then the vocabulary's methods."""
     taken = {method_key(form) for child in children for form in child.forms}
     out: dict[str, Node] = {}
@@ -284,28 +306,29 @@ def _parents(extraction: Extraction, children: list[Node], cues: Cues) -> list[N
                 name = next((_vocabulary_label(f) for f in forms if _vocabulary_label(f)), name)
             out.setdefault(method_key(name), Node(name, forms, kind))
     named = taken | {method_key(form) for node in out.values() for form in node.forms}
-    nodes, by_key, every = _vocabulary_nodes(cues)
-    skipped = {i for key in named for i in by_key.get(key, ())}  # a method the text names is its own node
-    out.update({key: node for i, (key, node) in enumerate(nodes) if i not in skipped} if skipped else every)
-    return list(out.values())
+    nodes, by_key, by_coinable = _vocabulary_nodes(cues)
+    skipped = frozenset(i for key in named for i in by_key.get(key, ()))  # a method the text names is its own node
+    return list(out.values()), Unnamed(nodes, skipped, by_key, by_coinable)
 
 
 @cache
-def _vocabulary_nodes(
-    cues: Cues,
-) -> tuple[list[tuple[str, Node]], dict[str, list[int]], dict[str, Node]]:
+def _vocabulary_nodes(cues: Cues) -> tuple[tuple[Node, ...], dict[str, list[int]], dict[str, list[int]]]:
     """The vocabulary's methods as parents not named in the text, generic ones left out, built once; the
-    positions of those with each label key, to leave out the ones the text names; all of them by key."""
-    nodes: list[tuple[str, Node]] = []
+    positions of those with each label key, and with each coinable form."""
+    nodes: list[Node] = []
     by_key: dict[str, list[int]] = {}
+    by_coinable: dict[str, list[int]] = {}
     for pref, labels in vocabulary_methods().items():
         keys = {method_key(label) for label in labels}
         if keys & cues.generic:
             continue
+        node = Node(pref, labels, "method", in_text=False)
         for key in keys:
             by_key.setdefault(key, []).append(len(nodes))
-        nodes.append((method_key(pref), Node(pref, labels, "method", in_text=False)))
-    return nodes, by_key, dict(nodes)
+        for form in node.coinable:
+            by_coinable.setdefault(form, []).append(len(nodes))
+        nodes.append(node)
+    return tuple(nodes), by_key, by_coinable
 
 
 # a form occurs as a name, not as part of a word or of a versioned name ("BERT" in "BERT-2" or "BERT-XL")
@@ -450,7 +473,7 @@ def _version_number(name: str) -> float | None:
     return float({"II": 2, "III": 3, "IV": 4}.get(roman.group(1), 0)) if roman else None
 
 
-def _from_version(child: Node, parents: list[Node], fields: dict[str, str]) -> list[LineageEdge]:
+def _from_version(child: Node, parents: list[Node], unnamed: Unnamed, fields: dict[str, str]) -> list[LineageEdge]:
     """``EAGLE-3`` extends ``EAGLE`` (named or not) and earlier versions the text names (``EAGLE-2``)."""
     edges = []
     where = _locate(fields, child)
@@ -471,11 +494,12 @@ def _from_version(child: Node, parents: list[Node], fields: dict[str, str]) -> l
             continue
         if YEAR_END.search(form):  # a year, not a version: "SemEval-2024"
             continue
-        known = next((p for p in parents if method_key(base) in p.keys), None)
+        base_key = method_key(base)
+        known = next((p for p in parents if base_key in p.keys), None) or unnamed.with_key(base_key)
         edges.append(LineageEdge(child.name, known.name if known else base, "extends", 0.9, evidence))
         number = _version_number(form)
         for parent in parents:
-            if not parent.in_text or parent is known:
+            if parent is known:
                 continue
             same_family = any(method_key(family_name(f)) == method_key(base) for f in parent.forms)
             older = number is not None and (_version_number(parent.name) or 1.0) < number
@@ -497,7 +521,7 @@ def _affix_boundary(name: str, start: int, end: int, parent_in_text: bool) -> bo
 
 
 def _from_name(
-    child: Node, parents: list[Node], fields: dict[str, str], cues: Cues, variant: bool
+    child: Node, parents: list[Node], unnamed: Unnamed, fields: dict[str, str], cues: Cues, variant: bool
 ) -> list[LineageEdge]:
     """``BERTurk`` / ``AD-BERT`` on ``BERT``; a long form naming a method (``... augmented Transformer``).
     ``variant``: the text presents its method as a variant for a language or domain (``_says_variant``)."""
@@ -508,11 +532,7 @@ def _from_name(
     # a parent the text does not name can only be coined on: one of its forms is a piece of a child's form
     pieces = _pieces(child)
     edges = []
-    for parent in parents:
-        if parent.kind != "method" or not (
-            parent.in_text or pieces is None or not pieces.isdisjoint(parent.coinable)
-        ):
-            continue
+    for parent in [p for p in parents if p.kind == "method"] + unnamed.coinable_in(pieces):
         if _name_contains(child, parent):
             family = method_key(parent.name) in cues.families
             relation = "variant_of" if variant and not family else "based_on"

@@ -258,6 +258,18 @@ class Store:
         ordered = ox.parse(data, format=ox.RdfFormat.N_TRIPLES)
         ox.serialize(ordered, out, FORMATS[format], prefixes=PREFIXES if format != "jsonld" else None)
 
+    def ntriples_chunks(self, size: int) -> Iterator[tuple[bytes, int]]:
+        """The default graph as N-Triples documents of at most ``size`` triples each, in the store's order:
+        streamed, so sending a large store holds one chunk in memory, not the graph."""
+        batch: list[ox.Quad] = []
+        for quad in self._store.quads_for_pattern(None, None, None, ox.DefaultGraph()):
+            batch.append(quad)
+            if len(batch) >= size:
+                yield ox.serialize(batch, format=ox.RdfFormat.N_TRIPLES), len(batch)
+                batch = []
+        if batch:
+            yield ox.serialize(batch, format=ox.RdfFormat.N_TRIPLES), len(batch)
+
     def ntriples_lines(self) -> list[bytes]:
         """The default graph as sorted N-Triples lines (bytes, no newline): a canonical, diffable order."""
         data = self._store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())

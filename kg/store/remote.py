@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import urlsplit, urlunsplit
 
@@ -143,7 +143,7 @@ class Endpoint:
         """
         target = {"graph": graph_iri(graph)} if graph else {"default": ""}
         sent = chunks = 0
-        for chunk, count in ntriples_chunks(store, chunk_size):
+        for chunk, count in store.ntriples_chunks(chunk_size):
             method = "PUT" if replace and chunks == 0 else "POST"
             response = self._request(
                 method,
@@ -186,14 +186,6 @@ def query_url_for(store_url: str) -> str:
         if path.endswith(suffix):
             return urlunsplit(parts._replace(path=path[: -len(suffix)] + "/query", query=""))
     return store_url
-
-
-def ntriples_chunks(store: Store, size: int) -> Iterator[tuple[bytes, int]]:
-    """The store's triples as N-Triples documents of at most ``size`` lines each."""
-    lines = store.ntriples_lines()
-    for start in range(0, len(lines), size):
-        part = lines[start : start + size]
-        yield b"\n".join(part) + b"\n", len(part)
 
 
 def parse_response(response: requests.Response) -> QueryResult:
