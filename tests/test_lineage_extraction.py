@@ -6,9 +6,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kg.extraction.lineage import find_lineage
+from kg.extraction.lineage import _sentences, find_lineage, load_cues, may_state_relation, required_texts
 from kg.extraction.records import LINEAGE_RELATIONS, Alias, Entity, Evidence, Extraction
 from kg.papers import Paper
+from kg.resources import sample_paths
+from kg.sources import read_papers
 
 
 def make(
@@ -288,3 +290,25 @@ def test_a_known_method_spelt_out_is_reported_by_its_vocabulary_label():
         aliases=[("BERT", long)],
     )
     assert {(c, p) for c, p, _ in pairs(paper, extraction)} == {("AD-BERT", "BERT")}
+
+
+def test_required_texts_of_a_cue_are_in_every_match():
+    assert required_texts("an? (?:extended|improved) version of") == {" version of"}
+    assert required_texts("an? (?:small|large) (?:version|variant) of") == {"version", "variant"}
+    assert required_texts("(?:is |are )?based on") == {"based on"}
+    assert required_texts("generali[sz]es") == {"generali"}
+    assert required_texts("Fine-?tun(?:es|ed)") == {"fine"}
+    assert required_texts("ab|cd") is None  # no text common to both alternatives
+    assert required_texts("an?") is None  # nothing telling
+
+
+def test_the_cheap_gate_never_hides_a_cue_that_matches():
+    """On every sentence of the sample: a sentence any relation cue matches always passes the gate."""
+    cues = load_cues()
+    assert cues.relation_literals
+    sentences = [sentence.text for paper in read_papers(sample_paths())[0]
+                 for sentence in _sentences({"title": paper.title, "abstract": paper.abstract})]
+    matched = [text for text in sentences if any(pattern.search(text) for _, pattern, *_ in cues.relations)]
+    assert len(matched) > 50
+    assert all(may_state_relation(text, cues) for text in matched)
+    assert not all(may_state_relation(text, cues) for text in sentences)  # and it does rule some out

@@ -68,7 +68,7 @@ class Cues:
 
     # relation, cue, confidence, whether the parent may be a technique, whether the child must be named
     relations: tuple[tuple[str, re.Pattern, float, bool, bool], ...]
-    any_relation: re.Pattern  # any of the relations' cues: most sentences have none
+    relation_literals: tuple[str, ...] | None  # a piece of text every cue needs (casefolded); None: unknown
     derived: re.Pattern
     comparison: re.Pattern
     self_reference: re.Pattern
@@ -77,6 +77,79 @@ class Cues:
     variant_markers: re.Pattern
     generic: frozenset[str]
     families: frozenset[str]
+
+
+PLAIN = re.compile(r"[^()\[\]\\.^$*+?{}|]+")
+
+
+def required_texts(cue: str) -> frozenset[str] | None:
+    """Texts one of which every match of the regex ``cue`` contains, casefolded: its most telling plain
+    run ("an? variant of" -> {" variant of"}) or alternation group ("(?:version|variant) of" ->
+    {"version", "variant"}); None when it has none of three characters or more.
+
+    Reads the pattern's top level only: groups, classes, escapes and optional characters end a run."""
+    candidates: list[frozenset[str]] = []
+    current, i = "", 0
+
+    def end_run(text: str) -> None:
+        candidates.append(frozenset([text]))
+
+    while i < len(cue):
+        ch = cue[i]
+        following = cue[i + 1] if i + 1 < len(cue) else ""
+        if ch == "|":
+            return None  # alternatives at the top: no text common to all of them
+        if ch == "(":
+            end_run(current)
+            current, depth, j = "", 1, i + 1
+            while depth:
+                depth += {"(": 1, ")": -1}.get(cue[j], 0)
+                j += 1
+            body = cue[i + 1 : j - 1].removeprefix("?:")
+            optional = j < len(cue) and cue[j] in "?*{"
+            if not optional and all(PLAIN.fullmatch(part) for part in body.split("|")):
+                candidates.append(frozenset(body.split("|")))
+            i = j
+            continue
+        if ch in "[\\.^$":
+            end_run(current)
+            current = ""
+            if ch == "[":
+                i = cue.index("]", i + 2)  # a class's first character may be "]"
+            elif ch == "\\":
+                i += 1
+        elif ch in "?*+{":
+            pass
+        elif following in ("?", "*", "{"):  # an optional character ends the run before it
+            end_run(current)
+            current = ""
+        elif following == "+":  # one or more: the character is there, what follows it may not be
+            end_run(current + ch)
+            current = ""
+        else:
+            current += ch
+        i += 1
+    end_run(current)
+    best = max(candidates, key=lambda texts: min(map(len, texts)))
+    return frozenset(text.casefold() for text in best) if min(map(len, best)) >= 3 else None
+
+
+def _required_literals(cues: list[str]) -> tuple[str, ...] | None:
+    """Texts one of which any sentence a cue matches contains: a sentence with none of them matches none."""
+    required = [required_texts(cue) for cue in cues]
+    if None in required:
+        return None
+    texts = {text for needed in required for text in needed}  # type: ignore[union-attr]
+    return tuple(sorted(t for t in texts if not any(other != t and other in t for other in texts)))
+
+
+def may_state_relation(text: str, cues: Cues) -> bool:
+    """False only when no relation cue can match ``text``: a substring test per cue, ten times cheaper than
+    running the cues, and most sentences have none."""
+    if cues.relation_literals is None:
+        return True
+    folded = text.casefold()
+    return any(literal in folded for literal in cues.relation_literals)
 
 
 @cache
@@ -91,7 +164,9 @@ def load_cues(path: Path = CUES_FILE) -> Cues:
                 relations.append((relation, pattern, confidence, technique_ok, named))
     return Cues(
         relations=tuple(relations),
-        any_relation=re.compile("|".join(f"(?:{r[1].pattern})" for r in relations), re.IGNORECASE),
+        relation_literals=_required_literals(
+            [cue for spec in data["relations"].values() for key in ("cues", "cues_needing_name") for cue in spec.get(key, [])]
+        ),
         # "BERT-based", "SENet-like", "ResNet backbone"; never "X based on Y", where X is not the parent
         derived=re.compile(
             r"^(?:-(?:"
@@ -675,7 +750,7 @@ def _from_sentence(
 def _from_cues(view: View, cues: Cues) -> list[LineageEdge]:
     """``our model is built on top of X``, ``Foo improves X and Y``: a cue after the method, X after the cue."""
     text, edges = view.text, []
-    if not cues.any_relation.search(text):
+    if not may_state_relation(text, cues):
         return edges
     for relation, pattern, confidence, technique_ok, needs_name in cues.relations:
         if needs_name and not view.named:
