@@ -193,12 +193,14 @@ def build(
     advance = progress(len(papers)) if progress else None
 
     with Store(Path(store_dir) if store_dir else out / STORE_DIRNAME) as store:
-        if fresh:
-            store.clear()
-        started_empty = store.is_empty()
-        spool = Spool(out)
+        with timer.stage("setup"):
+            if fresh:
+                store.clear()
+            started_empty = store.is_empty()
+            spool = Spool(out)
         try:
-            spool.write_triples(vocabulary_triples())
+            with timer.stage("setup"):
+                spool.write_triples(vocabulary_triples())
             if online is not None:
                 pairs = extract_and_link(papers, spool, timer, summary, online=online, workers=workers)
                 batches = encoded_pairs(pairs)
@@ -220,8 +222,9 @@ def build(
                     store.load_file(spool.path, "ntriples", trusted=True)
                 with timer.stage("turtle"):
                     store.dump(turtle, "turtle")  # sorted lines: the same bytes for the same graph
-            summary.triples = len(store)
-            summary.counts = store_counts(store)
+            with timer.stage("summary"):
+                summary.triples = len(store)
+                summary.counts = store_counts(store)
         finally:
             spool.remove()
         summary.outputs["turtle"] = turtle
