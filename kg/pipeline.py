@@ -17,10 +17,10 @@ from pathlib import Path
 from rdflib import Graph
 
 from kg.errors import InputError
-from kg.extraction import default_workers, extract_many
+from kg.extraction import batched, default_workers, extract_many
 from kg.extraction.records import Extraction
 from kg.graph import vocabulary_triples
-from kg.graph.build import NTRIPLES, Described, NTriplesChunk, ntriples_chunk
+from kg.graph.build import NTRIPLES, Described, NTriplesChunk, ntriples_chunk, ntriples_text
 from kg.linking import ApiClient, LinkReport, link_papers
 from kg.linking.graph import facts_triples
 from kg.papers import Paper
@@ -106,7 +106,7 @@ def encoded_batches(papers: Sequence[Paper], *, workers: int = 1, batch_size: in
     """Papers -> N-Triples batches in input order; with ``workers > 1`` in that many worker processes.
 
     The workers do everything per paper (extraction and triples), so the main process only writes text."""
-    batches = (list(papers[i : i + batch_size]) for i in range(0, len(papers), batch_size))
+    batches = batched(papers, batch_size)
     if workers > 1:
         with multiprocessing.Pool(workers) as pool:
             yield from pool.imap(encode_batch, batches)
@@ -145,7 +145,7 @@ class Spool:
                 self.write_text(text, triples)
         for iri, names in chunk.names:
             if labels := self._described.label_triples(NTRIPLES, iri, names):
-                self.write_text("".join(f"{s} {p} {o} .\n" for s, p, o in labels), len(labels))
+                self.write_text(ntriples_text(labels), len(labels))
 
     def write_triples(self, triples: Iterable[tuple]) -> None:
         """rdflib triples (vocabularies, repository facts: a few thousand) through rdflib's own writer."""
@@ -272,9 +272,9 @@ def extract_and_link(
 
 
 def encoded_pairs(pairs: Sequence[tuple[Paper, Extraction]], batch_size: int = 64) -> Iterator[EncodedBatch]:
-    for index in range(0, len(pairs), batch_size):
+    for batch in batched(pairs, batch_size):
         started = time.perf_counter()
-        chunk = ntriples_chunk(pairs[index : index + batch_size])
+        chunk = ntriples_chunk(batch)
         yield EncodedBatch(chunk, 0.0, time.perf_counter() - started)
 
 

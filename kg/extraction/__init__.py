@@ -12,6 +12,7 @@ import multiprocessing
 import os
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
+from typing import TypeVar
 
 import spacy
 from spacy.language import Language
@@ -22,7 +23,9 @@ from kg.extraction.records import Extraction
 from kg.extraction.text import make_doc
 from kg.papers import Paper
 
-__all__ = ["build_pipeline", "default_workers", "extract", "extract_many"]
+__all__ = ["batched", "build_pipeline", "default_workers", "extract", "extract_many"]
+
+T = TypeVar("T")
 
 PAPERS_PER_EXTRA_WORKER = 500  # a worker takes ~2 s to load the pipeline: worth it past a few hundred papers
 
@@ -71,7 +74,7 @@ def extract_many(
         workers = default_workers(len(papers))  # type: ignore[arg-type]
     if workers > 1:
         with multiprocessing.Pool(workers) as pool:
-            batches = pool.imap(_extract_batch, _batched(papers, batch_size))
+            batches = pool.imap(_extract_batch, batched(papers, batch_size))
             for batch, extractions in batches:
                 yield from zip(batch, extractions, strict=True)
         return
@@ -81,10 +84,11 @@ def extract_many(
         yield paper, _extraction(doc, paper, nlp)
 
 
-def _batched(papers: Iterable[Paper], size: int) -> Iterator[list[Paper]]:
-    batch: list[Paper] = []
-    for paper in papers:
-        batch.append(paper)
+def batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    """Lists of ``size`` items in order, the last one shorter (itertools.batched from Python 3.12)."""
+    batch: list[T] = []
+    for item in items:
+        batch.append(item)
         if len(batch) >= size:
             yield batch
             batch = []

@@ -387,20 +387,26 @@ class NTriplesChunk:
     names: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)  # for Described.label_triples
 
 
+def ntriples_text(triples: Iterable[Triple]) -> str:
+    """N-Triples-spelled triples (``NTRIPLES``) as lines of a document."""
+    return "".join(f"{s} {p} {o} .\n" for s, p, o in triples)
+
+
 def ntriples_chunk(pairs: Iterable[tuple[Paper, Extraction]]) -> NTriplesChunk:
-    lines: list[str] = []
+    texts: list[str] = []
     shared: dict[Hashable, tuple[int, str]] = {}
     names: list[tuple[str, tuple[str, ...]]] = []
-    papers = 0
+    papers = triples = 0
     for paper, extraction in pairs:
         papers += 1
         graph = NTRIPLES.paper_graph(paper, extraction)
-        lines.extend(f"{s} {p} {o} .\n" for s, p, o in graph.own)
-        for key, triples in graph.shared:
+        texts.append(ntriples_text(graph.own))
+        triples += len(graph.own)
+        for key, description in graph.shared:
             if key not in shared:
-                shared[key] = (len(triples), "".join(f"{s} {p} {o} .\n" for s, p, o in triples))
+                shared[key] = (len(description), ntriples_text(description))
         names += graph.names
-    return NTriplesChunk(papers, "".join(lines), shared, len(lines), names)
+    return NTriplesChunk(papers, "".join(texts), shared, triples, names)
 
 
 def vocabulary_files() -> list[Path]:
