@@ -55,6 +55,11 @@ def invoke(command, args, **kwargs):
     return CliRunner().invoke(command, args, catch_exceptions=False, **kwargs)
 
 
+def push(endpoint: str, store, *options: str):
+    """``kg push --endpoint ENDPOINT --store STORE [OPTIONS]``; exceptions are not swallowed."""
+    return invoke(push_command, ["--endpoint", endpoint, "--store", str(store), *options])
+
+
 def test_kg_serve_serves_the_store_kg_wrote(store_dir):
     port = free_port()
     server = subprocess.Popen(
@@ -113,28 +118,26 @@ def test_kg_serve_refuses_a_missing_store(tmp_path):
 
 
 def test_push_in_chunks_then_count(store_dir, oxigraph):
-    result = invoke(
-        push_command, ["--endpoint", f"{oxigraph}/store", "--store", str(store_dir), "--chunk-size", "100"]
-    )
+    result = push(f"{oxigraph}/store", store_dir, "--chunk-size", "100")
     assert result.exit_code == 0, result.output
     total = len(fixture_graph())
     assert f"pushed {total} triples in 5 chunk(s)" in result.output
     assert Endpoint(f"{oxigraph}/query").count() == total
-    again = invoke(push_command, ["--endpoint", f"{oxigraph}/store", "--store", str(store_dir)])
+    again = push(f"{oxigraph}/store", store_dir)
     assert f"it now holds {total} triples" in again.output  # pushing twice adds nothing
 
 
 def test_push_to_a_named_graph_replacing_it(store_dir, oxigraph):
     endpoint = Endpoint(f"{oxigraph}/query")
-    args = ["--endpoint", f"{oxigraph}/store", "--store", str(store_dir), "--graph", "https://example.org/g"]
-    assert invoke(push_command, args).exit_code == 0
-    assert invoke(push_command, [*args, "--replace"]).exit_code == 0
+    graph = ("--graph", "https://example.org/g")
+    assert push(f"{oxigraph}/store", store_dir, *graph).exit_code == 0
+    assert push(f"{oxigraph}/store", store_dir, *graph, "--replace").exit_code == 0
     assert endpoint.count("https://example.org/g") == len(fixture_graph())
     assert endpoint.count() == 0
 
 
 def test_query_endpoint_formats_match_local(store_dir, oxigraph):
-    invoke(push_command, ["--endpoint", f"{oxigraph}/store", "--store", str(store_dir)])
+    push(f"{oxigraph}/store", store_dir)
     for fmt in ("json", "tsv", "table"):
         remote = invoke(
             query_command,
@@ -174,9 +177,7 @@ def test_remote_syntax_error_is_caught_before_sending(oxigraph):
 
 def test_unreachable_endpoint(store_dir):
     url = f"http://127.0.0.1:{free_port()}"
-    result = CliRunner().invoke(
-        push_command, ["--endpoint", f"{url}/store", "--store", str(store_dir), "--retries", "0"]
-    )
+    result = push(f"{url}/store", store_dir, "--retries", "0")
     assert result.exit_code == 4
     assert "cannot reach" in result.output and "Traceback" not in result.output
     query = CliRunner().invoke(query_command, ["--endpoint", f"{url}/query", "ASK {}", "--retries", "0"])
@@ -194,19 +195,7 @@ def silent_server():
 
 
 def test_timeout(store_dir, silent_server):
-    result = CliRunner().invoke(
-        push_command,
-        [
-            "--endpoint",
-            f"{silent_server}/store",
-            "--store",
-            str(store_dir),
-            "--timeout",
-            "0.3",
-            "--retries",
-            "1",
-        ],
-    )
+    result = push(f"{silent_server}/store", store_dir, "--timeout", "0.3", "--retries", "1")
     assert result.exit_code == 4
     assert "no answer" in result.output and "within 0.3 s" in result.output and "2 attempts" in result.output
 
@@ -223,7 +212,7 @@ def test_push_from_a_locked_store(store_dir, tmp_path, oxigraph):
     )
     try:
         assert holder.stdout.readline().strip() == "open"
-        result = CliRunner().invoke(push_command, ["--endpoint", f"{oxigraph}/store", "--store", str(path)])
+        result = push(f"{oxigraph}/store", path)
         assert result.exit_code == 3 and "locked" in result.output
         assert Endpoint(f"{oxigraph}/query").count() == 0
     finally:
@@ -234,7 +223,7 @@ def test_push_from_a_locked_store(store_dir, tmp_path, oxigraph):
 def test_push_from_a_corrupt_store(tmp_path, oxigraph):
     path = corrupt_store(tmp_path)
     before = tree_digest(path)
-    result = CliRunner().invoke(push_command, ["--endpoint", f"{oxigraph}/store", "--store", str(path)])
+    result = push(f"{oxigraph}/store", path)
     assert result.exit_code == 3 and "corrupt" in result.output
     assert tree_digest(path) == before
 
@@ -276,26 +265,13 @@ def test_server_errors_are_retried(httpserver):
 
 
 def test_push_to_a_wrong_url_is_refused(store_dir, oxigraph):
-    result = CliRunner().invoke(
-        push_command,
-        [
-            "--endpoint",
-            f"{oxigraph}/nowhere",
-            "--query-endpoint",
-            f"{oxigraph}/query",
-            "--store",
-            str(store_dir),
-        ],
-    )
+    result = push(f"{oxigraph}/nowhere", store_dir, "--query-endpoint", f"{oxigraph}/query")
     assert result.exit_code == 4
     assert "refused chunk 1 (HTTP 404)" in result.output and "0 triples were loaded" in result.output
 
 
 def test_push_refuses_a_bad_graph_iri(store_dir):
-    result = CliRunner().invoke(
-        push_command,
-        ["--endpoint", "http://127.0.0.1:9/store", "--store", str(store_dir), "--graph", "not an iri> }"],
-    )
+    result = push("http://127.0.0.1:9/store", store_dir, "--graph", "not an iri> }")
     assert result.exit_code == 2 and "invalid graph IRI" in result.output
 
 
