@@ -77,11 +77,17 @@ class Terms(Protocol):
     def typed(self, lexical: str, datatype: str) -> Any: ...
 
 
+_short_literal = lru_cache(maxsize=200_000)(Literal)
+
+
 class RdflibTerms:
     """rdflib terms. Building a Literal is costly and labels, offsets and confidences recur: cache them."""
 
     iri = staticmethod(URIRef)
-    text = staticmethod(lru_cache(maxsize=200_000)(Literal))
+
+    @staticmethod
+    def text(value: str) -> Literal:
+        return _short_literal(value) if len(value) <= 64 else Literal(value)  # labels, not abstracts
 
     @staticmethod
     @lru_cache(maxsize=200_000)
