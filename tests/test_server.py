@@ -77,32 +77,9 @@ def test_kg_serve_serves_the_store_kg_wrote(store_dir):
     )
     try:
         wait_until_ready(f"http://127.0.0.1:{port}/query", process=server)
-        result = invoke(
-            query_command,
-            [
-                "--endpoint",
-                f"http://127.0.0.1:{port}/query",
-                "--file",
-                "results-on-dataset",
-                "--param",
-                "dataset=ImageNet",
-                "--format",
-                "csv",
-            ],
-        )
-        local = invoke(
-            query_command,
-            [
-                "--store",
-                str(store_dir),
-                "--file",
-                "results-on-dataset",
-                "--param",
-                "dataset=ImageNet",
-                "--format",
-                "csv",
-            ],
-        )
+        example = ["--file", "results-on-dataset", "--param", "dataset=ImageNet", "--format", "csv"]
+        result = invoke(query_command, ["--endpoint", f"http://127.0.0.1:{port}/query", *example])
+        local = invoke(query_command, ["--store", str(store_dir), *example])
         assert result.exit_code == 0, result.output
         assert result.output == local.output
         assert "82.7%" in result.output

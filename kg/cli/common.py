@@ -54,6 +54,14 @@ def online_options(command):
     return command
 
 
+def endpoint_options(command):
+    """--timeout and --retries for requests to a remote SPARQL endpoint, shared by `kg query` and `kg push`."""
+    command = click.option("--retries", type=click.IntRange(0), default=3, show_default=True,
+                           help="Retries of a request that failed to connect, timed out or got a 5xx.")(command)
+    return click.option("--timeout", type=click.FloatRange(0, min_open=True), default=60.0, show_default=True,
+                        help="Seconds to wait for each request to a remote endpoint.")(command)
+
+
 def api_client(online: bool, cache_dir: Path | None, github_api: str, hf_api: str,
                timeout: float) -> ApiClient | None:
     """The client for --online (the caller closes it), or None offline."""

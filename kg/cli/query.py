@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from kg.cli.common import reported_errors, store_option
+from kg.cli.common import endpoint_options, reported_errors, store_option
 from kg.query import FORMATS, format_result, read_query, run_query
 from kg.resources import queries_dir
 from kg.store.sparql import parse_param
@@ -54,20 +54,7 @@ def _shipped_queries() -> str:
     help="Bind ?NAME to VALUE: <iri> or prefix:local is an IRI, anything else a string. Repeatable.",
 )
 @click.option("--endpoint", metavar="URL", help="Query this remote SPARQL endpoint instead of the store.")
-@click.option(
-    "--timeout",
-    type=click.FloatRange(0, min_open=True),
-    default=60.0,
-    show_default=True,
-    help="Seconds to wait for a remote endpoint.",
-)
-@click.option(
-    "--retries",
-    type=click.IntRange(0),
-    default=3,
-    show_default=True,
-    help="Retries of a remote request that failed to connect, timed out or got a 5xx.",
-)
+@endpoint_options
 @click.option("--list", "list_queries", is_flag=True, help="List the shipped example queries and exit.")
 def query(query_text, file, store_dir, fmt, params, endpoint, timeout, retries, list_queries) -> None:
     """Run a SPARQL query (QUERY, --file, or - for stdin) with kg's prefixes predeclared.

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from kg.cli.common import reported_errors, store_option
+from kg.cli.common import endpoint_options, reported_errors, store_option
 from kg.errors import KgError
 from kg.exports import EXPORTERS
 from kg.exports import export as export_to
@@ -132,20 +132,7 @@ def _graph_option(value: str | None) -> str | None:
     "--chunk-size", type=click.IntRange(1), default=50_000, show_default=True, help="Triples per POST."
 )
 @click.option("--replace", is_flag=True, help="Replace the graph's content instead of adding to it.")
-@click.option(
-    "--timeout",
-    type=click.FloatRange(0, min_open=True),
-    default=60.0,
-    show_default=True,
-    help="Seconds to wait for each request.",
-)
-@click.option(
-    "--retries",
-    type=click.IntRange(0),
-    default=3,
-    show_default=True,
-    help="Retries of a request that failed to connect, timed out or got a 5xx.",
-)
+@endpoint_options
 def push(endpoint, graph, query_endpoint, store_dir, chunk_size, replace, timeout, retries) -> None:
     """Load the stored graph into a remote SPARQL store, in N-Triples chunks, then check its triple count.
 
