@@ -23,11 +23,11 @@ from rdflib import Graph
 
 from kg.extraction.records import Entity, Evidence, Extraction, LineageEdge, Link, Result
 from kg.graph import paper_triples
+from kg.namespaces import PREFIXES, sparql_prologue
 from kg.papers import Paper
 from kg.query import read_query
 from kg.store import Store
 from kg.store.sparql import bind_params
-from kg.vocab import PREFIXES, sparql_prologue
 
 TRIPLES_PER_PAPER = 190  # measured on this generator; used to size the corpus
 CHAIN = 25  # methods per lineage chain: the ancestors query walks up to 24 links

@@ -20,9 +20,9 @@ from rdflib.namespace import XSD
 from rdflib.term import Node
 
 from kg.errors import QueryError
+from kg.namespaces import PREFIXES
 from kg.resources import queries_dir
 from kg.store import QueryResult, Store
-from kg.vocab import PREFIXES
 
 FORMATS = ("table", "json", "csv", "tsv")
 TABLE_CELL_WIDTH = 80

@@ -29,6 +29,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 from pyvis.network import Network
 
+from kg.domain import LINEAGE_RELATIONS_TABLE
 from kg.errors import InputError, KgError
 from kg.graph.networkx_view import to_networkx
 from kg.io import atomic_writer
@@ -58,7 +59,7 @@ RELATION_COLOURS: dict[str, str] = {
     "improvesOn": "#8e44ad",
 }
 
-LINEAGE = frozenset({"extends", "variantOf", "basedOn", "improvesOn"})
+LINEAGE = frozenset(relation.rdf_property for relation in LINEAGE_RELATIONS_TABLE)
 LABEL_CHARS = 36
 ABSTRACT_CHARS = 300
 SEED = 7

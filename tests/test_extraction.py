@@ -20,8 +20,8 @@ from kg.extraction.abbreviations import (
 from kg.extraction.names import find_names, is_coined, title_prefix
 from kg.extraction.results import Span, find_results
 from kg.extraction.vocabulary import SPANS_KEY, default_vocab_dir, load_labels
+from kg.namespaces import KGV
 from kg.papers import Paper
-from kg.vocab import KGV
 
 PAPER = Paper(
     record_id="p1",

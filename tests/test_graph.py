@@ -10,8 +10,8 @@ from kg.extraction.records import Entity, Extraction
 from kg.graph import build_graph, paper_triples
 from kg.graph.build import NTRIPLES, Described, ntriples_chunk, safe_iri
 from kg.graph.iris import entity_iri, paper_iri, repository_iri, slug
+from kg.namespaces import KG, SCHEMA
 from kg.papers import Paper
-from kg.vocab import KG, SCHEMA
 
 
 def paper_graph(pair) -> Graph:

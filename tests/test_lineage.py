@@ -9,7 +9,7 @@ from click.testing import CliRunner
 
 from kg.cli.lineage import lineage as lineage_command
 from kg.cli.lineage import methods as methods_command
-from kg.lineage import (
+from kg.lineage_trees import (
     Lineage,
     UnknownMethodError,
     ancestors_by_path,
@@ -18,8 +18,8 @@ from kg.lineage import (
     to_networkx,
     trees_json,
 )
+from kg.namespaces import KGR
 from kg.store import Store
-from kg.vocab import KGR
 from tests.lineage_fixtures import lineage_graph
 
 

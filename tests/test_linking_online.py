@@ -20,8 +20,8 @@ from kg.graph.iris import paper_iri, repository_iri
 from kg.linking.client import ApiClient
 from kg.linking.graph import facts_triples
 from kg.linking.link import link_papers
+from kg.namespaces import KG, SCHEMA
 from kg.papers import Paper
-from kg.vocab import KG, SCHEMA
 
 XSD_DATETIME = URIRef("http://www.w3.org/2001/XMLSchema#dateTime")
 

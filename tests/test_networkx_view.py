@@ -11,7 +11,7 @@ from rdflib.namespace import RDF, RDFS, SKOS
 from kg.graph.build import build_graph
 from kg.graph.iris import entity_iri, paper_iri
 from kg.graph.networkx_view import local_name, to_networkx
-from kg.vocab import KG, KGR, KGV, SCHEMA
+from kg.namespaces import KG, KGR, KGV, SCHEMA
 
 PAPER = KGR["paper/2401.00001"]
 METHOD = KGR["method/resnet"]

@@ -1,4 +1,4 @@
-"""The ontology defines exactly kg.vocab.KG's terms, each labelled and explained, aligned with standards."""
+"""The ontology defines exactly kg.namespaces.KG's terms, each labelled and explained, aligned with standards."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import pytest
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 
+from kg.namespaces import KG, MLS, ONTOLOGY_IRI, SCHEMA
 from kg.resources import ontology_dir
-from kg.vocab import KG, MLS, ONTOLOGY_IRI, SCHEMA
 
 NS = str(KG._NS)
 

@@ -8,9 +8,9 @@ from rdflib import Graph, Literal
 from rdflib.namespace import RDF
 
 from kg.cli.store import validate as validate_command
+from kg.namespaces import KG, KGR
 from kg.store import Store
 from kg.validate import validate
-from kg.vocab import KG, KGR
 from tests.store_fixture import fixture_graph
 
 

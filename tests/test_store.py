@@ -15,8 +15,8 @@ from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 from rdflib.namespace import XSD
 
 from kg.errors import StoreError
+from kg.namespaces import KG, KGR
 from kg.store import Store
-from kg.vocab import KG, KGR
 from tests.store_fixture import fixture_graph
 
 

@@ -14,6 +14,7 @@ from rdflib.namespace import RDF, SKOS
 
 from kg.cli.viz import viz
 from kg.graph.networkx_view import RELATIONS, to_networkx
+from kg.namespaces import KG, KGR, SCHEMA
 from kg.viz import (
     ABSTRACT_CHARS,
     KINDS,
@@ -25,7 +26,6 @@ from kg.viz import (
     render_html,
     write_html,
 )
-from kg.vocab import KG, KGR, SCHEMA
 
 HOSTILE = '<script>document.title="pwned";window.pwned=1</script><img src=x onerror="window.pwned=2">'
 ID = "https://w3id.org/kg-ml/id/"

@@ -10,12 +10,12 @@ import click
 from kg.cli.common import reported_errors, store_option
 
 if TYPE_CHECKING:
-    from kg.lineage import Lineage
+    from kg.lineage_trees import Lineage
 
 
 
 def _load(store_dir: Path) -> Lineage:
-    from kg.lineage import Lineage
+    from kg.lineage_trees import Lineage
     from kg.store import Store  # imported late: `kg --help` need not load pyoxigraph
 
     with Store(store_dir, read_only=True) as store:
@@ -52,7 +52,7 @@ def lineage(method, direction, depth, fmt, html, store_dir) -> None:
     METHOD is matched case-insensitively against names and their variants (`bert`, `"Bert"`, `EAGLE 3`);
     an unknown name exits 1 with the closest names.
     """
-    from kg.lineage import render_dot, render_tree, trees_json, write_html
+    from kg.lineage_trees import render_dot, render_tree, trees_json, write_html
 
     with reported_errors():
         graph = _load(store_dir)
@@ -87,7 +87,7 @@ def lineage(method, direction, depth, fmt, html, store_dir) -> None:
 @store_option
 def methods(top, fmt, store_dir) -> None:
     """List the methods by number of papers, with their family and lineage links."""
-    from kg.lineage import methods_json, render_methods
+    from kg.lineage_trees import methods_json, render_methods
 
     with reported_errors():
         graph = _load(store_dir)

@@ -18,6 +18,7 @@ from functools import lru_cache
 from spacy.attrs import IDX, SENT_START
 from spacy.tokens import Doc
 
+from kg.domain import FIELD_FOR_TYPE
 from kg.extraction import names as name_rules
 from kg.extraction.abbreviations import Abbreviation, abbreviations_of
 from kg.extraction.records import Alias, Entity, Evidence, Extraction, Link, Result
@@ -27,13 +28,6 @@ from kg.extraction.text import doc_text
 from kg.extraction.vocabulary import SPANS_KEY, Concept, VocabularyMatcher
 from kg.linking.urls import find_links
 
-FIELD_FOR_TYPE = {
-    "method": "methods",
-    "technique": "techniques",
-    "dataset": "datasets",
-    "metric": "metrics",
-    "task": "tasks",
-}
 # how much each rule's word on an entity's type counts; the strongest wins
 WEIGHTS = {
     "title": 6,

@@ -26,8 +26,8 @@ from pathlib import Path
 
 from kg.extraction.records import Entity, Evidence, Extraction, LineageEdge
 from kg.methods import family_name, method_key
+from kg.namespaces import KGV
 from kg.papers import Paper
-from kg.vocab import KGV
 
 CUES_FILE = Path(__file__).with_name("lineage_cues.json")
 MIN_CONFIDENCE = 0.5

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
-ENTITY_TYPES = ("method", "technique", "dataset", "metric", "task")
-LINEAGE_RELATIONS = ("extends", "variant_of", "based_on", "improves_on")
+from kg.domain import ENTITY_TYPES, LINEAGE_RELATIONS  # noqa: F401  (re-exported: the one definition)
 
 
 @dataclass(frozen=True)

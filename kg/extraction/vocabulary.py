@@ -18,8 +18,8 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
+from kg.namespaces import KGV
 from kg.resources import ontology_dir
-from kg.vocab import KGV
 
 SPANS_KEY = "kg_vocab"
 

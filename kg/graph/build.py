@@ -21,39 +21,40 @@ from typing import Any, Protocol
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import PROV, RDF, RDFS, SKOS, XSD
 
+from kg.domain import ENTITY_KINDS, LINEAGE_RELATIONS_TABLE
 from kg.extraction.records import Entity, Evidence, Extraction
 from kg.graph.iris import entity_iri, node_iri, paper_iri, repository_iri
 from kg.methods import family_name
+from kg.namespaces import KG, PREFIXES, SCHEMA
 from kg.papers import Paper
 from kg.resources import ontology_dir
-from kg.vocab import KG, PREFIXES, SCHEMA
 
 Triple = tuple[Any, Any, Any]
-SCHEMA_TERMS = ("ScholarlyArticle", "Dataset", "SoftwareSourceCode", "name", "abstract", "datePublished", "url",
-                "author", "codeRepository")
+SCHEMA_TERMS = (
+    "ScholarlyArticle",
+    "Dataset",
+    "SoftwareSourceCode",
+    "name",
+    "abstract",
+    "datePublished",
+    "url",
+    "author",
+    "codeRepository",
+)
 ENTITY_CLASSES: dict[str, tuple[str, ...]] = {
-    "method": (KG.Method,),
-    "technique": (KG.Technique,),
-    "dataset": (KG.Dataset, SCHEMA.Dataset),
-    "metric": (KG.Metric,),
-    "task": (KG.Task,),
+    kind.name: (KG[kind.rdf_class], SCHEMA.Dataset) if kind.name == "dataset" else (KG[kind.rdf_class],)
+    for kind in ENTITY_KINDS
 }
-ROLE_PREDICATES: dict[str, str] = {
-    "method": KG.usesMethod,
-    "technique": KG.usesTechnique,
-    "dataset": KG.evaluatedOn,
-    "metric": KG.measuredBy,
-    "task": KG.addressesTask,
-}
+ROLE_PREDICATES: dict[str, str] = {kind.name: KG[kind.role] for kind in ENTITY_KINDS}
 LINEAGE_PREDICATES: dict[str, str] = {
-    "extends": KG.extends,
-    "variant_of": KG.variantOf,
-    "based_on": KG.basedOn,
-    "improves_on": KG.improvesOn,
+    relation.name: KG[relation.rdf_property] for relation in LINEAGE_RELATIONS_TABLE
 }
 NUMBER = re.compile(r"[-+]?\d+(?:\.\d+)?")
-DATE_TYPES = ((re.compile(r"\d{4}-\d{2}-\d{2}"), str(XSD.date)), (re.compile(r"\d{4}-\d{2}"), str(XSD.gYearMonth)),
-              (re.compile(r"\d{4}"), str(XSD.gYear)))
+DATE_TYPES = (
+    (re.compile(r"\d{4}-\d{2}-\d{2}"), str(XSD.date)),
+    (re.compile(r"\d{4}-\d{2}"), str(XSD.gYearMonth)),
+    (re.compile(r"\d{4}"), str(XSD.gYear)),
+)
 XSD_INTEGER, XSD_DOUBLE, XSD_DECIMAL = str(XSD.integer), str(XSD.double), str(XSD.decimal)
 IRI_UNSAFE = re.compile(r'[\x00-\x20<>"{}|^`\\\x7f]')
 SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:\S")
@@ -121,7 +122,9 @@ class PaperGraph:
 
     own: list[Triple] = field(default_factory=list)
     shared: list[tuple[Hashable, list[Triple]]] = field(default_factory=list)
-    names: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)  # (node IRI, its names, preferred first)
+    names: list[tuple[str, tuple[str, ...]]] = field(
+        default_factory=list
+    )  # (node IRI, its names, preferred first)
 
 
 class Described:
@@ -166,10 +169,16 @@ class GraphBuilder:
         iri = terms.iri
         self.k = SimpleNamespace(**{name: iri(str(KG[name])) for name in KG.__annotations__})
         self.s = SimpleNamespace(**{name: iri(str(SCHEMA[name])) for name in SCHEMA_TERMS})
-        self.type, self.label, self.derived_from = iri(str(RDF.type)), iri(str(RDFS.label)), iri(str(PROV.wasDerivedFrom))
+        self.type, self.label, self.derived_from = (
+            iri(str(RDF.type)),
+            iri(str(RDFS.label)),
+            iri(str(PROV.wasDerivedFrom)),
+        )
         self.pref_label, self.alt_label = iri(str(SKOS.prefLabel)), iri(str(SKOS.altLabel))
         self.exact_match = iri(str(SKOS.exactMatch))
-        self.entity_classes = {kind: tuple(iri(str(c)) for c in classes) for kind, classes in ENTITY_CLASSES.items()}
+        self.entity_classes = {
+            kind: tuple(iri(str(c)) for c in classes) for kind, classes in ENTITY_CLASSES.items()
+        }
         self.role_predicates = {kind: iri(str(p)) for kind, p in ROLE_PREDICATES.items()}
         self.lineage_predicates = {kind: iri(str(p)) for kind, p in LINEAGE_PREDICATES.items()}
         self._entities: dict[tuple[str, str], str] = {}
@@ -245,14 +254,16 @@ class GraphBuilder:
             if node is None:
                 node = terms.iri(str(node_iri("evidence", paper.key, span.field, span.start, span.end)))
                 evidence_nodes[span.field, span.start, span.end] = node
-                own.extend((
-                    (node, kind, k.Evidence),
-                    (node, k.textField, terms.text(span.field)),
-                    (node, k.sentence, terms.text(span.sentence)),
-                    (node, k.startOffset, self.integer(span.start)),
-                    (node, k.endOffset, self.integer(span.end)),
-                    (node, self.derived_from, paper_node),
-                ))
+                own.extend(
+                    (
+                        (node, kind, k.Evidence),
+                        (node, k.textField, terms.text(span.field)),
+                        (node, k.sentence, terms.text(span.sentence)),
+                        (node, k.startOffset, self.integer(span.start)),
+                        (node, k.endOffset, self.integer(span.end)),
+                        (node, self.derived_from, paper_node),
+                    )
+                )
             return node
 
         roles = [(e, self.role_predicates[e.type], ROLE_PREDICATES[e.type]) for e in extraction.entities()]
@@ -260,47 +271,77 @@ class GraphBuilder:
         for entity, predicate, predicate_iri in roles:
             entity_key = self.entity_iri(entity.type, entity.canonical)
             entity_node = terms.iri(entity_key)
-            shared.append((("entity", entity_key, entity.concept), list(self._entity_node(entity, entity_node))))
+            shared.append(
+                (("entity", entity_key, entity.concept), list(self._entity_node(entity, entity_node)))
+            )
             forms = sorted({entity.name, *entity.aliases} - {entity.canonical})
             graph.names.append((entity_key, (entity.canonical, *forms)))
-            mention = terms.iri(str(node_iri("mention", paper.key, predicate_iri, entity_key, entity.evidence.field, entity.evidence.start)))
-            own.extend((
-                (paper_node, predicate, entity_node),
-                (paper_node, k.hasMention, mention),
-                (mention, kind, k.Mention),
-                (mention, k.entity, entity_node),
-                (mention, k.role, predicate),
-                (mention, k.surfaceForm, terms.text(entity.name)),
-                (mention, k.evidence, evidence(entity.evidence)),
-                (mention, k.confidence, self.confidence(entity.confidence)),
-                (mention, self.derived_from, paper_node),
-            ))
+            mention = terms.iri(
+                str(
+                    node_iri(
+                        "mention",
+                        paper.key,
+                        predicate_iri,
+                        entity_key,
+                        entity.evidence.field,
+                        entity.evidence.start,
+                    )
+                )
+            )
+            own.extend(
+                (
+                    (paper_node, predicate, entity_node),
+                    (paper_node, k.hasMention, mention),
+                    (mention, kind, k.Mention),
+                    (mention, k.entity, entity_node),
+                    (mention, k.role, predicate),
+                    (mention, k.surfaceForm, terms.text(entity.name)),
+                    (mention, k.evidence, evidence(entity.evidence)),
+                    (mention, k.confidence, self.confidence(entity.confidence)),
+                    (mention, self.derived_from, paper_node),
+                )
+            )
 
         repositories = {link.url: link.path for link in extraction.repos}
         if paper.repository and paper.repository not in repositories:
             repositories[paper.repository] = None
         for url, path in repositories.items():
             self._repository(paper_node, url, path, graph)
-        pages = {link.url for link in extraction.project_pages} | ({paper.project_page} if paper.project_page else set())
+        pages = {link.url for link in extraction.project_pages} | (
+            {paper.project_page} if paper.project_page else set()
+        )
         for url in sorted(pages):
             if (page := safe_iri(url)) is not None:
                 own.append((paper_node, k.hasProjectPage, terms.iri(page)))
 
         for result in extraction.results:
-            node = terms.iri(str(node_iri("result", paper.key, result.metric, result.value, result.dataset, result.method,
-                                          result.evidence.start)))
+            node = terms.iri(
+                str(
+                    node_iri(
+                        "result",
+                        paper.key,
+                        result.metric,
+                        result.value,
+                        result.dataset,
+                        result.method,
+                        result.evidence.start,
+                    )
+                )
+            )
             metric = self.entity("metric", result.metric)
             shared.append((("typed", metric, k.Metric), [(metric, kind, k.Metric)]))
             graph.names.append((self.entity_iri("metric", result.metric), (result.metric,)))
-            own.extend((
-                (paper_node, k.hasResult, node),
-                (node, kind, k.Result),
-                (node, k.metric, metric),
-                (node, k.value, terms.text(result.value)),
-                (node, k.evidence, evidence(result.evidence)),
-                (node, k.confidence, self.confidence(result.confidence)),
-                (node, self.derived_from, paper_node),
-            ))
+            own.extend(
+                (
+                    (paper_node, k.hasResult, node),
+                    (node, kind, k.Result),
+                    (node, k.metric, metric),
+                    (node, k.value, terms.text(result.value)),
+                    (node, k.evidence, evidence(result.evidence)),
+                    (node, k.confidence, self.confidence(result.confidence)),
+                    (node, self.derived_from, paper_node),
+                )
+            )
             if (number := self.number(result.value)) is not None:
                 own.append((node, k.numericValue, number))
             if result.dataset:
@@ -317,22 +358,34 @@ class GraphBuilder:
                 graph.names.append((self.entity_iri("method", label), (label,)))
             predicate = self.lineage_predicates[edge.relation]
             link = terms.iri(str(node_iri("lineage", paper.key, edge.child, edge.parent, edge.relation)))
-            own.extend((
-                (child, predicate, parent),
-                (child, k.lineage, parent),  # the super-property, materialised so `kg:lineage+` paths work
-                (link, kind, k.LineageLink),
-                (link, k.child, child),
-                (link, k.parent, parent),
-                (link, k.relation, predicate),
-                (link, k.statedIn, paper_node),
-                (link, k.evidence, evidence(edge.evidence)),
-                (link, k.confidence, self.confidence(edge.confidence)),
-            ))
+            own.extend(
+                (
+                    (child, predicate, parent),
+                    (
+                        child,
+                        k.lineage,
+                        parent,
+                    ),  # the super-property, materialised so `kg:lineage+` paths work
+                    (link, kind, k.LineageLink),
+                    (link, k.child, child),
+                    (link, k.parent, parent),
+                    (link, k.relation, predicate),
+                    (link, k.statedIn, paper_node),
+                    (link, k.evidence, evidence(edge.evidence)),
+                    (link, k.confidence, self.confidence(edge.confidence)),
+                )
+            )
         return graph
 
     def _paper_node(self, paper: Paper, node: Any, own: list[Triple]) -> None:
         terms, k, s = self.terms, self.k, self.s
-        own.extend(((node, self.type, s.ScholarlyArticle), (node, self.type, k.Paper), (node, s.name, terms.text(paper.title))))
+        own.extend(
+            (
+                (node, self.type, s.ScholarlyArticle),
+                (node, self.type, k.Paper),
+                (node, s.name, terms.text(paper.title)),
+            )
+        )
         if paper.abstract:
             own.append((node, s.abstract, terms.text(paper.abstract)))
         if paper.date:
@@ -377,7 +430,9 @@ RDFLIB = GraphBuilder(RdflibTerms())
 NTRIPLES = GraphBuilder(NTriplesTerms())
 
 
-def paper_triples(paper: Paper, extraction: Extraction, described: Described | None = None) -> Iterator[Triple]:
+def paper_triples(
+    paper: Paper, extraction: Extraction, described: Described | None = None
+) -> Iterator[Triple]:
     """The paper's triples as rdflib terms (see :meth:`GraphBuilder.paper_triples`)."""
     return RDFLIB.paper_triples(paper, extraction, described)
 

@@ -9,8 +9,8 @@ import unicodedata
 from rdflib import URIRef
 
 from kg.methods import method_key
+from kg.namespaces import KGR
 from kg.papers import Paper
-from kg.vocab import KGR
 
 TYPE_SEGMENTS = {
     "method": "method",

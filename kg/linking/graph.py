@@ -16,7 +16,7 @@ from rdflib.namespace import PROV, RDF, RDFS, XSD
 
 from kg.graph.iris import node_iri, repository_iri
 from kg.linking.link import PaperLinks, RepositoryFacts
-from kg.vocab import KG, KGR, SCHEMA
+from kg.namespaces import KG, KGR, SCHEMA
 
 Triple = tuple[URIRef, URIRef, URIRef | Literal]
 

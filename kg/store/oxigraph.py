@@ -22,8 +22,8 @@ from rdflib.term import Node
 
 from kg.errors import QueryError, StoreError
 from kg.io import atomic_writer
+from kg.namespaces import PREFIXES
 from kg.store.sparql import bind_params, from_oxigraph, syntax_message, to_oxigraph
-from kg.vocab import PREFIXES
 
 FORMATS: dict[str, ox.RdfFormat] = {
     "turtle": ox.RdfFormat.TURTLE,

@@ -18,9 +18,9 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
 from kg.errors import EndpointError, QueryError
+from kg.namespaces import PREFIXES, sparql_prologue
 from kg.store.oxigraph import QueryResult, Store, _result
 from kg.store.sparql import bind_params, from_oxigraph, syntax_message
-from kg.vocab import PREFIXES, sparql_prologue
 
 RESULTS_ACCEPT = "application/sparql-results+json, application/n-triples;q=0.9, text/turtle;q=0.8"
 RETRY_STATUSES = {429, 500, 502, 503, 504}

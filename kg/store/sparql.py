@@ -19,7 +19,7 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
 from kg.errors import QueryError
-from kg.vocab import PREFIXES
+from kg.namespaces import PREFIXES
 
 VARNAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _IRIREF = re.compile(r'<[^<>"{}|^`\\\x00-\x20]*>')

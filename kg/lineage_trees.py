@@ -19,29 +19,17 @@ import networkx as nx
 from rdflib import Graph, URIRef
 from rdflib.term import Node
 
+from kg.domain import LINEAGE_RELATIONS_TABLE
 from kg.errors import KgError
 from kg.methods import family_name, method_key, suggest
+from kg.namespaces import KG, KGR, sparql_prologue
 from kg.resources import queries_dir
-from kg.vocab import KG, KGR, sparql_prologue
 
 RELATION_NAMES: dict[str, str] = {
-    str(KG.extends): "extends",
-    str(KG.variantOf): "variant_of",
-    str(KG.basedOn): "based_on",
-    str(KG.improvesOn): "improves_on",
+    str(KG[relation.rdf_property]): relation.name for relation in LINEAGE_RELATIONS_TABLE
 }
-VIZ_RELATIONS = {
-    "extends": "extends",
-    "variant_of": "variantOf",
-    "based_on": "basedOn",
-    "improves_on": "improvesOn",
-}
-RELATION_PHRASES = {
-    "extends": "extends",
-    "variant_of": "variant of",
-    "based_on": "based on",
-    "improves_on": "improves on",
-}
+VIZ_RELATIONS = {relation.name: relation.rdf_property for relation in LINEAGE_RELATIONS_TABLE}
+RELATION_PHRASES = {relation.name: relation.phrase for relation in LINEAGE_RELATIONS_TABLE}
 
 METHODS_QUERY = """
 SELECT ?method ?pref ?label ?family WHERE {
