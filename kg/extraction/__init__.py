@@ -48,18 +48,22 @@ def build_pipeline() -> Language:
     return nlp
 
 
-def _extraction(doc, paper: Paper, nlp: Language) -> Extraction:
+def _extraction(doc, paper: Paper, nlp: Language, **resolver_options) -> Extraction:
     from kg.extraction.lineage import find_lineage
 
-    extraction = build_extraction(doc, paper.id, paper.title, paper.abstract, nlp.get_pipe("kg_vocabulary"))
+    extraction = build_extraction(
+        doc, paper.id, paper.title, paper.abstract, nlp.get_pipe("kg_vocabulary"), **resolver_options
+    )
     extraction.lineage = find_lineage(paper, extraction)
     return extraction
 
 
-def extract(paper: Paper, nlp: Language | None = None) -> Extraction:
-    """Everything the title and abstract of ``paper`` say, with evidence offsets into each field."""
+def extract(paper: Paper, nlp: Language | None = None, **resolver_options) -> Extraction:
+    """Everything the title and abstract of ``paper`` say, with evidence offsets into each field.
+
+    ``resolver_options`` (``model``, ``collect``) are for training and evaluating the resolver."""
     nlp = nlp or build_pipeline()
-    return _extraction(nlp(make_doc(nlp, paper.text)), paper, nlp)
+    return _extraction(nlp(make_doc(nlp, paper.text)), paper, nlp, **resolver_options)
 
 
 def extract_many(

@@ -20,6 +20,7 @@ from spacy.tokens import Doc
 
 from kg.domain import FIELD_FOR_TYPE
 from kg.extraction import names as name_rules
+from kg.extraction import resolver
 from kg.extraction.abbreviations import Abbreviation, abbreviations_of
 from kg.extraction.records import Alias, Entity, Evidence, Extraction, Link, Result
 from kg.extraction.results import Span as ResultSpan
@@ -527,11 +528,22 @@ def _group_type(ms: list[Mention]) -> tuple[str | None, Mention | None]:
 
 
 def build_extraction(
-    doc: Doc, paper_id: str, title: str, abstract: str, vocabulary: VocabularyMatcher
+    doc: Doc,
+    paper_id: str,
+    title: str,
+    abstract: str,
+    vocabulary: VocabularyMatcher,
+    *,
+    model: resolver.Model | None | bool = True,
+    collect: list[resolver.Candidate] | None = None,
 ) -> Extraction:
     """Everything the components marked on ``doc``, as one paper's ``Extraction``.
 
-    ``vocabulary`` resolves concept IRIs and finds known names (it types "ResNet-32" by "ResNet")."""
+    ``vocabulary`` resolves concept IRIs and finds known names (it types "ResNet-32" by "ResNet").
+    ``model`` is the resolver's model (True: the shipped one; None or False: the rules decide alone);
+    ``collect`` gathers every candidate with its features, for training."""
+    if model is True:
+        model = resolver.load_model()
     lookup = vocabulary.lookup
     text = doc_text(doc)
     fmap = FieldMap(title, abstract, sentence_offsets(doc))
@@ -630,14 +642,15 @@ def build_extraction(
         members.setdefault(groups.find(i), []).append(m)
 
     long_forms = {norm(a.short): a.long for a in abbreviations}
+    groups_in_order = sorted(members.values(), key=lambda ms: min(m.start for m in ms))
+    decided = _resolve(text, title_end, fmap, groups_in_order, kept, excluded, model or None, collect)
     proposed_entities: list[tuple[int, Entity]] = []
     typed_groups: list[tuple[str, list[Mention]]] = []
-    for ms in sorted(members.values(), key=lambda ms: min(m.start for m in ms)):
-        kind, best = _group_type(ms)
+    for ms, kind, probability in decided:
         if kind not in FIELD_FOR_TYPE:
             continue
+        best = _group_type(ms)[1] or ms[0]
         typed_groups.append((kind, ms))
-        ms.sort(key=lambda m: m.start)
         forms: list[str] = []
         for m in ms:
             surface = text[m.start : m.end]
@@ -652,7 +665,9 @@ def build_extraction(
             name=name,
             type=kind,
             canonical=concept.pref_label if concept else long_forms.get(norm(name), name),
-            confidence=round(min(1.0, 0.5 + best.weight / 12), 2),
+            confidence=resolver.confidence(probability)
+            if probability is not None
+            else round(min(1.0, 0.5 + best.weight / 12), 2),
             evidence=fmap.evidence(first.start, first.end),
             aliases=forms[1:],
             concept=concept.iri if concept else None,
@@ -683,3 +698,86 @@ def build_extraction(
             )
         )
     return extraction
+
+
+def _resolve(
+    text: str,
+    title_end: int,
+    fmap: FieldMap,
+    groups: list[list[Mention]],
+    kept: list[Mention],
+    excluded: list[tuple[int, int]],
+    model: resolver.Model | None,
+    collect: list[resolver.Candidate] | None,
+) -> list[tuple[list[Mention], str | None, float | None]]:
+    """Each mention group with its final kind (None: not an entity) and the model's probability: the rules'
+    groups, then word n-grams no rule named. Without a model the rules' types stand and no n-gram is added."""
+    for ms in groups:
+        ms.sort(key=lambda m: m.start)
+    if model is None and collect is None:
+        return [(ms, _group_type(ms)[0], None) for ms in groups]
+    context = resolver.Context(text, title_end, fmap.sentences)
+    candidates = [_candidate(text, ms) for ms in groups]
+    heads = model.heads if model is not None and collect is None else None
+    spans = [(m.start, m.end) for m in kept]
+    ngrams = resolver.ngram_candidates(context, fmap.sentences, excluded, spans, heads)
+    for candidate in (*candidates, *ngrams):
+        candidate.features = context.features(candidate)
+    if collect is not None:
+        collect.extend(candidates)
+        collect.extend(ngrams)
+    if model is None:
+        return [(ms, _group_type(ms)[0], None) for ms in groups]
+    decided = [
+        [ms, kind, probability]
+        for ms, (kind, probability) in zip(groups, resolver.decide(model, candidates), strict=True)
+    ]
+    group_of = {id(m): g for g, (ms, _, _) in enumerate(decided) for m in ms}
+    by_key: dict[str, int] = {}
+    for candidate, kind, probability in resolver.select_ngrams(ngrams, resolver.decide(model, ngrams)):
+        inside = [m for m in kept if candidate.start <= m.start and m.end <= candidate.end]
+        rivals = [decided[group_of[id(m)]] for m in inside if id(m) in group_of]
+        if any(rival[1] and rival[2] >= probability for rival in rivals):
+            continue  # a rule's mention the resolver trusts more than this longer reading
+        for m in inside:  # the longer reading wins: the shorter one is no mention of its group any more
+            for rival in rivals:
+                if m in rival[0]:
+                    rival[0].remove(m)
+        key = norm(text[candidate.start : candidate.end])
+        mention = Mention(candidate.start, candidate.end, kind, "learned")
+        if key in by_key:
+            decided[by_key[key]][0].append(mention)
+            continue
+        by_key[key] = len(decided)
+        decided.append([[mention], kind, probability])
+    # a name the rules already hold under another span joins that group's forms
+    keys = {}
+    for index, (ms, kind, _) in enumerate(decided):
+        for m in ms:
+            keys.setdefault(norm(text[m.start : m.end]), index)
+    out = []
+    for index, (ms, kind, probability) in enumerate(decided):
+        if not ms:
+            continue
+        if ms[0].source == "learned" and keys.get(norm(text[ms[0].start : ms[0].end]), index) != index:
+            continue
+        ms.sort(key=lambda m: m.start)
+        out.append((ms, kind, probability))
+    return sorted(out, key=lambda item: item[0][0].start)
+
+
+def _candidate(text: str, ms: list[Mention]) -> resolver.Candidate:
+    kind = _group_type(ms)[0]
+    forms = tuple(dict.fromkeys(text[m.start : m.end] for m in ms))
+    concept = next((m.concept for m in ms if m.concept is not None), None)
+    return resolver.Candidate(
+        ms[0].start,
+        ms[0].end,
+        kind,
+        frozenset(m.source for m in ms),
+        forms,
+        concept.type if concept else None,
+        any(m.pair >= 0 for m in ms),
+        any(m.proposed for m in ms),
+        len(ms),
+    )

@@ -1,0 +1,266 @@
+"""The resolver: one learned decision over every candidate entity, whichever rule proposed it.
+
+The rules (vocabulary, acronym definitions, coined names, cue phrases) propose typed mention groups; a
+plain word n-gram generator proposes the spans no rule named ("the nuPlan planning benchmark", "joint goal
+accuracy"). Each candidate becomes a bag of features (what the rules said, its words, shape and context)
+and a multinomial logistic regression, trained on the annotated papers (``kg.extraction.training``), says
+whether it is an entity and of which kind. Rules keep what they know best (a known name, an acronym's long
+form); the model learns when to trust them and what they miss.
+
+The trained weights ship in ``kg/extraction/models/resolver.json`` and load with no network. Inference is
+a sparse dot product in NumPy, one call per paper.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+from spacy.lang.en.stop_words import STOP_WORDS
+
+from kg.domain import ENTITY_TYPES
+
+MODEL_PATH = Path(__file__).parent / "models" / "resolver.json"
+NONE = "none"
+CLASSES: tuple[str, ...] = (NONE, *ENTITY_TYPES)
+MAX_WORDS = 6
+WORD = re.compile(r"[A-Za-z0-9][\w]*(?:[-'\u2019.][\w]+)*(?:\+\+|\+)?")
+STOP = frozenset(STOP_WORDS) | {"et", "al", "e.g", "i.e", "vs", "via"}
+
+
+@dataclass
+class Candidate:
+    """One thing that may be an entity: a rule's mention group, or a word n-gram no rule named."""
+
+    start: int  # offsets of its first mention in the doc text
+    end: int
+    rule_kind: str | None  # the rules' type, None for an n-gram
+    sources: frozenset[str] = frozenset()
+    forms: tuple[str, ...] = ()
+    concept_kind: str | None = None
+    paired: bool = False  # an acronym definition's short or long form
+    proposed: bool = False
+    occurrences: int = 1
+    ngram: bool = False  # proposed by the n-gram generator, not by a rule
+    features: list[str] = field(default_factory=list)
+
+
+def word_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    return [(m.start(), m.end()) for m in WORD.finditer(text, start, end)]
+
+
+def _shape(word: str) -> str:
+    if any(ch.isdigit() for ch in word):
+        return "d"
+    if word.isupper():
+        return "X"
+    if word[:1].isupper():
+        return "Xx" if word[1:].islower() or len(word) == 1 else "xX"
+    return "x" if word.islower() else "xX"
+
+
+class Context:
+    """A doc's words with their offsets, for the features of any span in it."""
+
+    def __init__(self, text: str, title_end: int, sentences: Sequence[tuple[int, int]]) -> None:
+        self.text = text
+        self.title_end = title_end
+        self.words = word_spans(text, 0, len(text))
+        self.starts = [s for s, _ in self.words]
+        self.lower = [text[s:e].lower() for s, e in self.words]
+        colon = text.find(": ", 0, title_end)
+        self.title_colon = colon if colon >= 0 else -1
+        self.sentence_starts = {s for s, _ in sentences}
+
+    def index(self, offset: int) -> int:
+        """The first word starting at or after ``offset``."""
+        from bisect import bisect_left
+
+        return bisect_left(self.starts, offset)
+
+    def features(self, candidate: Candidate) -> list[str]:
+        text, start, end = self.text, candidate.start, candidate.end
+        first, last = self.index(start), self.index(end) - 1
+        words = self.lower[first : last + 1] or [text[start:end].lower()]
+        surface_words = [text[s:e] for s, e in self.words[first : last + 1]] or [text[start:end]]
+        rule = "ngram" if candidate.ngram else candidate.rule_kind or "untyped"
+        shape = " ".join(_shape(w) for w in surface_words[:4])
+        prev1 = self.lower[first - 1] if first >= 1 else "<s>"
+        prev2 = self.lower[first - 2] if first >= 2 else "<s>"
+        next1 = self.lower[last + 1] if last + 1 < len(self.lower) else "</s>"
+        next2 = self.lower[last + 2] if last + 2 < len(self.lower) else "</s>"
+        before = text[max(0, start - 2) : start]
+        after = text[end : end + 2]
+        head = words[-1]
+        feats = [
+            f"rule={rule}",
+            f"first={words[0]}",
+            f"head={head}",
+            f"suf={head[-3:]}",
+            f"prev={prev1}",
+            f"prev2={prev2} {prev1}",
+            f"next={next1}",
+            f"next2={next1} {next2}",
+            f"shape={shape}",
+            f"len={min(len(words), MAX_WORDS)}",
+            f"rule={rule}|head={head}",
+            f"rule={rule}|shape={shape}",
+            f"rule={rule}|prev={prev1}",
+            f"rule={rule}|next={next1}",
+        ]
+        feats += [f"w={w}" for w in words[:MAX_WORDS]]
+        feats.append("form=" + " ".join(words))
+        feats += [f"src={s}" for s in sorted(candidate.sources)]
+        feats += [f"rule={rule}|src={s}" for s in sorted(candidate.sources)]
+        if candidate.concept_kind:
+            feats.append(f"vocab={candidate.concept_kind}")
+            feats.append(f"rule={rule}|vocab={candidate.concept_kind}")
+        if start < self.title_end:
+            feats.append(f"rule={rule}|in_title")
+            if 0 <= self.title_colon and end <= self.title_colon:
+                feats.append(f"rule={rule}|title_prefix")
+        if after.startswith(" (") or after.startswith("("):
+            feats.append("paren_after")
+        if before.endswith("(") and after[:1] in (")", ",", ";"):
+            feats.append("in_paren")
+        if start in self.sentence_starts or start == self.title_end + 1:
+            feats.append("sentence_start")
+        if candidate.paired:
+            feats.append(f"rule={rule}|acronym_pair")
+        if candidate.proposed:
+            feats.append(f"rule={rule}|proposed")
+        if len(candidate.forms) > 1:
+            feats.append(f"rule={rule}|forms>1")
+        feats.append(f"rule={rule}|occ={min(candidate.occurrences, 3)}")
+        if surface_words and all(w[:1].isupper() for w in surface_words):
+            feats.append(f"rule={rule}|all_capitalised")
+        return feats
+
+
+def ngram_candidates(
+    context: Context,
+    sentences: Sequence[tuple[int, int]],
+    blocked: Sequence[tuple[int, int]],
+    mentions: Sequence[tuple[int, int]],
+    heads: frozenset[str] | None,
+) -> list[Candidate]:
+    """Runs of up to ``MAX_WORDS`` words inside one sentence, separated by spaces only, that start and end
+    on a content word and end on a learned head word or a name-like word (any word when ``heads`` is None).
+    A run never touches a ``blocked`` span (URLs) and never cuts a rule's mention: it may hold one whole
+    ("joint goal accuracy" around "accuracy"), so the resolver can settle the boundary."""
+    text = context.text
+    found: list[Candidate] = []
+    for s_start, s_end in sentences:
+        i, j_end = context.index(s_start), context.index(s_end)
+        words, lower = context.words, context.lower
+        for i0 in range(i, j_end):
+            if lower[i0] in STOP:
+                continue
+            for j in range(i0, min(i0 + MAX_WORDS, j_end)):
+                if j > i0 and text[words[j - 1][1] : words[j][0]] != " ":
+                    break
+                word = lower[j]
+                if word in STOP:
+                    continue
+                raw = text[words[j][0] : words[j][1]]
+                if heads is not None and word not in heads and raw == word:
+                    continue
+                start, end = words[i0][0], words[j][1]
+                if _touches(start, end, blocked):
+                    break
+                if any(s < end and start < e and not (start <= s and e <= end) for s, e in mentions):
+                    continue
+                if (start, end) in mentions:
+                    continue
+                found.append(Candidate(start, end, None, forms=(text[start:end],), ngram=True))
+    return found
+
+
+def _touches(start: int, end: int, ranges: Sequence[tuple[int, int]]) -> bool:
+    return any(s < end and start < e for s, e in ranges)
+
+
+@dataclass
+class Model:
+    classes: tuple[str, ...]
+    index: dict[str, int]
+    weights: np.ndarray  # (features + 1, classes); the last row is zeros, for unknown features
+    intercept: np.ndarray
+    heads: frozenset[str]
+    accept: float  # minimum probability of the winning kind for an n-gram candidate
+    group_accept: float  # the same for a rule's mention group
+
+    @classmethod
+    def from_json(cls, data: dict) -> Model:
+        features = list(data["weights"])
+        weights = np.array([data["weights"][f] for f in features] + [[0.0] * len(data["classes"])])
+        return cls(
+            classes=tuple(data["classes"]),
+            index={f: i for i, f in enumerate(features)},
+            weights=weights,
+            intercept=np.array(data["intercept"]),
+            heads=frozenset(data["heads"]),
+            accept=float(data.get("accept", 0.5)),
+            group_accept=float(data.get("group_accept", 0.5)),
+        )
+
+    def probabilities(self, feature_lists: Sequence[list[str]]) -> np.ndarray:
+        """One row of class probabilities per candidate."""
+        if not feature_lists:
+            return np.zeros((0, len(self.classes)))
+        unknown = len(self.index)
+        rows, offsets = [], []
+        for feats in feature_lists:
+            offsets.append(len(rows))
+            rows.extend(self.index.get(f, unknown) for f in feats)
+        scores = np.add.reduceat(self.weights[rows], offsets, axis=0) + self.intercept
+        scores -= scores.max(axis=1, keepdims=True)
+        exp = np.exp(scores)
+        return exp / exp.sum(axis=1, keepdims=True)
+
+
+@cache
+def load_model(path: str = str(MODEL_PATH)) -> Model | None:
+    """The shipped model; None when none was trained (the rules then decide alone)."""
+    file = Path(path)
+    if not file.exists():
+        return None
+    return Model.from_json(json.loads(file.read_text(encoding="utf-8")))
+
+
+def decide(model: Model, candidates: Sequence[Candidate]) -> list[tuple[str | None, float]]:
+    """Each candidate's kind (None: not an entity) and the model's probability for it: the likeliest entity
+    kind, kept when its probability reaches the model's threshold (tuned by cross-validation for F1)."""
+    probs = model.probabilities([c.features for c in candidates])
+    out: list[tuple[str | None, float]] = []
+    for candidate, row in zip(candidates, probs, strict=True):
+        best = 1 + int(row[1:].argmax())
+        threshold = model.accept if candidate.ngram else model.group_accept
+        out.append(
+            (model.classes[best], float(row[best])) if row[best] >= threshold else (None, float(row[0]))
+        )
+    return out
+
+
+def select_ngrams(
+    candidates: Sequence[Candidate], decisions: Sequence[tuple[str | None, float]]
+) -> list[tuple[Candidate, str, float]]:
+    """Accepted n-grams, most probable first, none overlapping another."""
+    accepted = sorted(
+        ((c, k, p) for c, (k, p) in zip(candidates, decisions, strict=True) if k is not None),
+        key=lambda item: (-item[2], item[0].start),
+    )
+    chosen: list[tuple[Candidate, str, float]] = []
+    for candidate, kind, prob in accepted:
+        if not any(c.start < candidate.end and candidate.start < c.end for c, _, _ in chosen):
+            chosen.append((candidate, kind, prob))
+    return sorted(chosen, key=lambda item: item[0].start)
+
+
+def confidence(prob: float) -> float:
+    return round(min(1.0, max(0.05, prob)), 2)
