@@ -124,7 +124,7 @@ class Context:
             feats.append(f"rule={rule}|in_title")
             if 0 <= self.title_colon and end <= self.title_colon:
                 feats.append(f"rule={rule}|title_prefix")
-        if after.startswith(" (") or after.startswith("("):
+        if after.startswith((" (", "(")):
             feats.append("paren_after")
         if before.endswith("(") and after[:1] in (")", ",", ";"):
             feats.append("in_paren")
