@@ -83,6 +83,14 @@ def paged_select(query: str, variables: list[str]) -> PagedSelect:
     return PagedSelect(query[: form.start], dataset, body, order_keys, tuple(variables))
 
 
+def query_form(query: str) -> str | None:
+    """SELECT, CONSTRUCT, DESCRIBE or ASK: the query's first top-level query-form keyword, upper-cased."""
+    form = next(
+        (t for t in _top_level(tokens(query)) if t.kind == "word" and t.text.upper() in QUERY_FORMS), None
+    )
+    return form.text.upper() if form else None
+
+
 def _top_level(found: list[Token]) -> list[Token]:
     """The tokens outside every { } group."""
     depth, out = 0, []

@@ -30,10 +30,14 @@ from urllib3.exceptions import NewConnectionError
 from kg.errors import EndpointError, QueryError
 from kg.namespaces import PREFIXES
 from kg.store.oxigraph import QueryResult, Store, _result
-from kg.store.paging import paged_select
+from kg.store.paging import paged_select, query_form
 from kg.store.sparql import bind_params, from_oxigraph, syntax_message
 
 RESULTS_ACCEPT = "application/sparql-results+json, application/n-triples;q=0.9, text/turtle;q=0.8"
+GRAPH_ACCEPT = "application/n-triples, text/turtle;q=0.9"  # CONSTRUCT, DESCRIBE: triples, not s/p/o rows
+READ_IN_PAGES = (
+    "Read it in pages with ORDER BY, LIMIT and OFFSET, or ask the server's administrator to raise the cap"
+)
 NOT_TAKEN_ON = {429, 503}  # the server says it did not take the request on: sending it again is safe
 GATEWAY_FAILED = {502, 504}  # a proxy failed: the request may have run, so only a repeatable one is re-sent
 MAX_RETRY_AFTER = 30.0  # seconds: a longer Retry-After is an outage, better reported than waited out
@@ -170,6 +174,7 @@ class Endpoint:
         self.retries = retries
         self.backoff = backoff
         self.default_graph = graph_iri(default_graph) if default_graph else None
+        self._virtuoso_cap: tuple[int, bool] | None = None  # (rows, whether that is the cap or just all)
         self.session = requests.Session()
         self.login = credentials(url)
         self.session.auth = ChallengeAuth(*self.login) if self.login else None
@@ -258,25 +263,52 @@ class Endpoint:
         An answer the server cut at its row cap is read again in pages (a SELECT) or refused."""
         bound = bind_params(sparql, params)
         check_syntax(bound)
-        response = self._send_query(bound, bound)
+        form = query_form(bound)
+        graph_form = form in ("CONSTRUCT", "DESCRIBE")
+        response = self._send_query(bound, bound, accept=GRAPH_ACCEPT if graph_form else RESULTS_ACCEPT)
         result = parse_response(response)
+        if form == "CONSTRUCT" and _is_virtuoso(response):
+            self._check_virtuoso_graph(result, bound)
         cap = _row_cap(response)
         if cap is None or result.kind == "ask" or len(result) < cap:
             return result
         cut = f"{self.url} cut the answer at {cap} rows (its X-SPARQL-MaxRows, Virtuoso's ResultSetMaxRows)"
         if result.kind != "select":
             raise EndpointError(
-                f"{cut}; kg does not pass off part of an answer as all of it. Read it in pages with ORDER BY, "
-                "LIMIT and OFFSET, or ask the server's administrator to raise the cap"
+                f"{cut}; kg does not pass off part of an answer as all of it. {READ_IN_PAGES}"
             )
         try:
             plan = paged_select(bound, result.variables)
         except EndpointError as why:
-            raise EndpointError(
-                f"{cut}, and kg {why}. Read it in pages with ORDER BY, LIMIT and OFFSET, or ask the server's "
-                "administrator to raise the cap"
-            ) from None
+            raise EndpointError(f"{cut}, and kg {why}. {READ_IN_PAGES}") from None
         return self._read_in_pages(plan, result.variables, cap, bound)
+
+    def _check_virtuoso_graph(self, result: QueryResult, shown: str) -> None:
+        """Virtuoso cuts a CONSTRUCT answer at ResultSetMaxRows + 1 triples without saying so: refuse one
+        that long. The cap is learnt once, from a SELECT over all the server's triples (cut at the cap, and
+        then marked with X-SPARQL-MaxRows, or whole)."""
+        if self._virtuoso_cap is None:
+            probe = {"query": "SELECT ?s WHERE { ?s ?p ?o }"}
+            response = self._request(
+                "POST", self.url, repeatable=True, data=probe, headers={"Accept": RESULTS_ACCEPT}
+            )
+            if not response.ok:
+                raise EndpointError(
+                    f"{self.url} could not say how many rows it returns at most (HTTP {response.status_code}): "
+                    f"{server_message(response)}"
+                )
+            cap = _row_cap(response)
+            # without the header the server holds fewer triples than its cap: the cap is above that many
+            self._virtuoso_cap = (cap, True) if cap is not None else (len(parse_response(response)), False)
+        cap, known = self._virtuoso_cap
+        if len(result) > cap:
+            limit = f"at {cap} rows (its ResultSetMaxRows)" if known else "at its ResultSetMaxRows"
+            raise EndpointError(
+                f"{self.url} (Virtuoso) sent {len(result)} triples, and Virtuoso cuts a CONSTRUCT answer "
+                f"{limit} without saying so; kg does not pass off part of an answer as all of it. "
+                f"Ask with a SELECT instead, which kg reads in pages, or ask the server's administrator to "
+                f"raise the cap.\nthe query:\n{shown.strip()}"
+            )
 
     def _read_in_pages(self, plan, variables: list[str], size: int, shown: str) -> QueryResult:
         """Every row of a capped SELECT, ``size`` at a time in one stable order, checked against a count."""
@@ -297,16 +329,16 @@ class Endpoint:
             )
         return QueryResult("select", list(variables), rows)
 
-    def _send_query(self, text: str, shown: str, part: int | str | None = None) -> requests.Response:
+    def _send_query(
+        self, text: str, shown: str, part: int | str | None = None, *, accept: str = RESULTS_ACCEPT
+    ) -> requests.Response:
         """POST a query (kg's prefixes on its first line); the server's own error, with ``shown``, on failure.
 
         ``part`` names a page (or the count) of a query kg reads in pages, for the message."""
         data = {"query": prologue() + text}
         if self.default_graph:
             data["default-graph-uri"] = self.default_graph
-        response = self._request(
-            "POST", self.url, repeatable=True, data=data, headers={"Accept": RESULTS_ACCEPT}
-        )
+        response = self._request("POST", self.url, repeatable=True, data=data, headers={"Accept": accept})
         where = "" if part is None else f" (reading it in pages, kg's query for {_part(part)})"
         if not response.ok:
             error = QueryError if response.status_code == 400 else EndpointError
@@ -397,6 +429,10 @@ def _never_sent(error: requests.ConnectionError) -> bool:
         return True
     reason = getattr(error.args[0] if error.args else None, "reason", None)
     return isinstance(reason, NewConnectionError)
+
+
+def _is_virtuoso(response: requests.Response) -> bool:
+    return response.headers.get("Server", "").lower().startswith("virtuoso")
 
 
 def _retry_after(response: requests.Response) -> float:
