@@ -3,13 +3,14 @@
 The user's query is kept whole as a subquery, so its meaning (DISTINCT, GROUP BY, its own LIMIT) does not
 change; kg only orders its solutions and slices them:
 
-    SELECT ?a ?b WHERE { { SELECT ?a ?b WHERE { { USER QUERY } } ORDER BY <user's keys> ?a ?b } }
-    OFFSET k LIMIT cap
+    SELECT ?a ?b WHERE { { SELECT ?a ?b WHERE { { USER QUERY } } } }
+    ORDER BY <user's keys> ?a ?b OFFSET k LIMIT cap
 
 Sorting by every projected variable after the user's own keys makes the order total (rows that tie are
-equal), so consecutive pages neither overlap nor skip. The sort sits in a subquery and the slice outside it,
-as Virtuoso asks ("Sorted TOP clause specifies more than N rows ... use a scrollable cursor"). A query
-whose rows cannot be put in one stable order this way is refused with the reason, never read in part.
+equal), so consecutive pages neither overlap nor skip. For Virtuoso the sort moves into the subquery and
+only the slice stays outside, as it asks ("Sorted TOP clause specifies more than N rows ... use a
+scrollable cursor"). A query whose rows cannot be put in one stable order this way is refused with the
+reason, never read in part.
 """
 
 from __future__ import annotations
@@ -33,11 +34,20 @@ class PagedSelect:
     order_keys: str  # the text after the top-level ORDER BY, or ""
     variables: tuple[str, ...]
 
-    def page(self, offset: int, size: int) -> str:
+    def page(self, offset: int, size: int, *, sort_inside: bool = False) -> str:
+        """Rows ``offset`` to ``offset + size`` of the answer in its stable order.
+
+        SPARQL orders a query's own solutions only, so the sort goes beside OFFSET and LIMIT; Virtuoso
+        refuses to sort more than MaxSortedTopRows that way and asks for the sort in a subquery instead
+        (``sort_inside``), whose order it keeps."""
         projection = " ".join(f"?{name}" for name in self.variables)
+        order = f"ORDER BY {self.order_keys}\n{projection}"
+        inner = f"{{ SELECT {projection} WHERE {{ {{\n{self.body}\n}} }}"
+        if sort_inside:
+            inner += f"\n{order}"
         return (
-            f"{self.prologue}\nSELECT {projection}\n{self.dataset}\nWHERE {{ {{ SELECT {projection} WHERE {{ {{\n"
-            f"{self.body}\n}} }}\nORDER BY {self.order_keys}\n{projection} }} }}\nOFFSET {offset} LIMIT {size}"
+            f"{self.prologue}\nSELECT {projection}\n{self.dataset}\nWHERE {{ {inner} }} }}\n"
+            f"{'' if sort_inside else order}\nOFFSET {offset} LIMIT {size}"
         )
 
     def count(self) -> str:

@@ -30,7 +30,7 @@ from urllib3.exceptions import NewConnectionError
 from kg.errors import EndpointError, QueryError
 from kg.namespaces import PREFIXES
 from kg.store.oxigraph import QueryResult, Store, _result
-from kg.store.paging import paged_select, query_form
+from kg.store.paging import PagedSelect, paged_select, query_form
 from kg.store.sparql import bind_params, from_oxigraph, syntax_message
 
 RESULTS_ACCEPT = "application/sparql-results+json, application/n-triples;q=0.9, text/turtle;q=0.8"
@@ -281,7 +281,7 @@ class Endpoint:
             plan = paged_select(bound, result.variables)
         except EndpointError as why:
             raise EndpointError(f"{cut}, and kg {why}. {READ_IN_PAGES}") from None
-        return self._read_in_pages(plan, result.variables, cap, bound)
+        return self._read_in_pages(plan, result.variables, cap, bound, sort_inside=_is_virtuoso(response))
 
     def _check_virtuoso_graph(self, result: QueryResult, shown: str) -> None:
         """Virtuoso cuts a CONSTRUCT answer at ResultSetMaxRows + 1 triples without saying so: refuse one
@@ -310,12 +310,16 @@ class Endpoint:
                 f"raise the cap.\nthe query:\n{shown.strip()}"
             )
 
-    def _read_in_pages(self, plan, variables: list[str], size: int, shown: str) -> QueryResult:
+    def _read_in_pages(
+        self, plan: PagedSelect, variables: list[str], size: int, shown: str, *, sort_inside: bool
+    ) -> QueryResult:
         """Every row of a capped SELECT, ``size`` at a time in one stable order, checked against a count."""
         rows: list[tuple[Node | None, ...]] = []
         while True:
             page_number = len(rows) // size + 1
-            page = parse_response(self._send_query(plan.page(len(rows), size), shown, page_number))
+            page = parse_response(
+                self._send_query(plan.page(len(rows), size, sort_inside=sort_inside), shown, page_number)
+            )
             order = [page.variables.index(name) for name in variables]
             rows.extend(tuple(row[i] for i in order) for row in page.rows)
             if len(page.rows) < size:
