@@ -58,7 +58,8 @@ def _shipped_queries() -> str:
     "--graph",
     metavar="IRI",
     callback=graph_iri_value,
-    help="With --endpoint: query this named graph (the protocol's default-graph-uri) [default: the server's choice].",
+    help="With --endpoint: query this named graph (the protocol's default-graph-uri) "
+    "[default: the server's choice; Virtuoso's is all its graphs].",
 )
 @endpoint_options
 @click.option("--list", "list_queries", is_flag=True, help="List the shipped example queries and exit.")

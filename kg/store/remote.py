@@ -239,7 +239,7 @@ class Endpoint:
             if status == 403:
                 return (
                     f"{url} refused user {user!r} (HTTP 403): logged in, but not allowed to do this "
-                    "(Virtuoso: GRANT SPARQL_UPDATE TO the user)"
+                    f'(Virtuoso: GRANT SPARQL_UPDATE TO "{user}")'
                 )
             return (
                 f"{url} refused the credentials of user {user!r} (HTTP 401, {scheme or 'login'}); "
