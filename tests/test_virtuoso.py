@@ -224,6 +224,10 @@ def test_refusals_say_whether_credentials_were_sent(virtuoso, fixture_store, sam
     assert f"refused the credentials of user '{USER}' (HTTP 401, Digest)" in wrong.output
     assert "not-the-password" not in wrong.output
     assert Endpoint(virtuoso.sparql).count(graph) == 0
+    monkeypatch.setenv("KG_ENDPOINT_PASSWORD", PASSWORD)
+    no_graph = kg(push_command, "--endpoint", virtuoso.graph_store, "--store", str(fixture_store))
+    assert no_graph.exit_code == 4  # Virtuoso's Graph Store has no default graph: the README says --graph
+    assert "not configured to have default graph" in no_graph.output and "<html>" not in no_graph.output
 
 
 def example_commands() -> list[list[str]]:

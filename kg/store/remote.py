@@ -12,6 +12,7 @@ Written as a careful client of someone else's production server:
 
 from __future__ import annotations
 
+import html
 import os
 import re
 import time
@@ -42,6 +43,8 @@ NOT_TAKEN_ON = {429, 503}  # the server says it did not take the request on: sen
 GATEWAY_FAILED = {502, 504}  # a proxy failed: the request may have run, so only a repeatable one is re-sent
 MAX_RETRY_AFTER = 30.0  # seconds: a longer Retry-After is an outage, better reported than waited out
 PARTIAL_ANSWER_STATE = "S1TAT"  # Virtuoso's X-SQL-State for an answer cut at its time limit
+_HEAD = re.compile(r"<!DOCTYPE[^>]*>|<head>.*?</head>", re.IGNORECASE | re.DOTALL)
+_TAG = re.compile(r"<[^>]*>")
 _SCHEME = re.compile(r"(?:^|,)\s*(digest|basic)\b", re.IGNORECASE)
 
 
@@ -529,11 +532,14 @@ def _json_term(value: dict) -> Node:
 
 def server_message(response: requests.Response) -> str:
     """The server's own error text, for a terminal: without the query it echoes (Virtuoso repeats it after
-    "SPARQL query:", kg's prefixes and all), control characters dropped, at most 500 characters."""
+    "SPARQL query:", kg's prefixes and all) or HTML markup, control characters dropped, at most 500
+    characters."""
     text = response.text
     echoed = text.find("SPARQL query:")
     if echoed >= 0:
         text = text[:echoed]
+    if "html" in response.headers.get("Content-Type", "").lower():
+        text = html.unescape(_TAG.sub(" ", _HEAD.sub(" ", text)))
     text = _clean(text)
     return (text[:500] + (" ..." if len(text) > 500 else "")) or response.reason or "no message"
 
