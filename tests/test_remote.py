@@ -129,6 +129,13 @@ def test_a_server_error_is_not_sent_again_and_shows_the_users_query(httpserver):
     assert len(httpserver.log) == 1
 
 
+def test_a_gateway_timeout_is_not_sent_again(httpserver):
+    httpserver.expect_request("/sparql").respond_with_data("gateway timeout", status=504)
+    with pytest.raises(EndpointError, match="HTTP 504.*not sent again"):
+        Endpoint(httpserver.url_for("/sparql"), backoff=0.01).query("SELECT ?n {}")
+    assert len(httpserver.log) == 1
+
+
 def test_a_busy_server_is_asked_again(httpserver):
     httpserver.expect_ordered_request("/sparql").respond_with_data(
         "busy", status=503, headers={"Retry-After": "0"}

@@ -40,7 +40,10 @@ READ_IN_PAGES = (
     "Read it in pages with ORDER BY, LIMIT and OFFSET, or ask the server's administrator to raise the cap"
 )
 NOT_TAKEN_ON = {429, 503}  # the server says it did not take the request on: sending it again is safe
-GATEWAY_FAILED = {502, 504}  # a proxy failed: the request may have run, so only a repeatable one is re-sent
+BAD_GATEWAY = (
+    502  # a proxy got no proper answer: the request may have run, so only a repeatable one is re-sent
+)
+GATEWAY_TIMEOUT = 504  # like a timed-out read: the server behind may still be running it, so never re-sent
 MAX_RETRY_AFTER = 30.0  # seconds: a longer Retry-After is an outage, better reported than waited out
 PARTIAL_ANSWER_STATE = "S1TAT"  # Virtuoso's X-SQL-State for an answer cut at its time limit
 _HEAD = re.compile(r"<!DOCTYPE[^>]*>|<head>.*?</head>", re.IGNORECASE | re.DOTALL)
@@ -213,16 +216,16 @@ class Endpoint:
                     maybe_applied=True,
                 ) from None
             status = response.status_code
-            if status in NOT_TAKEN_ON or (repeatable and status in GATEWAY_FAILED):
+            if status in NOT_TAKEN_ON or (repeatable and status == BAD_GATEWAY):
                 last = f"{url} answered HTTP {status}: {server_message(response)}"
                 delay = max(delay, _retry_after(response))
                 if delay > MAX_RETRY_AFTER:
                     break
                 continue
-            if status in GATEWAY_FAILED:
+            if status in (BAD_GATEWAY, GATEWAY_TIMEOUT):
                 raise RequestFailed(
                     f"{url} answered HTTP {status}: {server_message(response)}; not sent "
-                    "again, as the server behind it may have acted on it",
+                    "again, as the server behind it may be working on it or have acted on it",
                     maybe_applied=True,
                 )
             if status in (401, 403):
