@@ -78,6 +78,13 @@ def test_a_capped_answer_is_read_whole_in_pages(httpserver, fixture_store):
     assert all(f"OFFSET {i * CAP} LIMIT {CAP}" in query for i, query in enumerate(seen[1:-1]))
 
 
+def test_an_answer_ended_by_the_querys_own_limit_is_whole(httpserver, fixture_store):
+    seen: list[str] = []
+    httpserver.expect_request("/sparql").respond_with_handler(capped(fixture_store, seen))
+    result = Endpoint(httpserver.url_for("/sparql")).query(ALL_TRIPLES + f" LIMIT {CAP}")
+    assert len(result) == CAP and len(seen) == 1  # the server's cap cut nothing the query asked for
+
+
 def test_pages_keep_the_querys_own_order(httpserver, fixture_store):
     httpserver.expect_request("/sparql").respond_with_handler(capped(fixture_store, []))
     ordered = "SELECT ?s ?p WHERE { ?s ?p ?o } ORDER BY DESC(?p)"

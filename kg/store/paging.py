@@ -15,6 +15,7 @@ reason, never read in part.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from kg.errors import EndpointError
@@ -99,6 +100,16 @@ def query_form(query: str) -> str | None:
         (t for t in _top_level(tokens(query)) if t.kind == "word" and t.text.upper() in QUERY_FORMS), None
     )
     return form.text.upper() if form else None
+
+
+def top_level_limit(query: str) -> int | None:
+    """The number in the query's own top-level ``LIMIT n`` (not a subquery's), or None."""
+    found = tokens(query)
+    for token in reversed(_top_level(found)):
+        if token.kind == "word" and token.text.upper() == "LIMIT":
+            match = re.match(r"\s*(\d+)", query[token.start + len(token.text) :])
+            return int(match.group(1)) if match else None
+    return None
 
 
 def _top_level(found: list[Token]) -> list[Token]:

@@ -31,7 +31,7 @@ from urllib3.exceptions import NewConnectionError
 from kg.errors import EndpointError, QueryError
 from kg.namespaces import PREFIXES
 from kg.store.oxigraph import QueryResult, Store, _result
-from kg.store.paging import PagedSelect, paged_select, query_form
+from kg.store.paging import PagedSelect, paged_select, query_form, top_level_limit
 from kg.store.sparql import bind_params, from_oxigraph, syntax_message
 
 RESULTS_ACCEPT = "application/sparql-results+json, application/n-triples;q=0.9, text/turtle;q=0.8"
@@ -278,6 +278,9 @@ class Endpoint:
         cap = _row_cap(response)
         if cap is None or result.kind == "ask" or len(result) < cap:
             return result
+        limit = top_level_limit(bound)
+        if limit is not None and limit <= cap:
+            return result  # the query's own LIMIT, not the server's cap, ended the answer
         cut = f"{self.url} cut the answer at {cap} rows (its X-SPARQL-MaxRows, Virtuoso's ResultSetMaxRows)"
         if result.kind != "select":
             raise EndpointError(
