@@ -109,7 +109,7 @@ def serve(store_dir, bind, cors) -> None:
     "--graph",
     metavar="IRI",
     callback=graph_iri_value,
-    help="Named graph to load into; the default graph when omitted.",
+    help="Named graph to load into (Virtuoso needs one); the default graph when omitted.",
 )
 @click.option(
     "--query-endpoint",
@@ -127,7 +127,8 @@ def push(endpoint, graph, query_endpoint, store_dir, chunk_size, replace, timeou
     """Load the stored graph into a remote SPARQL store, in N-Triples chunks, then check its triple count.
 
     Credentials, if the endpoint asks for them (Digest or Basic), come from KG_ENDPOINT_USER and
-    KG_ENDPOINT_PASSWORD. A chunk is never sent twice: a failure says how many triples were loaded before it.
+    KG_ENDPOINT_PASSWORD. A chunk that may have been loaded is not sent again: a failure says how many
+    triples were loaded before it.
     """
     from kg.store.remote import Endpoint, query_url_for, safe_url
 
