@@ -84,14 +84,19 @@ def run_query(
     endpoint: str | None = None,
     timeout: float = 60.0,
     retries: int = 3,
+    graph: str | None = None,
 ) -> QueryResult:
-    """Run ``query`` on the store in ``store_dir`` (read-only) or on the remote ``endpoint``."""
+    """Run ``query`` on the store in ``store_dir`` (read-only) or on the remote ``endpoint`` (on its named
+    ``graph`` when given)."""
     params = dict(params or {})
     check_required(query, params)
     if endpoint:
         from kg.store.remote import Endpoint
 
-        return Endpoint(endpoint, timeout=timeout, retries=retries).query(query.text, params=params)
+        remote = Endpoint(endpoint, timeout=timeout, retries=retries, default_graph=graph)
+        return remote.query(query.text, params=params)
+    if graph:
+        raise QueryError("--graph names a graph on a remote endpoint: give --endpoint too")
     with Store(Path(store_dir or "outputs/store"), read_only=True) as store:
         return store.query(query.text, params=params)
 

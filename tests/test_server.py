@@ -163,18 +163,40 @@ def test_unreachable_endpoint(store_dir):
 
 @pytest.fixture
 def silent_server():
-    """A port that accepts connections and never answers."""
+    """A port that accepts connections and never answers: its URL, and a count of the connections made."""
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
     sock.listen(8)
-    yield f"http://127.0.0.1:{sock.getsockname()[1]}"
+    accepted = []
+
+    def accept():
+        while True:
+            try:
+                accepted.append(sock.accept()[0])
+            except OSError:
+                return
+
+    threading.Thread(target=accept, daemon=True).start()
+    yield f"http://127.0.0.1:{sock.getsockname()[1]}", lambda: len(accepted)
     sock.close()
+    for connection in accepted:
+        connection.close()
 
 
-def test_timeout(store_dir, silent_server):
-    result = push(f"{silent_server}/store", store_dir, "--timeout", "0.3", "--retries", "1")
+def test_a_timed_out_read_is_not_sent_again(store_dir, silent_server):
+    """The server may still be running it: a second copy would only add to its load (or load a chunk twice)."""
+    url, connections = silent_server
+    result = push(f"{url}/store", store_dir, "--timeout", "0.3", "--retries", "2")
     assert result.exit_code == 4
-    assert "no answer" in result.output and "within 0.3 s" in result.output and "2 attempts" in result.output
+    assert (
+        "no answer" in result.output and "within 0.3 s" in result.output and "not sent again" in result.output
+    )
+    assert "chunk 1 may or may not have been loaded, 0 triples were loaded before it" in result.output
+    query = CliRunner().invoke(
+        query_command, ["--endpoint", f"{url}/query", "ASK {}", "--timeout", "0.3", "--retries", "2"]
+    )
+    assert query.exit_code == 4 and "not sent again" in query.output
+    assert connections() == 2  # one request each
 
 
 def test_push_from_a_locked_store(store_dir, tmp_path, oxigraph):
@@ -205,19 +227,29 @@ def test_push_from_a_corrupt_store(tmp_path, oxigraph):
     assert tree_digest(path) == before
 
 
-def test_credentials_from_the_environment_are_sent_never_shown(store_dir, httpserver, monkeypatch):
+def test_credentials_go_only_when_asked_and_are_never_shown(store_dir, httpserver, monkeypatch):
     expected = "Basic " + base64.b64encode(b"alice:s3cret-pw").decode()
+    seen = []
 
     def answer(request):
+        seen.append(request.headers.get("Authorization"))
         if request.headers.get("Authorization") != expected:
-            return Response("who are you?", status=401)
+            return Response("who are you?", status=401, headers={"WWW-Authenticate": 'Basic realm="kg"'})
         body = {"head": {"vars": ["n"]}, "results": {"bindings": [{"n": {"type": "literal", "value": "3"}}]}}
         return Response(json.dumps(body), content_type="application/sparql-results+json")
 
     httpserver.expect_request("/query").respond_with_handler(answer)
+    anonymous = CliRunner().invoke(
+        query_command, ["--endpoint", httpserver.url_for("/query"), "SELECT ?n {}"]
+    )
+    assert anonymous.exit_code == 4
+    assert "no credentials were sent: set KG_ENDPOINT_USER and KG_ENDPOINT_PASSWORD" in anonymous.output
     url = httpserver.url_for("/query").replace("http://", "http://alice:wrong-pw@")
     refused = CliRunner().invoke(query_command, ["--endpoint", url, "SELECT ?n {}"])
-    assert refused.exit_code == 4 and "KG_ENDPOINT_USER" in refused.output
+    assert (
+        refused.exit_code == 4
+        and "refused the credentials of user 'alice' (HTTP 401, Basic)" in refused.output
+    )
     assert "wrong-pw" not in refused.output
     monkeypatch.setenv("KG_ENDPOINT_USER", "alice")
     monkeypatch.setenv("KG_ENDPOINT_PASSWORD", "s3cret-pw")
@@ -225,6 +257,9 @@ def test_credentials_from_the_environment_are_sent_never_shown(store_dir, httpse
         query_command, ["--endpoint", httpserver.url_for("/query"), "SELECT ?n {}", "--format", "csv"]
     )
     assert result.output.splitlines() == ["n", "3"]
+    # each login starts without credentials (nothing volunteered) and answers the challenge once
+    assert seen[0] is None and seen[1:3] == [None, "Basic " + base64.b64encode(b"alice:wrong-pw").decode()]
+    assert seen[3:] == [None, expected]
 
 
 def test_server_errors_are_retried(httpserver):

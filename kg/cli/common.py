@@ -57,9 +57,22 @@ def online_options(command):
 def endpoint_options(command):
     """--timeout and --retries for requests to a remote SPARQL endpoint, shared by `kg query` and `kg push`."""
     command = click.option("--retries", type=click.IntRange(0), default=3, show_default=True,
-                           help="Retries of a request that failed to connect, timed out or got a 5xx.")(command)
+                           help="Retries of a request that could not connect or got HTTP 429/503 (busy); "
+                           "a timed-out read or a server error is not sent again.")(command)
     return click.option("--timeout", type=click.FloatRange(0, min_open=True), default=60.0, show_default=True,
                         help="Seconds to wait for each request to a remote endpoint.")(command)
+
+
+def graph_iri_value(ctx, param, value: str | None) -> str | None:
+    """Click callback: a named graph's IRI, checked (it goes into a query and a URL)."""
+    from kg.store.remote import graph_iri
+
+    if value is None:
+        return None
+    try:
+        return graph_iri(value)
+    except KgError as error:
+        raise click.BadParameter(str(error)) from None
 
 
 def api_client(online: bool, cache_dir: Path | None, github_api: str, hf_api: str,

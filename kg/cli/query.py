@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from kg.cli.common import endpoint_options, reported_errors, store_option
+from kg.cli.common import endpoint_options, graph_iri_value, reported_errors, store_option
 from kg.query import FORMATS, format_result, read_query, run_query
 from kg.resources import queries_dir
 from kg.store.sparql import parse_param
@@ -54,9 +54,16 @@ def _shipped_queries() -> str:
     help="Bind ?NAME to VALUE: <iri> or prefix:local is an IRI, anything else a string. Repeatable.",
 )
 @click.option("--endpoint", metavar="URL", help="Query this remote SPARQL endpoint instead of the store.")
+@click.option(
+    "--graph",
+    metavar="IRI",
+    callback=graph_iri_value,
+    help="With --endpoint: query this named graph (the protocol's default-graph-uri) "
+    "[default: the server's choice; Virtuoso's is all its graphs].",
+)
 @endpoint_options
 @click.option("--list", "list_queries", is_flag=True, help="List the shipped example queries and exit.")
-def query(query_text, file, store_dir, fmt, params, endpoint, timeout, retries, list_queries) -> None:
+def query(query_text, file, store_dir, fmt, params, endpoint, graph, timeout, retries, list_queries) -> None:
     """Run a SPARQL query (QUERY, --file, or - for stdin) with kg's prefixes predeclared.
 
     \b
@@ -64,6 +71,7 @@ def query(query_text, file, store_dir, fmt, params, endpoint, timeout, retries, 
       kg query 'SELECT ?title WHERE { ?p a kg:Paper ; schema:name ?title } LIMIT 5'
       kg query --file method-ancestors --param method=ResNet --format json
       kg query --endpoint http://127.0.0.1:7878/query --file top-datasets-metrics
+      kg query --endpoint http://HOST:8890/sparql --graph https://example.org/kg --file top-datasets-metrics
     """
     if list_queries:
         click.echo(_shipped_queries())
@@ -74,7 +82,7 @@ def query(query_text, file, store_dir, fmt, params, endpoint, timeout, retries, 
         text = read_query(query_text, file)
         bound = dict(parse_param(param) for param in params)
         result = run_query(
-            text, bound, store_dir=store_dir, endpoint=endpoint, timeout=timeout, retries=retries
+            text, bound, store_dir=store_dir, endpoint=endpoint, timeout=timeout, retries=retries, graph=graph
         )
         click.echo(format_result(result, fmt), nl=False)
 

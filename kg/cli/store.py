@@ -8,8 +8,7 @@ from pathlib import Path
 
 import click
 
-from kg.cli.common import endpoint_options, reported_errors, store_option
-from kg.errors import KgError
+from kg.cli.common import endpoint_options, graph_iri_value, reported_errors, store_option
 from kg.exports import EXPORTERS
 from kg.exports import export as export_to
 from kg.store import Store
@@ -98,34 +97,25 @@ def serve(store_dir, bind, cors) -> None:
     os.execv(args[0], args)  # the server replaces this process: signals reach it directly
 
 
-def _graph_option(value: str | None) -> str | None:
-    from kg.store.remote import graph_iri
-
-    if value is None:
-        return None
-    try:
-        return graph_iri(value)
-    except KgError as error:
-        raise click.BadParameter(str(error)) from None
-
-
 @click.command()
 @click.option(
     "--endpoint",
     required=True,
     metavar="URL",
-    help="Graph Store Protocol endpoint (Oxigraph: http://HOST:PORT/store; Fuseki: .../DATASET/data).",
+    help="Graph Store Protocol endpoint (Oxigraph: http://HOST:PORT/store; Fuseki: .../DATASET/data; "
+    "Virtuoso: http://HOST:8890/sparql-graph-crud-auth).",
 )
 @click.option(
     "--graph",
     metavar="IRI",
-    callback=lambda ctx, param, value: _graph_option(value),
-    help="Named graph to load into; the default graph when omitted.",
+    callback=graph_iri_value,
+    help="Named graph to load into (Virtuoso needs one); the default graph when omitted.",
 )
 @click.option(
     "--query-endpoint",
     metavar="URL",
-    help="SPARQL query endpoint for the final count [default: the /query beside --endpoint].",
+    help="SPARQL query endpoint for the final count [default: the one beside --endpoint: /query, or /sparql for "
+    "Virtuoso].",
 )
 @store_option
 @click.option(
@@ -136,7 +126,9 @@ def _graph_option(value: str | None) -> str | None:
 def push(endpoint, graph, query_endpoint, store_dir, chunk_size, replace, timeout, retries) -> None:
     """Load the stored graph into a remote SPARQL store, in N-Triples chunks, then check its triple count.
 
-    Credentials, if the endpoint needs them, come from KG_ENDPOINT_USER and KG_ENDPOINT_PASSWORD.
+    Credentials, if the endpoint asks for them (Digest or Basic), come from KG_ENDPOINT_USER and
+    KG_ENDPOINT_PASSWORD. A chunk that may have been loaded is not sent again: a failure says how many
+    triples were loaded before it.
     """
     from kg.store.remote import Endpoint, query_url_for, safe_url
 

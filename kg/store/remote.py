@@ -1,43 +1,76 @@
 """Remote SPARQL endpoints: queries (SPARQL 1.1 Protocol) and loading (SPARQL 1.1 Graph Store Protocol).
 
-Credentials come from the environment (KG_ENDPOINT_USER, KG_ENDPOINT_PASSWORD) and never appear in a
-message: URLs are shown without their user-info part.
+Written as a careful client of someone else's production server:
+- credentials (KG_ENDPOINT_USER, KG_ENDPOINT_PASSWORD, or ``user:password@`` in the URL) go out only when
+  the server asks, by the scheme it asks for (Digest or Basic), and never appear in a message;
+- a request is sent again only when it surely did not run (no connection, HTTP 429 or 503) or running it
+  twice changes nothing; a read that timed out is not repeated (the server may still be running it), nor is
+  a server's error (HTTP 500);
+- an answer the server cut short (Virtuoso's ``X-SPARQL-MaxRows``, its partial "anytime" answers) is never
+  passed off as complete: a SELECT is read again in pages, anything else stops with an error.
 """
 
 from __future__ import annotations
 
+import html
 import os
+import re
 import time
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 import pyoxigraph as ox
 import requests
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
+from requests.auth import AuthBase, HTTPBasicAuth, HTTPDigestAuth
+from urllib3.exceptions import NewConnectionError
 
 from kg.errors import EndpointError, QueryError
-from kg.namespaces import PREFIXES, sparql_prologue
+from kg.namespaces import PREFIXES
 from kg.store.oxigraph import QueryResult, Store, _result
+from kg.store.paging import PagedSelect, paged_select, query_form, top_level_limit
 from kg.store.sparql import bind_params, from_oxigraph, syntax_message
 
 RESULTS_ACCEPT = "application/sparql-results+json, application/n-triples;q=0.9, text/turtle;q=0.8"
-RETRY_STATUSES = {429, 500, 502, 503, 504}
+GRAPH_ACCEPT = "application/n-triples, text/turtle;q=0.9"  # CONSTRUCT, DESCRIBE: triples, not s/p/o rows
+READ_IN_PAGES = (
+    "Read it in pages with ORDER BY, LIMIT and OFFSET, or ask the server's administrator to raise the cap"
+)
+NOT_TAKEN_ON = {429, 503}  # the server says it did not take the request on: sending it again is safe
+BAD_GATEWAY = (
+    502  # a proxy got no proper answer: the request may have run, so only a repeatable one is re-sent
+)
+GATEWAY_TIMEOUT = 504  # like a timed-out read: the server behind may still be running it, so never re-sent
+MAX_RETRY_AFTER = 30.0  # seconds: a longer Retry-After is an outage, better reported than waited out
+PARTIAL_ANSWER_STATE = "S1TAT"  # Virtuoso's X-SQL-State for an answer cut at its time limit
+_HEAD = re.compile(r"<!DOCTYPE[^>]*>|<head>.*?</head>", re.IGNORECASE | re.DOTALL)
+_TAG = re.compile(r"<[^>]*>")
+_SCHEME = re.compile(r"(?:^|,)\s*(digest|basic)\b", re.IGNORECASE)
 
 
 def safe_url(url: str) -> str:
-    """The URL without ``user:password@``, for messages."""
+    """The URL without ``user:password@``, for messages and requests."""
     parts = urlsplit(url)
     host = parts.hostname or ""
+    if ":" in host:
+        host = f"[{host}]"
     if parts.port:
         host += f":{parts.port}"
     return urlunsplit((parts.scheme, host, parts.path, parts.query, parts.fragment))
 
 
-def credentials() -> tuple[str, str] | None:
+def credentials(url: str | None = None) -> tuple[str, str] | None:
+    """KG_ENDPOINT_USER/KG_ENDPOINT_PASSWORD, else the ``user:password@`` of ``url``, else None."""
     user = os.environ.get("KG_ENDPOINT_USER")
-    return (user, os.environ.get("KG_ENDPOINT_PASSWORD", "")) if user else None
+    if user:
+        return user, os.environ.get("KG_ENDPOINT_PASSWORD", "")
+    parts = urlsplit(url or "")
+    if parts.username:
+        return unquote(parts.username), unquote(parts.password or "")
+    return None
 
 
 def check_syntax(query: str) -> None:
@@ -50,6 +83,71 @@ def check_syntax(query: str) -> None:
         pass  # an evaluation problem on the empty store says nothing about the remote one
 
 
+def prologue() -> str:
+    """kg's PREFIX declarations on one line, ended by a space: put before the user's first line, they leave
+    the line numbers in a server's error message the user's own."""
+    return "".join(f"PREFIX {name}: <{iri}> " for name, iri in PREFIXES.items())
+
+
+class ChallengeAuth(AuthBase):
+    """Log in by the scheme the server's 401 asks for: Digest (preferred) or Basic.
+
+    Nothing is volunteered: the first request to a URL goes without credentials, so a password never
+    travels as Basic to a server that wanted Digest (or nothing). The scheme found is kept per URL path, and
+    later requests there authenticate at once (Digest reuses the server's nonce), so a request body is sent
+    once, not once per challenge.
+    """
+
+    def __init__(self, user: str, password: str) -> None:
+        self.user, self.password = user, password
+        self._schemes: dict[str, AuthBase] = {}
+
+    def knows(self, url: str) -> bool:
+        return _space(url) in self._schemes
+
+    def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
+        scheme = self._schemes.get(_space(request.url or ""))
+        if scheme is not None:
+            return scheme(request)
+        request.register_hook("response", self._answer_challenge)
+        return request
+
+    def _answer_challenge(self, response: requests.Response, **kwargs) -> requests.Response:
+        space = _space(response.request.url or "")
+        if response.status_code != 401 or space in self._schemes:
+            return response
+        offered = {match.lower() for match in _SCHEME.findall(response.headers.get("WWW-Authenticate", ""))}
+        if "digest" in offered:
+            digest = HTTPDigestAuth(self.user, self.password)
+            self._schemes[space] = digest
+            digest(response.request.copy())  # sets up its state as for a new request
+            return digest.handle_401(response, **kwargs)
+        if "basic" in offered:
+            self._schemes[space] = HTTPBasicAuth(self.user, self.password)
+            response.content  # noqa: B018 - read the body so the connection can be reused
+            response.close()
+            again = self._schemes[space](response.request.copy())
+            answer = response.connection.send(again, **kwargs)
+            answer.history.append(response)
+            answer.request = again
+            return answer
+        return response
+
+
+def _space(url: str) -> str:
+    """The protection space a login is kept for: the URL without its query."""
+    parts = urlsplit(url)
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))
+
+
+class RequestFailed(EndpointError):
+    """A request that got no usable answer; ``maybe_applied`` when the server may have acted on it."""
+
+    def __init__(self, message: str, *, maybe_applied: bool = False) -> None:
+        super().__init__(message)
+        self.maybe_applied = maybe_applied
+
+
 @dataclass
 class PushReport:
     triples: int  # triples sent
@@ -59,71 +157,219 @@ class PushReport:
 
 
 class Endpoint:
-    """A SPARQL endpoint (``url`` answers queries); ``store_url`` is its Graph Store Protocol endpoint."""
+    """A SPARQL endpoint (``url`` answers queries); ``store_url`` is its Graph Store Protocol endpoint.
 
-    def __init__(self, url: str, *, timeout: float = 60.0, retries: int = 3, backoff: float = 0.5) -> None:
+    ``default_graph`` names the graph queries run on (the protocol's ``default-graph-uri``); without it the
+    server decides (Virtuoso: all its graphs, its own system graphs included).
+    """
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        timeout: float = 60.0,
+        retries: int = 3,
+        backoff: float = 0.5,
+        default_graph: str | None = None,
+    ) -> None:
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise EndpointError(f"not an http(s) endpoint URL: {safe_url(url)}")
-        self.url = url
+        self.url = safe_url(url)
         self.timeout = timeout
         self.retries = retries
         self.backoff = backoff
+        self.default_graph = graph_iri(default_graph) if default_graph else None
+        self._virtuoso_cap: tuple[int, bool] | None = None  # (rows, whether that is the cap or just all)
         self.session = requests.Session()
-        self.session.auth = credentials()
+        self.login = credentials(url)
+        self.session.auth = ChallengeAuth(*self.login) if self.login else None
 
-    # -- HTTP with retries ------------------------------------------------------------------------------
+    # -- HTTP -------------------------------------------------------------------------------------------
 
-    def _request(self, method: str, url: str, **kwargs) -> requests.Response:
-        last = ""
+    def _request(self, method: str, url: str, *, repeatable: bool, **kwargs) -> requests.Response:
+        """Send a request; again only when it surely did not run, or when ``repeatable`` (running it twice
+        changes nothing) and it may not have. Refusals (401, 403) raise; other answers are returned."""
+        last, delay = "", self.backoff
         for attempt in range(self.retries + 1):
             if attempt:
-                time.sleep(self.backoff * 2 ** (attempt - 1))
+                time.sleep(delay)
+                delay *= 2
             try:
                 response = self.session.request(method, url, timeout=self.timeout, **kwargs)
-            except requests.Timeout:
-                last = f"no answer from {safe_url(url)} within {self.timeout:g} s"
+            except requests.ReadTimeout:
+                raise RequestFailed(
+                    f"no answer from {url} within {self.timeout:g} s (--timeout); not sent again, as the "
+                    "server may still be working on it",
+                    maybe_applied=True,
+                ) from None
+            except requests.ConnectionError as error:
+                if _never_sent(error):
+                    last = f"cannot reach {url} (connection refused, timed out or host unknown)"
+                    continue
+                if repeatable:
+                    last = f"the connection to {url} broke before the answer"
+                    continue
+                raise RequestFailed(
+                    f"the connection to {url} broke before the answer; not sent again, as the server may "
+                    "have acted on it",
+                    maybe_applied=True,
+                ) from None
+            status = response.status_code
+            if status in NOT_TAKEN_ON or (repeatable and status == BAD_GATEWAY):
+                last = f"{url} answered HTTP {status}: {server_message(response)}"
+                delay = max(delay, _retry_after(response))
+                if delay > MAX_RETRY_AFTER:
+                    break
                 continue
-            except requests.ConnectionError:
-                last = f"cannot reach {safe_url(url)} (connection refused or host unreachable)"
-                continue
-            if response.status_code in RETRY_STATUSES:
-                last = f"{safe_url(url)} answered HTTP {response.status_code}: {_body(response)}"
-                continue
-            if response.status_code in (401, 403):
-                raise EndpointError(
-                    f"{safe_url(url)} refused the request (HTTP {response.status_code}); "
-                    "set KG_ENDPOINT_USER and KG_ENDPOINT_PASSWORD"
+            if status in (BAD_GATEWAY, GATEWAY_TIMEOUT):
+                raise RequestFailed(
+                    f"{url} answered HTTP {status}: {server_message(response)}; not sent "
+                    "again, as the server behind it may be working on it or have acted on it",
+                    maybe_applied=True,
                 )
+            if status in (401, 403):
+                raise RequestFailed(self._refusal(response, url))
             return response
-        raise EndpointError(last + (f" (after {self.retries + 1} attempts)" if self.retries else ""))
+        attempts = f" (after {attempt + 1} attempts)" if attempt else ""
+        raise RequestFailed(last + attempts)
+
+    def _refusal(self, response: requests.Response, url: str) -> str:
+        """Why the server said no, and whether kg sent credentials."""
+        status = response.status_code
+        sent = "Authorization" in response.request.headers
+        asked = response.headers.get("WWW-Authenticate", "")
+        scheme = next(iter(_SCHEME.findall(asked)), "").capitalize()
+        if sent:
+            user = self.login[0] if self.login else "?"
+            if status == 403:
+                return (
+                    f"{url} refused user {user!r} (HTTP 403): logged in, but not allowed to do this "
+                    f'(Virtuoso: GRANT SPARQL_UPDATE TO "{user}")'
+                )
+            return (
+                f"{url} refused the credentials of user {user!r} (HTTP 401, {scheme or 'login'}); "
+                "check KG_ENDPOINT_USER and KG_ENDPOINT_PASSWORD"
+            )
+        if self.login and status == 401:
+            return (
+                f"{url} refused the request (HTTP 401) and asks for no login kg can give "
+                f"(WWW-Authenticate: {_clean(asked)[:100] or 'none'}); no credentials were sent"
+            )
+        return (
+            f"{url} refused the request (HTTP {status}); no credentials were sent: "
+            "set KG_ENDPOINT_USER and KG_ENDPOINT_PASSWORD"
+        )
 
     # -- queries ----------------------------------------------------------------------------------------
 
     def query(self, sparql: str, *, params: Mapping[str, str | Node] | None = None) -> QueryResult:
-        """Run a query remotely; kg's prefixes are declared for it, parameters bound as locally."""
+        """Run a query remotely; kg's prefixes are declared for it, parameters bound as locally.
+
+        An answer the server cut at its row cap is read again in pages (a SELECT) or refused."""
         bound = bind_params(sparql, params)
         check_syntax(bound)
-        response = self._request(
-            "POST", self.url, data={"query": sparql_prologue() + bound}, headers={"Accept": RESULTS_ACCEPT}
-        )
-        if response.status_code == 400:
-            raise QueryError(f"the endpoint rejected the query: {_body(response)}")
-        if not response.ok:
+        form = query_form(bound)
+        graph_form = form in ("CONSTRUCT", "DESCRIBE")
+        response = self._send_query(bound, bound, accept=GRAPH_ACCEPT if graph_form else RESULTS_ACCEPT)
+        result = parse_response(response)
+        if form == "CONSTRUCT" and _is_virtuoso(response):
+            self._check_virtuoso_graph(result, bound)
+        cap = _row_cap(response)
+        if cap is None or result.kind == "ask" or len(result) < cap:
+            return result
+        limit = top_level_limit(bound)
+        if limit is not None and limit <= cap:
+            return result  # the query's own LIMIT, not the server's cap, ended the answer
+        cut = f"{self.url} cut the answer at {cap} rows (its X-SPARQL-MaxRows, Virtuoso's ResultSetMaxRows)"
+        if result.kind != "select":
             raise EndpointError(
-                f"{safe_url(self.url)} answered HTTP {response.status_code}: {_body(response)}"
+                f"{cut}; kg does not pass off part of an answer as all of it. {READ_IN_PAGES}"
             )
-        return parse_response(response)
+        try:
+            plan = paged_select(bound, result.variables)
+        except EndpointError as why:
+            raise EndpointError(f"{cut}, and kg {why}. {READ_IN_PAGES}") from None
+        return self._read_in_pages(plan, result.variables, cap, bound, sort_inside=_is_virtuoso(response))
+
+    def _check_virtuoso_graph(self, result: QueryResult, shown: str) -> None:
+        """Virtuoso cuts a CONSTRUCT answer at ResultSetMaxRows + 1 triples without saying so: refuse one
+        that long. The cap is learnt once, from a SELECT over all the server's triples (cut at the cap, and
+        then marked with X-SPARQL-MaxRows, or whole)."""
+        if self._virtuoso_cap is None:
+            probe = {"query": "SELECT ?s WHERE { ?s ?p ?o }"}
+            response = self._request(
+                "POST", self.url, repeatable=True, data=probe, headers={"Accept": RESULTS_ACCEPT}
+            )
+            if not response.ok:
+                raise EndpointError(
+                    f"{self.url} could not say how many rows it returns at most (HTTP {response.status_code}): "
+                    f"{server_message(response)}"
+                )
+            cap = _row_cap(response)
+            # without the header the server holds fewer triples than its cap: the cap is above that many
+            self._virtuoso_cap = (cap, True) if cap is not None else (len(parse_response(response)), False)
+        cap, known = self._virtuoso_cap
+        if len(result) > cap:
+            limit = f"at {cap} rows (its ResultSetMaxRows)" if known else "at its ResultSetMaxRows"
+            raise EndpointError(
+                f"{self.url} (Virtuoso) sent {len(result)} triples, and Virtuoso cuts a CONSTRUCT answer "
+                f"{limit} without saying so; kg does not pass off part of an answer as all of it. "
+                f"Ask with a SELECT instead, which kg reads in pages, or ask the server's administrator to "
+                f"raise the cap.\nthe query:\n{shown.strip()}"
+            )
+
+    def _read_in_pages(
+        self, plan: PagedSelect, variables: list[str], size: int, shown: str, *, sort_inside: bool
+    ) -> QueryResult:
+        """Every row of a capped SELECT, ``size`` at a time in one stable order, checked against a count."""
+        rows: list[tuple[Node | None, ...]] = []
+        while True:
+            page_number = len(rows) // size + 1
+            page = parse_response(
+                self._send_query(plan.page(len(rows), size, sort_inside=sort_inside), shown, page_number)
+            )
+            order = [page.variables.index(name) for name in variables]
+            rows.extend(tuple(row[i] for i in order) for row in page.rows)
+            if len(page.rows) < size:
+                break
+        counted = parse_response(self._send_query(plan.count(), shown, "count"))
+        total = _integer(counted)
+        if total != len(rows):
+            raise EndpointError(
+                f"{self.url} gave {len(rows)} rows in pages of {size} but counts {total} for the query; "
+                "did the graph change meanwhile? Run it again"
+            )
+        return QueryResult("select", list(variables), rows)
+
+    def _send_query(
+        self, text: str, shown: str, part: int | str | None = None, *, accept: str = RESULTS_ACCEPT
+    ) -> requests.Response:
+        """POST a query (kg's prefixes on its first line); the server's own error, with ``shown``, on failure.
+
+        ``part`` names a page (or the count) of a query kg reads in pages, for the message."""
+        data = {"query": prologue() + text}
+        if self.default_graph:
+            data["default-graph-uri"] = self.default_graph
+        response = self._request("POST", self.url, repeatable=True, data=data, headers={"Accept": accept})
+        where = "" if part is None else f" (reading it in pages, kg's query for {_part(part)})"
+        if not response.ok:
+            error = QueryError if response.status_code == 400 else EndpointError
+            raise error(
+                f"{self.url} could not run the query{where} (HTTP {response.status_code}): "
+                f"{server_message(response)}\nthe query:\n{shown.strip()}"
+            )
+        if response.headers.get("X-SQL-State", "").strip() == PARTIAL_ANSWER_STATE:
+            raise EndpointError(
+                f"{self.url} stopped the query at its time limit and sent part of the answer{where} "
+                f"({_clean(response.headers.get('X-SQL-Message', ''))[:200]}); kg does not pass off part of "
+                "an answer as all of it. Narrow the query, or ask the server's administrator for more time"
+            )
+        return response
 
     def count(self, graph: str | None = None) -> int:
         pattern = f"GRAPH <{graph_iri(graph)}> {{ ?s ?p ?o }}" if graph else "?s ?p ?o"
-        result = self.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ {pattern} }}")
-        try:
-            return int(result.rows[0][0])
-        except (IndexError, TypeError, ValueError):
-            raise EndpointError(
-                f"{safe_url(self.url)} did not answer the COUNT query with a number"
-            ) from None
+        return _integer(self.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ {pattern} }}"), self.url)
 
     # -- Graph Store Protocol -----------------------------------------------------------------------------
 
@@ -139,35 +385,88 @@ class Endpoint:
         """POST the store's triples to ``store_url`` in N-Triples chunks, then count them remotely.
 
         With ``replace`` the first chunk is PUT, so the target graph ends up holding exactly the store's
-        triples; otherwise they are added to what the graph holds.
+        triples; otherwise they are added to what the graph holds. With credentials, an empty POST first
+        answers the server's login challenge, so no chunk is sent twice.
         """
+        if self.session.auth is None and (login := credentials(store_url)):
+            self.login = login
+            self.session.auth = ChallengeAuth(*login)
+        store_url = safe_url(store_url)
         target = {"graph": graph_iri(graph)} if graph else {"default": ""}
-        sent = chunks = 0
-        for chunk, count in store.ntriples_chunks(chunk_size):
-            method = "PUT" if replace and chunks == 0 else "POST"
+        ntriples = {"Content-Type": "application/n-triples"}
+        if self.session.auth is not None and not self.session.auth.knows(store_url):
             response = self._request(
-                method,
-                store_url,
-                params=target,
-                data=chunk,
-                headers={"Content-Type": "application/n-triples"},
+                "POST", store_url, repeatable=True, params=target, data=b"", headers=ntriples
             )
             if not response.ok:
                 raise EndpointError(
-                    f"{safe_url(store_url)} refused chunk {chunks + 1} "
-                    f"(HTTP {response.status_code}): {_body(response)}; "
+                    f"{store_url} refused an empty N-Triples POST (HTTP {response.status_code}): "
+                    f"{server_message(response)}; nothing was loaded"
+                )
+        sent = chunks = 0
+        for chunk, count in store.ntriples_chunks(chunk_size):
+            first_put = replace and chunks == 0
+            try:
+                response = self._request(
+                    "PUT" if first_put else "POST",
+                    store_url,
+                    repeatable=first_put,
+                    params=target,
+                    data=chunk,
+                    headers=ntriples,
+                )
+            except RequestFailed as error:
+                fate = "may or may not have been loaded" if error.maybe_applied else "was not loaded"
+                raise EndpointError(
+                    f"{error}; chunk {chunks + 1} {fate}, {sent} triples were loaded before it"
+                ) from None
+            if not response.ok:
+                raise EndpointError(
+                    f"{store_url} refused chunk {chunks + 1} "
+                    f"(HTTP {response.status_code}): {server_message(response)}; "
                     f"{sent} triples were loaded before it"
                 )
             sent += count
             chunks += 1
         if replace and chunks == 0:  # an empty store replaces the graph with nothing
-            self._request(
-                "PUT", store_url, params=target, data=b"", headers={"Content-Type": "application/n-triples"}
-            )
+            self._request("PUT", store_url, repeatable=True, params=target, data=b"", headers=ntriples)
         remote = self.count(graph)
         if remote < sent or (replace and remote != sent):
             raise EndpointError(f"pushed {sent} triples but the endpoint's graph holds {remote}")
         return PushReport(sent, chunks, remote, graph)
+
+
+def _never_sent(error: requests.ConnectionError) -> bool:
+    """Whether the connection failed before any of the request went out."""
+    if isinstance(error, requests.ConnectTimeout):
+        return True
+    reason = getattr(error.args[0] if error.args else None, "reason", None)
+    return isinstance(reason, NewConnectionError)
+
+
+def _is_virtuoso(response: requests.Response) -> bool:
+    return response.headers.get("Server", "").lower().startswith("virtuoso")
+
+
+def _retry_after(response: requests.Response) -> float:
+    value = response.headers.get("Retry-After", "").strip()
+    return float(value) if value.isdigit() else 0.0
+
+
+def _row_cap(response: requests.Response) -> int | None:
+    value = response.headers.get("X-SPARQL-MaxRows", "").strip()
+    return int(value) if value.isdigit() and int(value) > 0 else None
+
+
+def _part(part: int | str) -> str:
+    return f"page {part}" if isinstance(part, int) else f"the {part}"
+
+
+def _integer(result: QueryResult, url: str = "the endpoint") -> int:
+    try:
+        return int(result.rows[0][0])
+    except (IndexError, TypeError, ValueError):
+        raise EndpointError(f"{url} did not answer a COUNT query with a number") from None
 
 
 def graph_iri(text: str) -> str:
@@ -178,13 +477,21 @@ def graph_iri(text: str) -> str:
         raise EndpointError(f"invalid graph IRI {text!r}: {error}") from None
 
 
+QUERY_ENDPOINT_BESIDE = {  # Graph Store endpoint path ending -> the query endpoint's
+    "/store": "/query",  # Oxigraph
+    "/data": "/query",  # Fuseki
+    "/sparql-graph-crud-auth": "/sparql",  # Virtuoso
+    "/sparql-graph-crud": "/sparql",
+}
+
+
 def query_url_for(store_url: str) -> str:
-    """The query endpoint beside a Graph Store endpoint: Oxigraph's /store -> /query, Fuseki's /data -> /query."""
+    """The query endpoint beside a Graph Store endpoint (see QUERY_ENDPOINT_BESIDE), else the URL itself."""
     parts = urlsplit(store_url)
     path = parts.path.rstrip("/")
-    for suffix in ("/store", "/data"):
+    for suffix, query_path in QUERY_ENDPOINT_BESIDE.items():
         if path.endswith(suffix):
-            return urlunsplit(parts._replace(path=path[: -len(suffix)] + "/query", query=""))
+            return urlunsplit(parts._replace(path=path[: -len(suffix)] + query_path, query=""))
     return store_url
 
 
@@ -229,6 +536,21 @@ def _json_term(value: dict) -> Node:
     return Literal(text)
 
 
-def _body(response: requests.Response) -> str:
-    text = " ".join(response.text.split())
-    return text[:300] or response.reason or "no message"
+def server_message(response: requests.Response) -> str:
+    """The server's own error text, for a terminal: without the query it echoes (Virtuoso repeats it after
+    "SPARQL query:", kg's prefixes and all) or HTML markup, control characters dropped, at most 500
+    characters."""
+    text = response.text
+    echoed = text.find("SPARQL query:")
+    if echoed >= 0:
+        text = text[:echoed]
+    if "html" in response.headers.get("Content-Type", "").lower():
+        text = html.unescape(_TAG.sub(" ", _HEAD.sub(" ", text)))
+    text = _clean(text)
+    return (text[:500] + (" ..." if len(text) > 500 else "")) or response.reason or "no message"
+
+
+def _clean(text: str) -> str:
+    """One line of printable text: whitespace runs collapsed, control and format characters dropped."""
+    text = "".join(" " if char.isspace() else char for char in text)
+    return " ".join("".join(c for c in text if unicodedata.category(c)[0] != "C").split())
