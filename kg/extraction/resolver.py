@@ -154,16 +154,33 @@ def ngram_candidates(
     A run never touches a ``blocked`` span (URLs) and never cuts a rule's mention: it may hold one whole
     ("joint goal accuracy" around "accuracy"), so the resolver can settle the boundary."""
     text = context.text
+    words, lower = context.words, context.lower
+    # for each word, the word range of the rule mention over it; a mention not on word boundaries poisons it
+    cover: dict[int, tuple[int, int]] = {}
+    for m_start, m_end in mentions:
+        first, last = context.index(m_start), context.index(m_end) - 1
+        aligned = first <= last and words[first][0] == m_start and words[last][1] == m_end
+        for k in range(max(first - 1, 0), min(last + 2, len(words))):
+            if words[k][0] < m_end and m_start < words[k][1]:
+                cover[k] = (first, last) if aligned else (-1, len(words))
+    exact = set(mentions)
     found: list[Candidate] = []
     for s_start, s_end in sentences:
         i, j_end = context.index(s_start), context.index(s_end)
-        words, lower = context.words, context.lower
         for i0 in range(i, j_end):
             if lower[i0] in STOP:
                 continue
+            need = i0
             for j in range(i0, min(i0 + MAX_WORDS, j_end)):
                 if j > i0 and text[words[j - 1][1] : words[j][0]] != " ":
                     break
+                if j in cover:
+                    first, last = cover[j]
+                    if first < i0:
+                        break
+                    need = max(need, last)
+                if j < need:
+                    continue
                 word = lower[j]
                 if word in STOP:
                     continue
@@ -173,9 +190,7 @@ def ngram_candidates(
                 start, end = words[i0][0], words[j][1]
                 if _touches(start, end, blocked):
                     break
-                if any(s < end and start < e and not (start <= s and e <= end) for s, e in mentions):
-                    continue
-                if (start, end) in mentions:
+                if (start, end) in exact:
                     continue
                 found.append(Candidate(start, end, None, forms=(text[start:end],), ngram=True))
     return found
@@ -193,7 +208,7 @@ class Model:
     intercept: np.ndarray
     heads: frozenset[str]
     accept: float  # minimum probability of the winning kind for an n-gram candidate
-    group_accept: float  # the same for a rule's mention group
+    group_accept: dict[str, float]  # the same for a rule's mention group, by kind
 
     @classmethod
     def from_json(cls, data: dict) -> Model:
@@ -206,7 +221,7 @@ class Model:
             intercept=np.array(data["intercept"]),
             heads=frozenset(data["heads"]),
             accept=float(data.get("accept", 0.5)),
-            group_accept=float(data.get("group_accept", 0.5)),
+            group_accept={kind: float(value) for kind, value in data.get("group_accept", {}).items()},
         )
 
     def probabilities(self, feature_lists: Sequence[list[str]]) -> np.ndarray:
@@ -240,7 +255,8 @@ def decide(model: Model, candidates: Sequence[Candidate]) -> list[tuple[str | No
     out: list[tuple[str | None, float]] = []
     for candidate, row in zip(candidates, probs, strict=True):
         best = 1 + int(row[1:].argmax())
-        threshold = model.accept if candidate.ngram else model.group_accept
+        kind = model.classes[best]
+        threshold = model.accept if candidate.ngram else model.group_accept.get(kind, 0.5)
         out.append(
             (model.classes[best], float(row[best])) if row[best] >= threshold else (None, float(row[0]))
         )
