@@ -39,6 +39,7 @@ RELATIONS: tuple[str, ...] = (
     "variantOf",
     "basedOn",
     "improvesOn",
+    "versionOf",
 )
 """Edge relations kept in the view, as local names of kg: properties."""
 
