@@ -17,6 +17,7 @@ from typing import Any
 
 import networkx as nx
 from rdflib import URIRef
+from rdflib.term import Node
 
 from kg.domain import LINEAGE_RELATIONS_TABLE
 from kg.errors import KgError
@@ -215,7 +216,11 @@ class Lineage:
     """The methods and lineage links of a graph, loaded once, with lookup and walks in both directions."""
 
     def __init__(
-        self, methods: dict[str, Method], links: list[Link], source: Any = None, same: dict[str, str] | None = None
+        self,
+        methods: dict[str, Method],
+        links: list[Link],
+        source: Any = None,
+        same: dict[str, str] | None = None,
     ) -> None:
         self.methods = methods
         self.links = links

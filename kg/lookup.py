@@ -79,7 +79,9 @@ def resolve(source: Any, name: str, kinds: Iterable[str]) -> list[str]:
     classes = _classes(kinds)
     iri = _as_iri(name)
     if iri is not None:
-        return [str(row["node"]) for row in select(source, _EXISTS % {"classes": classes}, {"node": URIRef(iri)})]
+        return [
+            str(row["node"]) for row in select(source, _EXISTS % {"classes": classes}, {"node": URIRef(iri)})
+        ]
     text = name.strip()
     rows = select(source, _FIND % {"classes": classes, "labels": _LABELS}, {"wanted": Literal(text.lower())})
     exact = {str(row["node"]) for row in rows if str(row["label"]) == text}
@@ -87,7 +89,9 @@ def resolve(source: Any, name: str, kinds: Iterable[str]) -> list[str]:
     for kind in kinds:  # the node the name's key mints: "EAGLE 3" is method:eagle-3
         if kind in ("method", "technique", "dataset", "metric", "task"):
             minted = str(entity_iri(kind, text))
-            if minted not in found and select(source, _EXISTS % {"classes": classes}, {"node": URIRef(minted)}):
+            if minted not in found and select(
+                source, _EXISTS % {"classes": classes}, {"node": URIRef(minted)}
+            ):
                 found.append(minted)
     return found
 

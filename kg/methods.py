@@ -147,17 +147,16 @@ def method_key(name: str) -> str:
 
 # a version or size marker written apart from the name: "-3", " 8B", "-base", "-II", " v2", "-4o"
 _MARKER = (
-    r"(?:\d+(?:\.\d+)*[a-zA-Z]?|[IVX]{2,4}|v\d+(?:\.\d+)*|\d+(?:\.\d+)?[BMK]|"
-    + "|".join(SIZE_WORDS)
-    + r")"
+    r"(?:\d+(?:\.\d+)*[a-zA-Z]?|[IVX]{2,4}|v\d+(?:\.\d+)*|\d+(?:\.\d+)?[BMK]|" + "|".join(SIZE_WORDS) + r")"
 )
 _SEPARATED_MARKER = re.compile(rf"[\s_-]+({_MARKER})$", re.IGNORECASE)
 # a version glued to a name of at least three letters ("MossFormer2", "YOLOv5", "GPT4", "DeepSeekV3"), but not
 # a digit that belongs to a one-letter part of a camel-case name ("CodeT5", "SpeechT5" are names of their own)
 _GLUED_VERSION = re.compile(r"(?<=[A-Za-z]{3})(?:[vV]\d+(?:\.\d+)*|(?<![a-z][A-Z])\d+(?:\.\d+)*)$")
 # what a marker cannot be cut from: "Zero-1-to-3", "SemEval-2024 Task 8" are names, not versions
-_BOUND_BEFORE_MARKER = re.compile(r"\b(?:to|of|and|or|for|in|on|the|vs|task|track|part|phase|stage|level)$",
-                                  re.IGNORECASE)
+_BOUND_BEFORE_MARKER = re.compile(
+    r"\b(?:to|of|and|or|for|in|on|the|vs|task|track|part|phase|stage|level)$", re.IGNORECASE
+)
 _TRAILING_PARENTHESIS = re.compile(r"\s*\([^()]*\)$")
 
 

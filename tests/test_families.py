@@ -29,8 +29,12 @@ from tests.store_fixture import _paper
 
 CORPUS = [
     _paper("On ImageNet", "2401.00001", "2024-01", "We test on ImageNet.", datasets=["ImageNet"]),
-    _paper("On the 1K classes", "2401.00002", "2024-02", "We train on ImageNet-1K.", datasets=["ImageNet-1K"]),
-    _paper("On the 2012 challenge", "2401.00003", "2024-03", "Results on ILSVRC-2012.", datasets=["ILSVRC-2012"]),
+    _paper(
+        "On the 1K classes", "2401.00002", "2024-02", "We train on ImageNet-1K.", datasets=["ImageNet-1K"]
+    ),
+    _paper(
+        "On the 2012 challenge", "2401.00003", "2024-03", "Results on ILSVRC-2012.", datasets=["ILSVRC-2012"]
+    ),
     _paper("On small images", "2401.00004", "2024-04", "We test on CIFAR-10.", datasets=["CIFAR-10"]),
     _paper(
         "Chatting with llamas",
@@ -127,7 +131,13 @@ def titles(store_dir, query: str, **params) -> list[str]:
 def test_papers_using_a_dataset_family(store_dir):
     family = titles(store_dir, "papers-using-dataset", dataset="ImageNet")
     assert sorted(family) == ["On ImageNet", "On the 1K classes", "On the 2012 challenge"]
-    for spelling in ("imagenet", "IMAGENET", "ILSVRC", "dataset:imagenet", "<" + str(KGR["dataset/imagenet"]) + ">"):
+    for spelling in (
+        "imagenet",
+        "IMAGENET",
+        "ILSVRC",
+        "dataset:imagenet",
+        "<" + str(KGR["dataset/imagenet"]) + ">",
+    ):
         assert titles(store_dir, "papers-using-dataset", dataset=spelling) == family, spelling
     assert titles(store_dir, "papers-using-dataset", dataset="imagenet-1k") == [
         "On the 2012 challenge",
@@ -167,7 +177,9 @@ def test_resolve_in_any_case_by_any_alias_and_only_in_the_kinds_asked(graph, sto
     with Store(store_dir, read_only=True) as store:
         for source in (graph, store):
             assert resolve(source, "imagenet", ["dataset"]) == [str(KGR["dataset/imagenet"])]
-            assert resolve(source, "ILSVRC", ["dataset"]) == [str(KGR["dataset/imagenet"])]  # concept's altLabel
+            assert resolve(source, "ILSVRC", ["dataset"]) == [
+                str(KGR["dataset/imagenet"])
+            ]  # concept's altLabel
             assert resolve(source, "llama 2", ["method"]) == [str(KGR["method/llama-2"])]  # key and alias
             assert resolve(source, "method:gpt-4", ["method"]) == [str(KGR["method/gpt-4"])]
             assert resolve(source, "GPT-4", ["dataset"]) == []

@@ -135,15 +135,16 @@ def test_the_imagenet_family_query_finds_every_imagenet_version(sample_build):
 
     out, _ = sample_build
     versions = ("imagenet", "imagenet-1k", "imagenet-2012")  # the sample's three spellings of ImageNet
-    on_any = "SELECT DISTINCT ?p WHERE { VALUES ?d { %s } ?p kg:evaluatedOn ?d }" % " ".join(
-        f"dataset:{version}" for version in versions
-    )
+    values = " ".join(f"dataset:{version}" for version in versions)
+    on_any = f"SELECT DISTINCT ?p WHERE {{ VALUES ?d {{ {values} }} ?p kg:evaluatedOn ?d }}"
     with Store(out / "store", read_only=True) as store:
         expected = {str(row[0]) for row in store.query(on_any).rows}
     assert len(expected) > 5
 
     def papers(name: str) -> list[str]:
-        result = run_query(read_query(file="papers-using-dataset"), {"dataset": name}, store_dir=out / "store")
+        result = run_query(
+            read_query(file="papers-using-dataset"), {"dataset": name}, store_dir=out / "store"
+        )
         return [str(row[0]) for row in result.rows]
 
     assert set(papers("ImageNet")) == expected

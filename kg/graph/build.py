@@ -407,7 +407,9 @@ class GraphBuilder:
         """The entity itself, shared across papers: its classes and concept (its names go through Described)."""
         return self._node_description(entity.type, entity.canonical, entity.concept, node)
 
-    def _node_description(self, entity_type: str, name: str, concept: str | None, node: Any) -> Iterator[Triple]:
+    def _node_description(
+        self, entity_type: str, name: str, concept: str | None, node: Any
+    ) -> Iterator[Triple]:
         for cls in self.entity_classes[entity_type]:
             yield node, self.type, cls
         if concept:

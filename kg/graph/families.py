@@ -151,4 +151,3 @@ def family_chain(kind: str, name: str, concept: str | None = None) -> tuple[tupl
         steps.append((name, family))
         name, concept = family.name, family.concept
     return tuple(steps)
-
