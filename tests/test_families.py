@@ -54,7 +54,17 @@ CORPUS = [
         datasets=["FooBench"],
     ),
 ]
-CORPUS[-1][1].proposed.append(CORPUS[-1][1].datasets[0])  # a paper proposing a dataset
+CORPUS.append(
+    _paper(
+        "EAGLE-2",
+        "2401.00007",
+        "2024-07",
+        "EAGLE-2 extends EAGLE.",
+        methods=["EAGLE-2", "EAGLE"],
+        lineage=[("EAGLE-2", "EAGLE", "extends")],
+    )
+)
+CORPUS[5][1].proposed.append(CORPUS[5][1].datasets[0])  # a paper proposing a dataset
 
 
 @pytest.fixture(scope="module")
@@ -168,6 +178,9 @@ def test_method_ancestors_follow_the_family(store_dir):
     result = run_query(read_query(file="method-ancestors"), {"method": "vicuna"}, store_dir=store_dir)
     ancestors = {str(row[result.variables.index("ancestor_name")]) for row in result.rows}
     assert ancestors == {"LLaMA-2", "LLaMA"}
+    # a link a paper states is not repeated as a family link
+    result = run_query(read_query(file="method-ancestors"), {"method": "EAGLE-2"}, store_dir=store_dir)
+    assert [(str(row[2]), row[4] is not None) for row in result.rows] == [("extends", True)]
 
 
 # -- the lookup ---------------------------------------------------------------------------------------------
