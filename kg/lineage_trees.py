@@ -4,7 +4,10 @@ Reads the graph through SPARQL only (``select``), so the same code runs over the
 (``kg.store.Store``) and over an in-memory ``rdflib.Graph``. The lineage links are read once (they are few:
 one per stated ancestry) and walked in Python, keeping for each hop its relation and the papers stating it.
 The pure-SPARQL equivalent is ``queries/lineage_ancestors.rq`` (``kg:lineage+``); ``ancestors_by_path``
-runs it.
+runs it. A method's sizes and versions hang below it through their family links (``kg:variantOf`` with
+``skos:broader``, no paper: ``kg.graph.families``), so trees go as deep as the graph does; where a paper
+states a link between the same two methods, its link is shown instead. Names are looked up with
+``kg.lookup.resolve``, as ``kg query`` and ``kg viz --focus`` do.
 """
 
 from __future__ import annotations
