@@ -4,25 +4,29 @@ Reads the graph through SPARQL only (``select``), so the same code runs over the
 (``kg.store.Store``) and over an in-memory ``rdflib.Graph``. The lineage links are read once (they are few:
 one per stated ancestry) and walked in Python, keeping for each hop its relation and the papers stating it.
 The pure-SPARQL equivalent is ``queries/lineage_ancestors.rq`` (``kg:lineage+``); ``ancestors_by_path``
-runs it.
+runs it. A method's sizes and versions hang below it through their family links (``kg:variantOf`` with
+``skos:broader``, no paper: ``kg.graph.families``), so trees go as deep as the graph does; where a paper
+states a link between the same two methods, its link is shown instead. Names are looked up with
+``kg.lookup.resolve``, as ``kg query`` and ``kg viz --focus`` do.
 """
 
 from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 import networkx as nx
-from rdflib import Graph, URIRef
+from rdflib import URIRef
 from rdflib.term import Node
 
 from kg.domain import LINEAGE_RELATIONS_TABLE
 from kg.errors import KgError
-from kg.methods import family_name, method_key, suggest
-from kg.namespaces import KG, KGR, sparql_prologue
+from kg.lookup import resolve, select, suggestions
+from kg.methods import family_name, method_key
+from kg.namespaces import KG
 from kg.resources import queries_dir
 
 RELATION_NAMES: dict[str, str] = {
@@ -52,9 +56,10 @@ SELECT ?link ?child ?parent ?relation ?paper ?title ?date ?confidence ?sentence 
   OPTIONAL { ?link kg:evidence/kg:sentence ?sentence }
 }"""
 DIRECT_LINKS_QUERY = """
-SELECT ?child ?parent ?relation WHERE {
+SELECT ?child ?parent ?relation ?family WHERE {
   VALUES ?relation { kg:extends kg:variantOf kg:basedOn kg:improvesOn }
   ?child ?relation ?parent .
+  OPTIONAL { ?child skos:broader ?parent . BIND(true AS ?family) }
 }"""
 
 
@@ -66,15 +71,6 @@ class UnknownMethodError(KgError):
         super().__init__(f"no method called {name!r} in the graph{hint}")
         self.name = name
         self.suggestions = suggestions
-
-
-def select(source: Any, query: str, params: Mapping[str, Node] | None = None) -> list[dict[str, Node]]:
-    """Run a SELECT query over a ``kg.store.Store`` or an ``rdflib.Graph``; rows as ``{variable: term}``."""
-    if isinstance(source, Graph):
-        result = source.query(sparql_prologue() + query, initBindings=dict(params or {}))
-        names = [str(v) for v in result.vars or []]
-        return [{n: row[i] for i, n in enumerate(names) if row[i] is not None} for row in result]
-    return source.query(query, params=params).dicts()
 
 
 @dataclass(frozen=True)
@@ -120,6 +116,7 @@ class Link:
     papers: list[PaperRef] = field(default_factory=list)
     confidence: float | None = None
     evidence: list[str] = field(default_factory=list)
+    family: bool = False  # a size or version linked to its family by name or vocabulary, not by a paper
 
 
 @dataclass
@@ -147,6 +144,8 @@ class Tree:
             out["confidence"] = self.link.confidence
             out["papers"] = [{"title": p.title, "date": p.date, "iri": p.iri} for p in self.link.papers]
             out["evidence"] = self.link.evidence
+            if self.link.family:
+                out["family_link"] = True
         if self.cycle:
             out["cycle"] = True
         out[direction] = [branch.to_json(direction) for branch in self.branches]
@@ -219,9 +218,17 @@ def _same_methods(methods: dict[str, Method]) -> dict[str, str]:
 class Lineage:
     """The methods and lineage links of a graph, loaded once, with lookup and walks in both directions."""
 
-    def __init__(self, methods: dict[str, Method], links: list[Link]) -> None:
+    def __init__(
+        self,
+        methods: dict[str, Method],
+        links: list[Link],
+        source: Any = None,
+        same: dict[str, str] | None = None,
+    ) -> None:
         self.methods = methods
         self.links = links
+        self.source = source  # what names are looked up in (kg.lookup): the store or graph loaded from
+        self.same = same or {}  # node IRI -> the IRI of the method it was merged into
         self._up: dict[str, list[Link]] = defaultdict(list)
         self._down: dict[str, list[Link]] = defaultdict(list)
         for link in links:
@@ -265,44 +272,44 @@ class Lineage:
             sentence = _text(row.get("sentence"))
             if sentence and sentence not in link.evidence:
                 link.evidence.append(sentence)
+        stated = {(link.child, link.parent) for link in merged.values()}
         for row in select(source, DIRECT_LINKS_QUERY):  # edges asserted without a reified link
             child, parent = (
                 same.get(str(row["child"]), str(row["child"])),
                 same.get(str(row["parent"]), str(row["parent"])),
             )
-            if child != parent:
-                relation = RELATION_NAMES[str(row["relation"])]
-                merged.setdefault((child, parent, relation), Link(child, parent, relation))
+            family = "family" in row
+            if child == parent or (family and (child, parent) in stated):
+                continue  # a paper's own words about a member and its family say more than the family link
+            relation = RELATION_NAMES[str(row["relation"])]
+            link = merged.setdefault((child, parent, relation), Link(child, parent, relation))
+            link.family = link.family or (family and not link.papers)
         for link in merged.values():
             for iri in (link.child, link.parent):
                 methods.setdefault(iri, Method(iri, _tail(iri), family=family_name(_tail(iri))))
             link.papers.sort(key=lambda p: (p.date or "9999", p.title))
         links = sorted(merged.values(), key=lambda link: (link.child, link.parent, link.relation))
-        return cls(methods, links)
+        return cls(methods, links, source, same)
 
     # -- lookup -------------------------------------------------------------------------------------------
 
     def resolve(self, name: str) -> Method:
-        """The method a user means: its IRI, its key (``EAGLE 3`` = ``eagle-3``), or any of its labels.
+        """The method a user means, by ``kg.lookup.resolve`` in the graph it was loaded from: any case, any
+        label or alias, its key (``EAGLE 3`` = ``eagle-3``) or its IRI. Of several, the most named.
 
         Raises UnknownMethodError with the closest labels (difflib) when nothing matches.
         """
-        text = name.strip()
-        if text in self.methods:
-            return self.methods[text]
-        by_iri = self.methods.get(str(KGR["method/" + method_key(text)]))
-        if by_iri is not None:
-            return by_iri
-        folded, key = text.casefold(), method_key(text)
-        for test in (lambda n: n.casefold() == folded, lambda n: method_key(n) == key):
-            found = sorted(
-                (m for m in self.methods.values() if any(test(n) for n in m.names())),
-                key=lambda m: (-m.papers, -len(self._up[m.iri]) - len(self._down[m.iri]), m.iri),
-            )
-            if found:
-                return found[0]
-        labels = [n for m in self.methods.values() for n in sorted(m.names())]
-        raise UnknownMethodError(name, suggest(text, labels, n=5, cutoff=0.5))
+        found: list[Method] = []
+        for iri in resolve(self.source, name, ["method"]):
+            method = self.methods.get(self.same.get(iri, iri))
+            if method is not None and method not in found:
+                found.append(method)
+        if not found:
+            raise UnknownMethodError(name, suggestions(self.source, name, ["method"]))
+        return min(
+            found,
+            key=lambda m: (-m.papers, -len(self._up[m.iri]) - len(self._down[m.iri]), found.index(m)),
+        )
 
     # -- walks --------------------------------------------------------------------------------------------
 
@@ -379,7 +386,7 @@ def render_tree(tree: Tree, direction: str) -> str:
         link = node.link
         assert link is not None
         papers = link.papers
-        where = papers[0].describe() if papers else "no paper recorded"
+        where = papers[0].describe() if papers else "family link" if link.family else "no paper recorded"
         if len(papers) > 1:
             where += f" (+{len(papers) - 1} more)"
         mark = " (cycle)" if node.cycle else ""

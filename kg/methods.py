@@ -145,6 +145,49 @@ def method_key(name: str) -> str:
     return "m" + hashlib.sha1(name.encode("utf-8", "surrogatepass")).hexdigest()[:12]
 
 
+# a version or size marker written apart from the name: "-3", " 8B", "-base", "-II", " v2", "-4o"
+_MARKER = (
+    r"(?:\d+(?:\.\d+)*[a-zA-Z]?|[IVX]{2,4}|v\d+(?:\.\d+)*|\d+(?:\.\d+)?[BMK]|" + "|".join(SIZE_WORDS) + r")"
+)
+_SEPARATED_MARKER = re.compile(rf"[\s_-]+({_MARKER})$", re.IGNORECASE)
+# a version glued to a name of at least three letters ("MossFormer2", "YOLOv5", "GPT4", "DeepSeekV3"), but not
+# a digit that belongs to a one-letter part of a camel-case name ("CodeT5", "SpeechT5" are names of their own)
+_GLUED_VERSION = re.compile(r"(?<=[A-Za-z]{3})(?:[vV]\d+(?:\.\d+)*|(?<![a-z][A-Z])\d+(?:\.\d+)*)$")
+# what a marker cannot be cut from: "Zero-1-to-3", "SemEval-2024 Task 8" are names, not versions
+_BOUND_BEFORE_MARKER = re.compile(
+    r"\b(?:to|of|and|or|for|in|on|the|vs|task|track|part|phase|stage|level)$", re.IGNORECASE
+)
+_TRAILING_PARENTHESIS = re.compile(r"\s*\([^()]*\)$")
+
+
+@lru_cache(maxsize=65536)
+def version_parent(name: str) -> str | None:
+    """The name one version or size step up, or None when the name carries no marker.
+
+    Each call strips one marker, the last: ``LLaVA-1.5-7B`` -> ``LLaVA-1.5`` -> ``LLaVA``, so a graph can
+    link a size to its version and the version to its family. A size word is stripped only from a name-like
+    rest (``BERT-base`` is BERT's, ``Self-Instruct`` is a name of its own).
+
+    >>> [version_parent(n) for n in ("LLaVA-1.5-7B", "LLaVA-1.5", "LLaMA2-Chat", "GPT-4o", "CodeT5", "EAGLE")]
+    ['LLaVA-1.5', 'LLaVA', 'LLaMA2', 'GPT', None, None]
+    """
+    text = _strip_decoration(_TRAILING_PARENTHESIS.sub("", name.strip())).strip(" -_")
+    separated = _SEPARATED_MARKER.search(text)
+    if separated:
+        candidate = text[: separated.start()]
+        size_word = separated.group(1).casefold() in SIZE_WORDS
+        if (
+            (re.search(r"[A-Za-z]{2,}", candidate) or re.fullmatch(r"[A-Za-z]\d+", candidate))
+            and not _BOUND_BEFORE_MARKER.search(candidate)
+            and (not size_word or _is_name_like(candidate.split()[-1]))
+        ):
+            return candidate.strip(" -_")
+    candidate = _GLUED_VERSION.sub("", text)
+    if candidate != text and not re.search(r"\d[A-Za-z]+$", candidate):
+        return candidate.strip(" -_")
+    return None
+
+
 @lru_cache(maxsize=65536)
 def family_name(name: str) -> str:
     """The series a method belongs to: its name without version, size or variant markers.
@@ -156,24 +199,9 @@ def family_name(name: str) -> str:
     >>> [family_name(n) for n in ("ResNet-50", "BERT-base", "Llama 3 8B", "YOLOv5", "GPT-4o", "Met^2Net")]
     ['ResNet', 'BERT', 'Llama', 'YOLO', 'GPT', 'Met^2Net']
     """
-    text = _strip_decoration(name)
-    marker = (
-        r"(?:\d+(?:\.\d+)*[a-zA-Z]?|[IVX]{2,4}|v\d+(?:\.\d+)*|\d+(?:\.\d+)?[BMK]|"
-        + "|".join(SIZE_WORDS)
-        + r")"
-    )
-    previous = None
-    while previous != text:
-        previous = text
-        # a separated marker: "EAGLE-3", "Llama 3 8B", "BERT-base", "DeFTAN-II", "GPT-4o"
-        candidate = re.sub(rf"[\s_-]+{marker}$", "", text, flags=re.IGNORECASE)
-        if candidate != text and re.search(r"[A-Za-z]{2,}", candidate):
-            text = candidate
-            continue
-        # a glued version on a name of at least three letters: "MossFormer2", "YOLOv5", "GPT4"
-        candidate = re.sub(r"(?<=[A-Za-z]{3})(?:v?\d+(?:\.\d+)*)$", "", text)
-        if candidate != text and not re.search(r"\d[A-Za-z]+$", candidate):
-            text = candidate
+    text = _strip_decoration(_TRAILING_PARENTHESIS.sub("", name.strip())).strip(" -_") or name
+    while (parent := version_parent(text)) is not None:
+        text = parent
     text = re.sub(r"(?<=[A-Z]{2})v$", "", text)
     return text.strip(" -_") or name
 

@@ -27,7 +27,6 @@ class KG(DefinedNamespace):
     Metric: URIRef
     Task: URIRef
     Repository: URIRef
-    ProjectPage: URIRef
     Result: URIRef
     Evidence: URIRef
     LineageLink: URIRef
@@ -51,6 +50,9 @@ class KG(DefinedNamespace):
     variantOf: URIRef
     basedOn: URIRef
     improvesOn: URIRef
+
+    # families: a dataset version or split -> its dataset (methods use variantOf); both also skos:broader
+    versionOf: URIRef
 
     # reified lineage links: who said it, where, how sure
     child: URIRef
@@ -111,8 +113,19 @@ PREFIXES: dict[str, str] = {
     "xsd": str(XSD),
 }
 # One prefix per kind of resource, so Turtle reads `dataset:imagenet` rather than `kgr:dataset\/imagenet`.
-RESOURCE_KINDS = ("paper", "method", "technique", "dataset", "metric", "task", "repo", "mention", "evidence",
-                  "result", "lineage")
+RESOURCE_KINDS = (
+    "paper",
+    "method",
+    "technique",
+    "dataset",
+    "metric",
+    "task",
+    "repo",
+    "mention",
+    "evidence",
+    "result",
+    "lineage",
+)
 PREFIXES.update({kind: f"{DATA_IRI}{kind}/" for kind in RESOURCE_KINDS})
 
 

@@ -14,19 +14,27 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import XSD
 from rdflib.term import Node
 
 from kg.errors import QueryError
+from kg.lookup import KIND_CLASSES, not_found_message, resolve
 from kg.namespaces import PREFIXES
 from kg.resources import queries_dir
 from kg.store import QueryResult, Store
+from kg.store.sparql import is_iri_param
 
 FORMATS = ("table", "json", "csv", "tsv")
 TABLE_CELL_WIDTH = 80
-_REQUIRED = re.compile(r"^#\s+([A-Za-z_][A-Za-z0-9_]*)\s+\(required\)", re.MULTILINE)
+# a parameter line of a query's header: "#   dataset  (required, a dataset name) ..."; a parameter that
+# is a kind's name takes any case or alias and is bound to the nodes it names (kg.lookup.resolve)
+_PARAMETER = re.compile(
+    r"^#\s+([A-Za-z_][A-Za-z0-9_]*)\s+\((required|optional)(?:,\s*(?:an?\s+)?([a-z]+)\s+name)?\)",
+    re.MULTILINE,
+)
 
 
 @dataclass
@@ -36,6 +44,7 @@ class QueryText:
     text: str
     source: str = "<query>"
     required: list[str] = field(default_factory=list)
+    names: dict[str, str] = field(default_factory=dict)  # parameter -> the kind of node its value names
 
 
 def read_query(query: str | None = None, file: str | Path | None = None) -> QueryText:
@@ -51,7 +60,10 @@ def read_query(query: str | None = None, file: str | Path | None = None) -> Quer
         return QueryText(query)
     path = _find_query_file(str(file if file is not None else query))
     text = path.read_text(encoding="utf-8")
-    return QueryText(text, str(path), _REQUIRED.findall(text))
+    parameters = _PARAMETER.findall(text)
+    required = [name for name, flag, _ in parameters if flag == "required"]
+    names = {name: kind for name, _, kind in parameters if kind in KIND_CLASSES}
+    return QueryText(text, str(path), required, names)
 
 
 def _looks_like_file(text: str) -> bool:
@@ -94,11 +106,28 @@ def run_query(
         from kg.store.remote import Endpoint
 
         remote = Endpoint(endpoint, timeout=timeout, retries=retries, default_graph=graph)
-        return remote.query(query.text, params=params)
+        return remote.query(query.text, params=resolve_params(query, params, remote))
     if graph:
         raise QueryError("--graph names a graph on a remote endpoint: give --endpoint too")
     with Store(Path(store_dir or "outputs/store"), read_only=True) as store:
-        return store.query(query.text, params=params)
+        return store.query(query.text, params=resolve_params(query, params, store))
+
+
+def resolve_params(
+    query: QueryText, params: Mapping[str, str | Node], source: Any
+) -> dict[str, str | Node | list[URIRef]]:
+    """Parameters the query's header declares as names (``dataset  (required, a dataset name)``) bound to
+    the nodes they name, in any case and by any alias (``imagenet``, ``ILSVRC``); others as given."""
+    out: dict[str, str | Node | list[URIRef]] = dict(params)
+    for name, kind in query.names.items():
+        value = params.get(name)
+        if value is None or isinstance(value, (URIRef, Literal)) or is_iri_param(str(value)):
+            continue
+        found = resolve(source, str(value), [kind])
+        if not found:
+            raise QueryError(f"--param {name}: " + not_found_message(source, str(value), [kind]))
+        out[name] = [URIRef(iri) for iri in found]
+    return out
 
 
 # -- rendering ---------------------------------------------------------------------------------------------

@@ -57,6 +57,7 @@ RELATION_COLOURS: dict[str, str] = {
     "variantOf": "#5b6abf",
     "basedOn": "#333333",
     "improvesOn": "#8e44ad",
+    "versionOf": "#2e7d32",
 }
 
 LINEAGE = frozenset(relation.rdf_property for relation in LINEAGE_RELATIONS_TABLE)
@@ -122,28 +123,58 @@ def read_graph(
     store: str | os.PathLike[str] | None = None, rdf_file: str | os.PathLike[str] | None = None
 ) -> nx.MultiDiGraph:
     """The NetworkX view of an RDF file (Turtle, N-Triples, ...) when given, else of the store (read-only)."""
+    return read_view(store, rdf_file)[0]
+
+
+def read_view(
+    store: str | os.PathLike[str] | None = None,
+    rdf_file: str | os.PathLike[str] | None = None,
+    focus: str | None = None,
+) -> tuple[nx.MultiDiGraph, list[str]]:
+    """The NetworkX view of an RDF file or the store, and the nodes ``focus`` names in it.
+
+    The focus is looked up in the RDF itself (``kg.lookup.resolve``), so any case and any alias the graph
+    or its vocabularies know finds the node (``ilsvrc`` finds ImageNet), as in ``kg lineage`` and ``kg query``.
+    """
     if store is None and rdf_file is None:
         raise InputError("nothing to draw: give a store folder or an RDF file")
     if rdf_file is not None:
-        from xml.sax import SAXException
-
-        from rdflib import Graph
-        from rdflib.exceptions import ParserError
-        from rdflib.util import guess_format
-
-        path = Path(rdf_file)
-        if not path.is_file():
-            raise InputError(f"{path}: no such file")
-        graph = Graph()
-        try:
-            graph.parse(path, format=guess_format(str(path)) or "turtle")
-        except (SyntaxError, ValueError, ParserError, SAXException) as error:  # what rdflib's parsers raise
-            raise InputError(f"{path}: not readable as RDF: {error}") from None
-        return to_networkx(graph)
+        graph = _parse_rdf(rdf_file)
+        return to_networkx(graph), _focus(graph, focus)
     from kg.store import Store
 
     with Store(store, read_only=True) as opened:
-        return to_networkx(opened.triples())
+        return to_networkx(opened.triples()), _focus(opened, focus)
+
+
+def _focus(source: Any, name: str | None) -> list[str]:
+    if name is None:
+        return []
+    from kg.lookup import not_found_message, resolve
+
+    found = resolve(source, name, KINDS)
+    if not found:
+        raise VizError(not_found_message(source, name, KINDS))
+    return found
+
+
+def _parse_rdf(rdf_file: str | os.PathLike[str]) -> Any:
+    """An rdflib Graph of the file (format from its name, else Turtle); InputError when unreadable."""
+    from xml.sax import SAXException
+
+    from rdflib import Graph
+    from rdflib.exceptions import ParserError
+    from rdflib.util import guess_format
+
+    path = Path(rdf_file)
+    if not path.is_file():
+        raise InputError(f"{path}: no such file")
+    graph = Graph()
+    try:
+        graph.parse(path, format=guess_format(str(path)) or "turtle")
+    except (SyntaxError, ValueError, ParserError, SAXException) as error:  # what rdflib's parsers raise
+        raise InputError(f"{path}: not readable as RDF: {error}") from None
+    return graph
 
 
 def _distances(graph: nx.MultiDiGraph, sources: list[str], depth: int) -> dict[str, int]:
@@ -164,7 +195,7 @@ def _distances(graph: nx.MultiDiGraph, sources: list[str], depth: int) -> dict[s
 def select(
     graph: nx.MultiDiGraph,
     *,
-    focus: str | None = None,
+    focus: str | list[str] | None = None,
     depth: int = 2,
     types: set[str] | None = None,
     min_degree: int = 0,
@@ -172,9 +203,13 @@ def select(
 ) -> tuple[nx.MultiDiGraph, list[str]]:
     """The subgraph to draw and the focus nodes: neighbourhood, then types, then degree, then size cap.
 
-    Focus nodes survive every filter. ``limit`` keeps the nodes nearest the focus, then the best connected.
+    ``focus`` is a name or IRI, or the IRIs ``read_view`` found. Focus nodes survive every filter.
+    ``limit`` keeps the nodes nearest the focus, then the best connected.
     """
-    focused = find_nodes(graph, focus) if focus else []
+    if isinstance(focus, list):
+        focused = [node for node in focus if node in graph]
+    else:
+        focused = find_nodes(graph, focus) if focus else []
     distance = _distances(graph, focused, depth) if focused else dict.fromkeys(graph, 0)
     kinds = parse_types(types)
     keep = [n for n in distance if kinds is None or graph.nodes[n]["kind"] in kinds or n in focused]
@@ -289,7 +324,7 @@ def _info(graph: nx.MultiDiGraph, node: str) -> dict[str, Any]:
 def build_network(
     graph: nx.MultiDiGraph,
     *,
-    focus: str | None = None,
+    focus: str | list[str] | None = None,
     depth: int = 2,
     types: set[str] | None = None,
     min_degree: int = 0,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shlex
 import shutil
 from pathlib import Path
 
@@ -124,3 +125,65 @@ def test_a_large_fresh_build_writes_its_turtle_from_the_build_itself(tmp_path, m
         assert len(written) == summary.triples > 1_000
     assert sorted(p.name for p in tmp_path.iterdir()) == ["graph.ttl", "store"]
     assert set(summary.stages) >= {"read", "extract", "graph", "store", "turtle"}
+
+
+# -- identities and lineage on the sample (issue: one identity for one thing) ----------------------------
+
+
+def test_the_imagenet_family_query_finds_every_imagenet_version(sample_build):
+    from kg.query import read_query, run_query
+
+    out, _ = sample_build
+    versions = ("imagenet", "imagenet-1k", "imagenet-2012")  # the sample's three spellings of ImageNet
+    values = " ".join(f"dataset:{version}" for version in versions)
+    on_any = f"SELECT DISTINCT ?p WHERE {{ VALUES ?d {{ {values} }} ?p kg:evaluatedOn ?d }}"
+    with Store(out / "store", read_only=True) as store:
+        expected = {str(row[0]) for row in store.query(on_any).rows}
+    assert len(expected) > 5
+
+    def papers(name: str) -> list[str]:
+        result = run_query(
+            read_query(file="papers-using-dataset"), {"dataset": name}, store_dir=out / "store"
+        )
+        return [str(row[0]) for row in result.rows]
+
+    assert set(papers("ImageNet")) == expected
+    assert papers("imagenet") == papers("ImageNet") == papers("ILSVRC")
+
+
+def test_families_are_descendants_on_the_sample(sample_build):
+    from kg.lineage_trees import Lineage
+
+    out, _ = sample_build
+    with Store(out / "store", read_only=True) as store:
+        lineage = Lineage.load(store)
+        gpt, resnet, llama = (lineage.resolve(name) for name in ("GPT", "resnet", "LLaMA"))
+    below = {
+        name: {node.method.label for node in lineage.descendants(method).walk()}
+        for name, method in (("GPT", gpt), ("ResNet", resnet), ("LLaMA", llama))
+    }
+    assert "GPT-4" in below["GPT"] and "ResNet-50" in below["ResNet"]
+    assert {"LLaMA-2", "LLaMA2-Chat"} <= below["LLaMA"]  # two levels deep
+
+
+def test_readme_lineage_examples_are_what_the_command_prints(sample_build):
+    from click.testing import CliRunner
+
+    from kg.cli.lineage import lineage
+
+    out, _ = sample_build
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    examples = re.findall(r"^\$ kg lineage (.+)\n((?:(?!\$ |```).*\n)+)", readme, re.MULTILINE)
+    assert len(examples) >= 3
+    for command, printed in examples:
+        result = CliRunner().invoke(lineage, [*shlex.split(command), "--store", str(out / "store")])
+        assert result.exit_code == 0, result.output
+        assert result.output == printed, f"README's `kg lineage {command}` is stale"
+
+
+def test_the_sample_graph_conforms_to_the_shapes(sample_build):
+    from kg.validate import validate
+
+    out, _ = sample_build
+    conforms, report = validate(out / "graph.ttl")
+    assert conforms, report

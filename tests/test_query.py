@@ -288,7 +288,8 @@ def test_results_on_dataset_best_first(store_dir):
     assert column(result, "value") == ["82.7%", "80.9%", "76.1%"]
     assert column(result, "method_name") == ["SENet", "ResNeXt", "ResNet"]
     assert column(example(store_dir, "results-on-dataset", dataset="GLUE"), "value") == ["80.5"]
-    assert len(example(store_dir, "results-on-dataset", dataset="ImageNet", metric="BLEU")) == 0
+    with pytest.raises(QueryError, match="no metric called 'BLEU'"):
+        example(store_dir, "results-on-dataset", dataset="ImageNet", metric="BLEU")
 
 
 def test_top_datasets_and_metrics(store_dir):

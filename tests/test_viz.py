@@ -309,7 +309,7 @@ def test_cli_errors_are_clean(tmp_path):
         viz, ["--input", str(ttl), "--focus", "transformer", "-o", str(tmp_path / "x.html")]
     )
     assert unknown.exit_code == 1
-    assert "Error: no node is called 'transformer'" in unknown.output
+    assert "Error: no node called 'transformer' in the graph" in unknown.output
     assert "Traceback" not in unknown.output
     missing = runner.invoke(viz, ["--store", str(tmp_path / "nowhere"), "-o", str(tmp_path / "x.html")])
     assert missing.exit_code == 3 and "no store at" in missing.output

@@ -10,16 +10,17 @@ import click
 from kg.cli.common import reported_errors, store_option
 
 if TYPE_CHECKING:
-    from kg.lineage_trees import Lineage
+    from kg.lineage_trees import Lineage, Method
 
 
-
-def _load(store_dir: Path) -> Lineage:
+def _load(store_dir: Path, method: str | None = None) -> tuple[Lineage, Method | None]:
+    """The lineage of the store, and the method ``method`` names in it (looked up while the store is open)."""
     from kg.lineage_trees import Lineage
     from kg.store import Store  # imported late: `kg --help` need not load pyoxigraph
 
     with Store(store_dir, read_only=True) as store:
-        return Lineage.load(store)
+        graph = Lineage.load(store)
+        return graph, graph.resolve(method) if method is not None else None
 
 
 @click.command()
@@ -49,14 +50,14 @@ def lineage(method, direction, depth, fmt, html, store_dir) -> None:
     Shows the methods METHOD extends, is a variant of, is based on or improves on (its ancestors), and
     those that do so to it (its descendants), each link with the paper stating it.
 
-    METHOD is matched case-insensitively against names and their variants (`bert`, `"Bert"`, `EAGLE 3`);
-    an unknown name exits 1 with the closest names.
+    METHOD is any name or alias the graph knows, in any case (`bert`, `"Llama 2"`, `EAGLE 3`), or an IRI;
+    an unknown name exits 1 with the closest names. A method's family counts: the descendants of GPT include
+    GPT-4, and what builds on GPT-4 below it.
     """
     from kg.lineage_trees import render_dot, render_tree, trees_json, write_html
 
     with reported_errors():
-        graph = _load(store_dir)
-        found = graph.resolve(method)
+        graph, found = _load(store_dir, method)
         directions = [direction] if direction else ["ancestors", "descendants"]
         trees = {
             d: (graph.ancestors if d == "ancestors" else graph.descendants)(found, depth) for d in directions
@@ -90,7 +91,7 @@ def methods(top, fmt, store_dir) -> None:
     from kg.lineage_trees import methods_json, render_methods
 
     with reported_errors():
-        graph = _load(store_dir)
+        graph, _ = _load(store_dir)
     ranked = graph.ranked(top)
     click.echo(methods_json(graph, ranked) if fmt == "json" else render_methods(graph, ranked))
 

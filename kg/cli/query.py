@@ -51,7 +51,8 @@ def _shipped_queries() -> str:
     "params",
     multiple=True,
     metavar="NAME=VALUE",
-    help="Bind ?NAME to VALUE: <iri> or prefix:local is an IRI, anything else a string. Repeatable.",
+    help="Bind ?NAME to VALUE: <iri> or prefix:local is an IRI, anything else a string; a name parameter of "
+    "a shipped query (dataset, method, metric) takes any case or alias. Repeatable.",
 )
 @click.option("--endpoint", metavar="URL", help="Query this remote SPARQL endpoint instead of the store.")
 @click.option(

@@ -33,7 +33,7 @@ def _types(ctx: click.Context, param: click.Parameter, value: str | None) -> set
     "--focus",
     default=None,
     metavar="NAME",
-    help="Draw only the neighbourhood of the node with this name (case-insensitive) or IRI.",
+    help="Draw only the neighbourhood of the node with this name (any case, any alias) or IRI.",
 )
 @click.option(
     "--depth", type=click.IntRange(0), default=2, show_default=True, help="Hops around --focus to include."
@@ -80,12 +80,12 @@ def viz(store_dir, input_path, focus, depth, types, min_degree, limit, output, s
     repository, a search box finds nodes and the legend's checkboxes hide types. Positions are computed in
     Python (igraph), so even 10,000 nodes draw at once; up to 300 nodes physics keeps running in the page.
     """
-    from kg.viz import read_graph, render_html
+    from kg.viz import read_view, render_html
 
     with reported_errors():
-        graph = read_graph(store_dir, input_path)
+        graph, focused = read_view(store_dir, input_path, focus)
         stats = render_html(
-            graph, output, focus=focus, depth=depth, types=types, min_degree=min_degree, limit=limit
+            graph, output, focus=focused or None, depth=depth, types=types, min_degree=min_degree, limit=limit
         )
         if screenshot is not None:
             from kg.browser import screenshot as take_screenshot

@@ -1,5 +1,16 @@
 """Papers and their extractions as RDF (rdflib terms); a NetworkX view for layout and algorithms."""
 
-from kg.graph.build import build_graph, paper_triples, vocabulary_triples
+from __future__ import annotations
+
+from typing import Any
 
 __all__ = ["build_graph", "paper_triples", "vocabulary_triples"]
+
+
+def __getattr__(name: str) -> Any:
+    """The builder is imported when first used: ``kg.graph.iris`` alone (name lookups) needs no spaCy."""
+    if name in __all__:
+        from kg.graph import build
+
+        return getattr(build, name)
+    raise AttributeError(f"module 'kg.graph' has no attribute {name!r}")

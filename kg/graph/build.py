@@ -23,6 +23,7 @@ from rdflib.namespace import PROV, RDF, RDFS, SKOS, XSD
 
 from kg.domain import ENTITY_KINDS, LINEAGE_RELATIONS_TABLE
 from kg.extraction.records import Entity, Evidence, Extraction
+from kg.graph.families import family_chain
 from kg.graph.iris import entity_iri, node_iri, paper_iri, repository_iri
 from kg.methods import family_name
 from kg.namespaces import KG, PREFIXES, SCHEMA
@@ -175,7 +176,8 @@ class GraphBuilder:
             iri(str(PROV.wasDerivedFrom)),
         )
         self.pref_label, self.alt_label = iri(str(SKOS.prefLabel)), iri(str(SKOS.altLabel))
-        self.exact_match = iri(str(SKOS.exactMatch))
+        self.exact_match, self.broader = iri(str(SKOS.exactMatch)), iri(str(SKOS.broader))
+        self.family_predicates = {"method": self.k.variantOf, "dataset": self.k.versionOf}
         self.entity_classes = {
             kind: tuple(iri(str(c)) for c in classes) for kind, classes in ENTITY_CLASSES.items()
         }
@@ -276,6 +278,7 @@ class GraphBuilder:
             )
             forms = sorted({entity.name, *entity.aliases} - {entity.canonical})
             graph.names.append((entity_key, (entity.canonical, *forms)))
+            self._family(entity.type, entity.canonical, entity.concept, graph)
             mention = terms.iri(
                 str(
                     node_iri(
@@ -356,6 +359,7 @@ class GraphBuilder:
             for node, label in ((child, edge.child), (parent, edge.parent)):
                 shared.append((("typed", node, k.Method), [(node, kind, k.Method)]))
                 graph.names.append((self.entity_iri("method", label), (label,)))
+                self._family("method", label, None, graph)
             predicate = self.lineage_predicates[edge.relation]
             link = terms.iri(str(node_iri("lineage", paper.key, edge.child, edge.parent, edge.relation)))
             own.extend(
@@ -401,12 +405,40 @@ class GraphBuilder:
 
     def _entity_node(self, entity: Entity, node: Any) -> Iterator[Triple]:
         """The entity itself, shared across papers: its classes and concept (its names go through Described)."""
-        for cls in self.entity_classes[entity.type]:
+        return self._node_description(entity.type, entity.canonical, entity.concept, node)
+
+    def _node_description(
+        self, entity_type: str, name: str, concept: str | None, node: Any
+    ) -> Iterator[Triple]:
+        for cls in self.entity_classes[entity_type]:
             yield node, self.type, cls
-        if entity.concept:
-            yield node, self.exact_match, self.terms.iri(entity.concept)
-        if entity.type == "method":
-            yield node, self.k.family, self.terms.text(family_name(entity.canonical))
+        if concept:
+            yield node, self.exact_match, self.terms.iri(concept)
+        if entity_type == "method":
+            yield node, self.k.family, self.terms.text(family_name(name))
+
+    def _family(self, entity_type: str, name: str, concept: str | None, graph: PaperGraph) -> None:
+        """Link a dataset version or a method size/version to its family, up to the top (kg.graph.families):
+        ``skos:broader`` and ``kg:versionOf`` (datasets) or ``kg:variantOf`` + ``kg:lineage`` (methods), with
+        the family node described (made) as an entity of its own."""
+        for member, family in family_chain(entity_type, name, concept):
+            member_node = self.entity(entity_type, member)
+            family_key = self.entity_iri(entity_type, family.name)
+            family_node = self.terms.iri(family_key)
+            links = [
+                (member_node, self.broader, family_node),
+                (member_node, self.family_predicates[entity_type], family_node),
+            ]
+            if entity_type == "method":
+                links.append((member_node, self.k.lineage, family_node))
+            graph.shared.append((("family", member_node, family_node), links))
+            graph.shared.append(
+                (
+                    ("entity", family_key, family.concept),
+                    list(self._node_description(entity_type, family.name, family.concept, family_node)),
+                )
+            )
+            graph.names.append((family_key, (family.name,)))
 
     def _repository(self, paper_node: Any, url: str, path: str | None, graph: PaperGraph) -> None:
         code = safe_iri(url)

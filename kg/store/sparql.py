@@ -10,8 +10,9 @@ parameters are not, and a remote endpoint has no binding API at all: one mechani
 
 from __future__ import annotations
 
+import itertools
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import pyoxigraph as ox
@@ -128,6 +129,14 @@ def param_term(value: str | Node) -> ox.NamedNode | ox.Literal:
     return ox.Literal(text)
 
 
+def is_iri_param(value: str) -> bool:
+    """True when a parameter value spells an IRI (``<...>`` or a known ``prefix:local``), not a string."""
+    text = value.strip()
+    if text.startswith("<") and text.endswith(">"):
+        return True
+    return bool(_PREFIXED.match(text)) and text.partition(":")[0] in PREFIXES
+
+
 def _iri(text: str) -> ox.NamedNode:
     try:
         return ox.NamedNode(text)
@@ -135,8 +144,11 @@ def _iri(text: str) -> ox.NamedNode:
         raise QueryError(f"invalid IRI parameter <{text}>: {error}") from None
 
 
-def bind_params(query: str, params: Mapping[str, str | Node] | None) -> str:
-    """The query with ``VALUES (?a ?b) { (term term) }`` at the start of its WHERE group."""
+def bind_params(query: str, params: Mapping[str, str | Node | Sequence[str | Node]] | None) -> str:
+    """The query with ``VALUES (?a ?b) { (term term) }`` at the start of its WHERE group.
+
+    A list of values gives one row per value (a name resolved to several nodes): ``{ (a) (b) }``.
+    """
     if not params:
         return query
     known = query_variables(query)
@@ -150,8 +162,12 @@ def bind_params(query: str, params: Mapping[str, str | Node] | None) -> str:
                 f"{', '.join('?' + v for v in sorted(known)) or 'none'})"
             )
         names.append(name)
-    terms = " ".join(str(param_term(params[name])) for name in names)
-    clause = f" VALUES ({' '.join('?' + name for name in names)}) {{ ({terms}) }} "
+    columns = [
+        [str(param_term(v)) for v in (value if isinstance(value, (list, tuple)) else [value])]
+        for value in (params[name] for name in names)
+    ]
+    rows = " ".join(f"({' '.join(row)})" for row in itertools.product(*columns))
+    clause = f" VALUES ({' '.join('?' + name for name in names)}) {{ {rows} }} "
     at = where_group_start(query)
     return query[:at] + clause + query[at:]
 
