@@ -342,3 +342,17 @@ def test_doctest_blocks_use_doctest_syntax():
     for step in STEPS:
         if step.kind == "pycon":
             assert doctest.DocTestParser().get_examples(step.text), step.label
+
+
+def test_exit_statuses_are_the_same_in_kg_help_and_the_readme():
+    from click.testing import CliRunner
+
+    from kg.cli import main
+
+    help_text = CliRunner().invoke(main, ["--help"]).stdout
+    in_help = dict(re.findall(r"^\s+(\d)\s+(\S.*)$", help_text.split("Exit status:")[1], re.MULTILINE))
+    section = README.read_text(encoding="utf-8").split("## Exit status")[1].split("\n## ")[0]
+    in_readme = dict(re.findall(r"^\| (\d) \| (.+) \|$", section, re.MULTILINE))
+    assert sorted(in_help) == sorted(in_readme) == ["0", "1", "2", "3", "4"]
+    for status, meaning in in_help.items():  # the help wraps its lines: compare the first words
+        assert in_readme[status].replace("`", "").startswith(meaning.split(",")[0]), status
