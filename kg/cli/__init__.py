@@ -43,10 +43,10 @@ class LazyGroup(click.Group):
 
 EXIT_CODES = """\b
 Exit status:
-  0  success (warnings about skipped input may still be printed)
-  1  nothing could be read, validation found violations, an unknown method name,
+  0  success; warnings about skipped input may still be printed
+  1  no paper could be read, validation found violations, an unknown method name,
      or any input problem with --strict
-  2  a usage error or a SPARQL query that does not parse or cannot run
+  2  a usage error, or a SPARQL query that does not parse or cannot run
   3  the store is missing, locked or damaged (run `kg build` first)
   4  a network source or SPARQL endpoint could not be reached or failed
 """
