@@ -22,7 +22,6 @@ from rdflib.term import Node
 from kg.errors import QueryError
 from kg.namespaces import PREFIXES
 from kg.resources import queries_dir
-from kg.sources.base import shorten
 from kg.store import QueryResult, Store
 
 FORMATS = ("table", "json", "csv", "tsv")
@@ -190,7 +189,8 @@ def _table(result: QueryResult, titles: Mapping[str, str]) -> str:
 
 def _cell(term: Node | None, titles: Mapping[str, str]) -> str:
     if term is not None and str(term) in titles and isinstance(term, URIRef):
-        return shorten(titles[str(term)], TITLE_WIDTH)
+        title = " ".join(titles[str(term)].split())
+        return title if len(title) <= TITLE_WIDTH else title[: TITLE_WIDTH - 1] + "…"
     return _clip(short(term))
 
 
