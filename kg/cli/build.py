@@ -51,6 +51,10 @@ def build(inputs, out_dir, fmt, store_dir, fresh, workers, no_html, strict, onli
     With no INPUTS, builds the sample corpus shipped with kg. The store is added to: building the same
     input twice leaves the same graph; --fresh starts over. Writes OUT/graph.ttl, OUT/graph.html and
     OUT/store (read by `kg query`).
+
+    \b
+    Example:
+      kg build examples/* --out demo
     """
     with reported_errors(), ExitStack() as stack:
         status = stack.enter_context(progress_status())
