@@ -58,7 +58,8 @@ def test_query_command_reads_the_titles_from_the_store(store_dir):
 def test_link_table_names_papers_by_title_and_json_by_id(tmp_path):
     papers = tmp_path / "papers.jsonl"
     papers.write_text(
-        json.dumps({"id": "p1", "title": LONG_TITLE, "abstract": "Code: https://github.com/owner/name."}) + "\n"
+        json.dumps({"id": "p1", "title": LONG_TITLE, "abstract": "Code: https://github.com/owner/name."})
+        + "\n"
     )
     table = CliRunner().invoke(main, ["link", str(papers)])
     assert table.exit_code == 0, table.output
@@ -70,8 +71,10 @@ def test_link_table_names_papers_by_title_and_json_by_id(tmp_path):
 @pytest.fixture
 def three_papers(tmp_path):
     path = tmp_path / "papers.jsonl"
-    records = [{"id": f"p{i}", "title": f"Paper number {i} on ImageNet", "abstract": "We use ImageNet."}
-               for i in range(3)]
+    records = [
+        {"id": f"p{i}", "title": f"Paper number {i} on ImageNet", "abstract": "We use ImageNet."}
+        for i in range(3)
+    ]
     path.write_text("".join(json.dumps(record) + "\n" for record in records))
     return path
 

@@ -12,8 +12,11 @@ from kg.cli import main
 from kg.cli.build import STAGE_LABELS
 from kg.cli.progress import StatusLine
 
-RECORD = {"id": "p1", "title": "HiCMAE: Hierarchical Contrastive Masked Autoencoder",
-          "abstract": "We propose HiCMAE. Code is at https://github.com/sunlicai/HiCMAE."}
+RECORD = {
+    "id": "p1",
+    "title": "HiCMAE: Hierarchical Contrastive Masked Autoencoder",
+    "abstract": "We propose HiCMAE. Code is at https://github.com/sunlicai/HiCMAE.",
+}
 
 
 def test_status_line_counts_and_spins_then_clears_itself():

@@ -153,9 +153,11 @@ def clone(tmp_path_factory) -> Path:
     """The repository's files (git ls-files) copied to an empty folder: what a fresh clone holds."""
     if not (ROOT / ".git").exists():
         pytest.skip("not a git checkout: cannot tell which files a clone has")
-    listed = subprocess.run(
-        ["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True
-    ).stdout.decode().split("\0")
+    listed = (
+        subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True)
+        .stdout.decode()
+        .split("\0")
+    )
     target = tmp_path_factory.mktemp("clone") / "kg"
     for name in filter(None, listed):
         source = ROOT / name
@@ -361,4 +363,6 @@ def test_exit_statuses_are_the_same_in_kg_help_and_the_readme():
     section = README.read_text(encoding="utf-8").split("## Exit status")[1].split("\n## ")[0]
     in_readme = dict(re.findall(r"^\| (\d) \| (.+) \|$", section, re.MULTILINE))
     assert sorted(in_help) == ["0", "1", "2", "3", "4"]
-    assert {s: m.replace("`", "") for s, m in in_help.items()} == {s: m.replace("`", "") for s, m in in_readme.items()}
+    assert {s: m.replace("`", "") for s, m in in_help.items()} == {
+        s: m.replace("`", "") for s, m in in_readme.items()
+    }

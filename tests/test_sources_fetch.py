@@ -103,7 +103,16 @@ def test_fetch_hf_saves_the_daily_list_of_the_date(httpserver, tmp_path):
     out = tmp_path / "daily.json"
     result = CliRunner().invoke(
         main,
-        ["fetch", "hf", "--date", "2025-03-04", "-o", str(out), "--base-url", httpserver.url_for("/api/daily_papers")],
+        [
+            "fetch",
+            "hf",
+            "--date",
+            "2025-03-04",
+            "-o",
+            str(out),
+            "--base-url",
+            httpserver.url_for("/api/daily_papers"),
+        ],
     )
     assert result.exit_code == 0, result.output
     assert out.read_text(encoding="utf-8") == DAILY
@@ -127,7 +136,17 @@ def test_fetch_hf_refuses_what_is_not_a_daily_list(httpserver, tmp_path, body, s
     httpserver.expect_request("/api/daily_papers").respond_with_data(body, status=status)
     out = tmp_path / "daily.json"
     result = CliRunner().invoke(
-        main, ["fetch", "hf", "--date", "2025-03-04", "-o", str(out), "--base-url", httpserver.url_for("/api/daily_papers")]
+        main,
+        [
+            "fetch",
+            "hf",
+            "--date",
+            "2025-03-04",
+            "-o",
+            str(out),
+            "--base-url",
+            httpserver.url_for("/api/daily_papers"),
+        ],
     )
     assert result.exit_code == 4
     assert expected in result.stderr and "Traceback" not in result.output

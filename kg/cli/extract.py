@@ -23,10 +23,21 @@ from kg.pipeline import read_inputs
 
 @click.command()
 @click.argument("inputs", nargs=-1, required=True)
-@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="File to write [default: standard output].")
-@click.option("--format", "output_format", type=click.Choice(["jsonl", "json"]), default="jsonl",
-              show_default=True, help="One JSON line per paper, or one JSON list of them.")
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="File to write [default: standard output].",
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["jsonl", "json"]),
+    default="jsonl",
+    show_default=True,
+    help="One JSON line per paper, or one JSON list of them.",
+)
 @input_format_option
 @workers_option
 @strict_option

@@ -30,7 +30,9 @@ def fetch_daily_papers(
     try:
         items = json.loads(text)
     except json.JSONDecodeError:
-        raise FetchError(f"{host_of(base_url)} did not answer with JSON (got {shorten(text, 80)!r})") from None
+        raise FetchError(
+            f"{host_of(base_url)} did not answer with JSON (got {shorten(text, 80)!r})"
+        ) from None
     if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
         raise FetchError(
             f"{host_of(base_url)} did not answer with a list of daily papers (got {shorten(text, 80)!r})"
