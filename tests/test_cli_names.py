@@ -95,3 +95,14 @@ def test_input_format_forces_how_inputs_are_read(three_papers, tmp_path):
     for command in ("build", "extract", "link"):
         help_text = CliRunner().invoke(main, [command, "--help"]).stdout
         assert "--input-format [hf-dump|json|jsonl|arxiv|hf-api]" in help_text, command
+
+
+def test_query_list_shows_each_description_whole():
+    from kg.cli.query import query_header
+    from kg.resources import queries_dir
+
+    listing = " ".join(CliRunner().invoke(main, ["query", "--list"]).stdout.split())
+    for path in sorted(queries_dir().glob("*.rq")):
+        description, example = query_header(path.read_text(encoding="utf-8"))
+        assert len(description) > 40 and example.startswith(f"kg query --file {path.stem}"), path.name
+        assert f"{path.stem} {description} e.g. {example}" in listing, path.name

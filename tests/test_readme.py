@@ -1,5 +1,5 @@
-"""Every command block of the README runs, in order, in a fresh copy of the repository, and prints what
-the README shows. The README can then no longer drift from the tool.
+"""Every command block of the README (then of queries/README.md) runs, in order, in a fresh copy of the
+repository, and prints what the README shows. The README can then no longer drift from the tool.
 
 The conventions (also in the README's Development section):
 
@@ -13,6 +13,7 @@ The conventions (also in the README's Development section):
   are not run.
 - A command whose comment starts with ``# needs`` (``# needs network``, ``# needs a running server``)
   is not run and shows as skipped with that reason; so are install commands (``pip install ...``).
+  A server command (``kg serve``) left unmarked fails at once rather than holding the test.
 
 Commands run with bash in the copy (its files are ``git ls-files``, what a clone has), with the
 virtual environment's ``kg`` and ``python`` first on PATH and the copy's own ``kg`` package imported.
@@ -41,6 +42,8 @@ CONSOLE_INFOS = {"console", "shell-session"}
 PYCON_INFOS = {"pycon"}
 NOT_RUN = re.compile(r"\s#\s*(needs\b.*)$")
 INSTALL = re.compile(r"^(?:pip3?|python3? -m (?:pip|venv))\s")
+# commands that run until stopped: run unmarked, they would hold the test until its timeout
+LONG_RUNNING = re.compile(r"^(?:\w+=\S*\s+)*(?:kg(?:\s+--?\S+)*\s+serve|oxigraph\s+serve|fuseki-server)\b")
 SECRET_VARIABLES = ("GITHUB_TOKEN", "HF_TOKEN", "KG_ENDPOINT_USER", "KG_ENDPOINT_PASSWORD", "KG_PROGRESS")
 
 
@@ -50,18 +53,26 @@ class Step:
 
     kind: str  # "shell" or "pycon"
     text: str
-    line: int  # in README.md, 1-based
+    line: int  # in the file, 1-based
     expected: list[str] | None = None  # the output the README shows, when it shows one
     skip: str | None = None  # why it is not run
+    source: str = "README.md"
 
     @property
     def label(self) -> str:
         first = self.text.splitlines()[0]
-        return f"README.md:{self.line}: {first[:70]}"
+        return f"{self.source}:{self.line}: {first[:70]}"
 
 
-def parse_readme(text: str) -> list[Step]:
-    """The steps of every code block, in README order."""
+def parse_readme(text: str, source: str = "README.md") -> list[Step]:
+    """The steps of every code block, in file order."""
+    steps = _parse(text)
+    for step in steps:
+        step.source = source
+    return steps
+
+
+def _parse(text: str) -> list[Step]:
     steps: list[Step] = []
     for token in MarkdownIt("commonmark").parse(text):
         if token.type not in ("fence", "code_block") or token.map is None:
@@ -94,7 +105,7 @@ def console_steps(block: str, first_line: int) -> list[Step]:
         elif steps:
             steps[-1].expected.append(line)
         elif line.strip():
-            raise ValueError(f"README.md:{first_line + offset}: console output before any `$ ` command")
+            raise ValueError(f"line {first_line + offset}: console output before any `$ ` command")
     return steps
 
 
@@ -142,7 +153,13 @@ def _trimmed(lines: list[str]) -> list[str]:
     return lines
 
 
-STEPS = parse_readme(README.read_text(encoding="utf-8"))
+# the README, then the example queries' own README (it queries the store the quick start built)
+DOCUMENTS = [README, ROOT / "queries" / "README.md"]
+STEPS = [
+    step
+    for path in DOCUMENTS
+    for step in parse_readme(path.read_text(encoding="utf-8"), str(path.relative_to(ROOT)))
+]
 
 
 # -- running in a fresh copy ----------------------------------------------------------------------------------
@@ -218,6 +235,8 @@ def test_readme_step(step: Step, clone: Path) -> None:
     README shows."""
     if step.skip:
         pytest.skip(step.skip)
+    if step.kind == "shell" and LONG_RUNNING.match(step.text):
+        pytest.fail(f"{step.label}: runs until stopped; mark it `# needs its own terminal`", pytrace=False)
     if step.kind == "pycon":
         result = run_pycon(step.text, clone)
         if result.returncode != 0:
@@ -322,6 +341,20 @@ def test_console_blocks_pair_commands_with_their_output():
         ("kg three", None, None, 11),
         ("pip install -e .", None, "an install command (the tests run in the installed environment)", 19),
     ]
+
+
+@pytest.mark.parametrize(
+    ("command", "long_running"),
+    [
+        ("kg serve --bind 127.0.0.1:7878", True),
+        ("KG_X=1 kg --no-progress serve", True),
+        ("oxigraph serve --location x", True),
+        ("kg query --file x", False),
+        ("kg server-status", False),
+    ],
+)
+def test_long_running_commands_are_recognised(command, long_running):
+    assert bool(LONG_RUNNING.match(command)) is long_running
 
 
 @pytest.mark.parametrize(
