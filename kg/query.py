@@ -27,7 +27,7 @@ from kg.store import QueryResult, Store
 FORMATS = ("table", "json", "csv", "tsv")
 TABLE_CELL_WIDTH = 80
 TITLE_WIDTH = 60  # a paper's title in a table, shortened with "…"
-TITLES_PER_QUERY = 500
+TITLES_PER_QUERY = 100  # IRIs per lookup: keeps each lookup query a few KB, under any length guard
 _SAFE_IRI = re.compile(r'[^\s<>"{}|^`\\]+')
 _REQUIRED = re.compile(r"^#\s+([A-Za-z_][A-Za-z0-9_]*)\s+\(required\)", re.MULTILINE)
 
