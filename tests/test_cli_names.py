@@ -106,3 +106,15 @@ def test_query_list_shows_each_description_whole():
         description, example = query_header(path.read_text(encoding="utf-8"))
         assert len(description) > 40 and example.startswith(f"kg query --file {path.stem}"), path.name
         assert f"{path.stem} {description} e.g. {example}" in listing, path.name
+
+
+def test_titles_are_looked_up_in_batches_for_long_results(tmp_path):
+    from kg.namespaces import SCHEMA
+    from kg.query import TITLES_PER_QUERY, paper_titles
+
+    papers = [URIRef(KGR[f"paper/t{index:04d}"]) for index in range(TITLES_PER_QUERY * 2 + 5)]
+    with Store(tmp_path / "store") as store:
+        store.add([(paper, SCHEMA.name, Literal(f"Title {index}")) for index, paper in enumerate(papers)])
+    result = QueryResult("select", ["paper"], [(paper,) for paper in papers])
+    titles = paper_titles(result, store_dir=tmp_path / "store")
+    assert titles == {str(paper): f"Title {index}" for index, paper in enumerate(papers)}
