@@ -67,7 +67,7 @@ def extract(inputs, output, output_format, fmt, workers, strict) -> None:
             with atomic_writer(output) as handle:
                 for text in _texts(records, output_format, advance):
                     handle.write(text)
-            click.echo(f"{len(papers)} papers -> {output}", err=True)
+            click.echo(f"{len(papers)} paper{'' if len(papers) == 1 else 's'} -> {output}", err=True)
     if strict and problems:
         raise SystemExit(1)
 
