@@ -51,6 +51,11 @@ def lineage(method, direction, depth, fmt, html, store_dir) -> None:
 
     METHOD is matched case-insensitively against names and their variants (`bert`, `"Bert"`, `EAGLE 3`);
     an unknown name exits 1 with the closest names.
+
+    \b
+    Examples:
+      kg lineage EAGLE-3 --ancestors
+      kg lineage bert --depth 2 --format json
     """
     from kg.lineage_trees import render_dot, render_tree, trees_json, write_html
 
@@ -86,7 +91,12 @@ def lineage(method, direction, depth, fmt, html, store_dir) -> None:
 )
 @store_option
 def methods(top, fmt, store_dir) -> None:
-    """List the methods by number of papers, with their family and lineage links."""
+    """List the methods by number of papers, with their family and lineage links.
+
+    \b
+    Example:
+      kg methods --top 20
+    """
     from kg.lineage_trees import methods_json, render_methods
 
     with reported_errors():
