@@ -4,6 +4,7 @@ output format, `--input-format` the input's (kg build, kg extract, kg link)."""
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from click.testing import CliRunner
@@ -118,3 +119,10 @@ def test_titles_are_looked_up_in_batches_for_long_results(tmp_path):
     result = QueryResult("select", ["paper"], [(paper,) for paper in papers])
     titles = paper_titles(result, store_dir=tmp_path / "store")
     assert titles == {str(paper): f"Title {index}" for index, paper in enumerate(papers)}
+
+
+def test_example_queries_have_one_naming_style():
+    from kg.resources import queries_dir
+
+    names = sorted(path.stem for path in queries_dir().glob("*.rq"))
+    assert names and all(re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", name) for name in names), names
