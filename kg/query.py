@@ -121,7 +121,9 @@ def paper_titles(
     titles: dict[str, str] = {}
     for start in range(0, len(iris), TITLES_PER_QUERY):
         values = " ".join(f"<{iri}>" for iri in iris[start : start + TITLES_PER_QUERY])
-        lookup = QueryText(f"SELECT ?paper ?title WHERE {{ VALUES ?paper {{ {values} }} ?paper schema:name ?title }}")
+        lookup = QueryText(
+            f"SELECT ?paper ?title WHERE {{ VALUES ?paper {{ {values} }} ?paper schema:name ?title }}"
+        )
         found = run_query(lookup, store_dir=store_dir, endpoint=endpoint, timeout=timeout, retries=retries)
         titles.update((str(paper), str(title)) for paper, title in found.rows if paper is not None)
     return titles

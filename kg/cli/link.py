@@ -102,7 +102,9 @@ def table(links: list[PaperLinks], titles: dict[str, str] | None = None) -> str:
 
 def summary(report: LinkReport, total: int) -> str:
     sources = ", ".join(f"{source}: {count}" for source, count in report.by_source.items())
-    line = f"{total} paper{'' if total == 1 else 's'}: {report.linked} linked" + (f" ({sources})" if sources else "")
+    line = f"{total} paper{'' if total == 1 else 's'}: {report.linked} linked" + (
+        f" ({sources})" if sources else ""
+    )
     line += f", {report.unlinked} without code"
     if report.requests:
         stats = report.requests

@@ -72,8 +72,12 @@ def query_header(text: str) -> tuple[str, str]:
 )
 @click.option("--endpoint", metavar="URL", help="Query this remote SPARQL endpoint instead of the store.")
 @endpoint_options
-@click.option("--list", "list_queries", is_flag=True,
-              help="List the shipped example queries, each with its description, and exit.")
+@click.option(
+    "--list",
+    "list_queries",
+    is_flag=True,
+    help="List the shipped example queries, each with its description, and exit.",
+)
 def query(query_text, file, store_dir, fmt, params, endpoint, timeout, retries, list_queries) -> None:
     """Run a SPARQL query (QUERY, --file, or - for stdin) with kg's prefixes predeclared.
 
@@ -96,7 +100,9 @@ def query(query_text, file, store_dir, fmt, params, endpoint, timeout, retries, 
         )
         titles = {}
         if fmt == "table" and result.kind == "select":
-            titles = paper_titles(result, store_dir=store_dir, endpoint=endpoint, timeout=timeout, retries=retries)
+            titles = paper_titles(
+                result, store_dir=store_dir, endpoint=endpoint, timeout=timeout, retries=retries
+            )
         click.echo(format_result(result, fmt, titles), nl=False)
 
 
