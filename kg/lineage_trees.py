@@ -3,11 +3,11 @@
 Reads the graph through SPARQL only (``select``), so the same code runs over the Oxigraph store
 (``kg.store.Store``) and over an in-memory ``rdflib.Graph``. The lineage links are read once (they are few:
 one per stated ancestry) and walked in Python, keeping for each hop its relation and the papers stating it.
-The pure-SPARQL equivalent is ``queries/lineage_ancestors.rq`` (``kg:lineage+``); ``ancestors_by_path``
-runs it. A method's sizes and versions hang below it through their family links (``kg:variantOf`` with
-``skos:broader``, no paper: ``kg.graph.families``), so trees go as deep as the graph does; where a paper
-states a link between the same two methods, its link is shown instead. Names are looked up with
-``kg.lookup.resolve``, as ``kg query`` and ``kg viz --focus`` do.
+The pure-SPARQL equivalent is the example query ``queries/method-ancestors.rq`` (``kg:lineage+``);
+``ancestors_by_path`` runs it. A method's sizes and versions hang below it through their family links
+(``kg:variantOf`` with ``skos:broader``, no paper: ``kg.graph.families``), so trees go as deep as the graph
+does; where a paper states a link between the same two methods, its link is shown instead. Names are looked
+up with ``kg.lookup.resolve``, as ``kg query`` and ``kg viz --focus`` do.
 """
 
 from __future__ import annotations
@@ -512,8 +512,8 @@ def trees_json(trees: dict[str, Tree]) -> str:
 
 
 def ancestors_by_path(source: Any, method: Method) -> list[str]:
-    """Ancestor IRIs through ``kg:lineage+`` (``queries/lineage_ancestors.rq``): the SPARQL-only walk."""
-    query = (queries_dir() / "lineage_ancestors.rq").read_text(encoding="utf-8")
+    """Ancestor IRIs through ``kg:lineage+`` (``queries/method-ancestors.rq``): the SPARQL-only walk."""
+    query = (queries_dir() / "method-ancestors.rq").read_text(encoding="utf-8")
     rows = select(source, _without_prologue(query), {"method": URIRef(method.iri)})
     return sorted({str(row["ancestor"]) for row in rows})
 

@@ -25,7 +25,7 @@ from kg.linking import ApiClient, LinkReport, link_papers
 from kg.linking.graph import facts_triples
 from kg.papers import Paper
 from kg.resources import sample_paths
-from kg.sources import Problem, read_papers
+from kg.sources import Problem, Reading, read_all
 from kg.store import Store
 from kg.store.oxigraph import CANONICAL_ORDER_LIMIT, transcode
 from kg.timing import StageTimes
@@ -57,7 +57,8 @@ WHERE {
 class BuildSummary:
     """What a build read and wrote, for the closing summary line."""
 
-    papers_read: int = 0
+    papers_read: int = 0  # papers kept: each paper once, however many records named it
+    records_read: int = 0  # paper records in the inputs, before merging the same paper's records
     problems: list[Problem] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)  # papers, methods, ... in the whole store
     triples: int = 0
@@ -77,11 +78,17 @@ def default_inputs() -> list[Path]:
 
 def read_inputs(inputs: Sequence[str | Path], fmt: str | None = None) -> tuple[list[Paper], list[Problem]]:
     """Read every input; InputError only when no paper at all could be read."""
-    papers, problems = read_papers(list(inputs), fmt)
-    if not papers:
-        details = "; ".join(str(problem) for problem in problems[:5]) or "no input given"
+    reading = read_counted(inputs, fmt)
+    return reading.papers, reading.problems
+
+
+def read_counted(inputs: Sequence[str | Path], fmt: str | None = None) -> Reading:
+    """Like ``read_inputs``, with the number of records read before merging."""
+    reading = read_all(list(inputs), fmt)
+    if not reading.papers:
+        details = "; ".join(str(problem) for problem in reading.problems[:5]) or "no input given"
         raise InputError(f"no paper could be read ({details})")
-    return papers, problems
+    return reading
 
 
 @dataclass
@@ -176,23 +183,25 @@ def build(
     html: bool = True,
     progress: Callable[[int], ProgressCallback] | None = None,
     online: ApiClient | None = None,
+    on_stage: Callable[[str], None] | None = None,
 ) -> BuildSummary:
     """Build (or add to) the graph in ``out_dir``: the store, ``graph.ttl`` and ``graph.html``.
 
     ``workers``: processes for extraction, None for ``default_workers`` (one per core for large inputs).
     ``progress(total)`` is called once with the number of papers and returns a callback advanced as papers
-    are done. With ``online`` (an API client), papers are also linked through GitHub and Hugging Face and
+    are done; ``on_stage(name)`` is told each other stage as it starts (read, setup, store, turtle, ...).
+    With ``online`` (an API client), papers are also linked through GitHub and Hugging Face and
     the repository facts stored. Raises InputError when no paper could be read.
     """
     started = time.perf_counter()
-    timer = StageTimes()
+    timer = StageTimes(on_start=on_stage)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     with timer.stage("read"):
-        papers, problems = read_inputs(list(inputs) if inputs else default_inputs(), fmt)
-    summary = BuildSummary(papers_read=len(papers), problems=problems)
+        reading = read_counted(list(inputs) if inputs else default_inputs(), fmt)
+    papers = reading.papers
+    summary = BuildSummary(papers_read=len(papers), records_read=reading.records, problems=reading.problems)
     workers = workers or default_workers(len(papers))
-    advance = progress(len(papers)) if progress else None
 
     with Store(Path(store_dir) if store_dir else out / STORE_DIRNAME) as store:
         with timer.stage("setup"):
@@ -208,7 +217,7 @@ def build(
                 batches = encoded_pairs(pairs)
             else:
                 batches = encoded_batches(papers, workers=workers)
-            spool_papers(batches, spool, timer, progress=advance)
+            spool_papers(batches, spool, timer, progress=progress(len(papers)) if progress else None)
             spool.close()
             turtle = out / "graph.ttl"
             if started_empty and spool.triples > CANONICAL_ORDER_LIMIT:

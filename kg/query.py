@@ -35,6 +35,9 @@ _PARAMETER = re.compile(
     r"^#\s+([A-Za-z_][A-Za-z0-9_]*)\s+\((required|optional)(?:,\s*(?:an?\s+)?([a-z]+)\s+name)?\)",
     re.MULTILINE,
 )
+TITLE_WIDTH = 60  # a paper's title in a table, shortened with "…"
+TITLES_PER_QUERY = 100  # IRIs per lookup: keeps each lookup query a few KB, under any length guard
+_SAFE_IRI = re.compile(r'[^\s<>"{}|^`\\]+')
 
 
 @dataclass
@@ -130,14 +133,51 @@ def resolve_params(
     return out
 
 
+def paper_titles(
+    result: QueryResult,
+    *,
+    store_dir: str | Path | None = None,
+    endpoint: str | None = None,
+    timeout: float = 60.0,
+    retries: int = 3,
+) -> dict[str, str]:
+    """The titles of the papers whose IRIs ``result`` holds, read from the same store or endpoint, so a
+    table can name each paper by its title instead of its IRI."""
+    papers = PREFIXES["paper"]
+    iris = sorted(
+        {
+            str(term)
+            for row in result.rows
+            for term in row
+            if isinstance(term, URIRef) and str(term).startswith(papers) and _SAFE_IRI.fullmatch(str(term))
+        }
+    )
+    titles: dict[str, str] = {}
+    for start in range(0, len(iris), TITLES_PER_QUERY):
+        values = " ".join(f"<{iri}>" for iri in iris[start : start + TITLES_PER_QUERY])
+        lookup = QueryText(
+            f"SELECT ?paper ?title WHERE {{ VALUES ?paper {{ {values} }} ?paper schema:name ?title }}"
+        )
+        found = run_query(lookup, store_dir=store_dir, endpoint=endpoint, timeout=timeout, retries=retries)
+        titles.update((str(paper), str(title)) for paper, title in found.rows if paper is not None)
+    return titles
+
+
 # -- rendering ---------------------------------------------------------------------------------------------
 
 
-def format_result(result: QueryResult, fmt: str = "table") -> str:
-    """The result as text in one of FORMATS."""
+def format_result(result: QueryResult, fmt: str = "table", titles: Mapping[str, str] | None = None) -> str:
+    """The result as text in one of FORMATS.
+
+    ``titles`` (paper IRI -> title, see ``paper_titles``) is for the table only, which is read by people:
+    there a paper is shown by its title, shortened, and a column of papers that would only repeat a
+    title column beside it is left out. json, csv and tsv always keep the IRIs.
+    """
     if fmt not in FORMATS:
         raise QueryError(f"unknown format {fmt!r}; one of {', '.join(FORMATS)}")
-    return {"table": _table, "json": _json, "csv": _csv, "tsv": _tsv}[fmt](result)
+    if fmt == "table":
+        return _table(result, titles or {})
+    return {"json": _json, "csv": _csv, "tsv": _tsv}[fmt](result)
 
 
 def short(term: Node | None) -> str:
@@ -157,19 +197,51 @@ def short(term: Node | None) -> str:
     return str(term)
 
 
-def _table(result: QueryResult) -> str:
+def _table(result: QueryResult, titles: Mapping[str, str]) -> str:
     if result.kind == "ask":
         return "true\n" if result.boolean else "false\n"
-    cells = [[_clip(short(term)) for term in row] for row in result.rows]
-    widths = [max([len(v)] + [len(row[i]) for row in cells]) for i, v in enumerate(result.variables)]
+    variables = list(result.variables)
+    cells = [[_cell(term, titles) for term in row] for row in result.rows]
+    titled = {
+        index
+        for index in range(len(variables))
+        if any(row[index] is not None and str(row[index]) in titles for row in result.rows)
+    }
+    repeated = {index for index in titled if _repeats_another(result.rows, index, titles)}
+    if repeated:
+        keep = [index for index in range(len(variables)) if index not in repeated]
+        variables = [variables[index] for index in keep]
+        cells = [[row[index] for index in keep] for row in cells]
+    widths = [max([len(v)] + [len(row[i]) for row in cells]) for i, v in enumerate(variables)]
     lines = [
-        "  ".join(v.ljust(w) for v, w in zip(result.variables, widths)).rstrip(),
+        "  ".join(v.ljust(w) for v, w in zip(variables, widths)).rstrip(),
         "  ".join("-" * w for w in widths),
     ]
     lines += ["  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in cells]
     count = len(result.rows)
     lines.append(f"({count} row{'s' if count != 1 else ''})")
     return "\n".join(lines) + "\n"
+
+
+def _cell(term: Node | None, titles: Mapping[str, str]) -> str:
+    if term is not None and str(term) in titles and isinstance(term, URIRef):
+        title = " ".join(titles[str(term)].split())
+        return title if len(title) <= TITLE_WIDTH else title[: TITLE_WIDTH - 1] + "…"
+    return _clip(short(term))
+
+
+def _repeats_another(rows: list[tuple[Node | None, ...]], index: int, titles: Mapping[str, str]) -> bool:
+    """True when another column holds, in every row, the title of the paper in column ``index``."""
+    if not rows:
+        return False
+
+    def title(row: tuple[Node | None, ...]) -> str | None:
+        return titles.get(str(row[index])) if row[index] is not None else None
+
+    return any(
+        other != index and all(row[other] is not None and str(row[other]) == title(row) for row in rows)
+        for other in range(len(rows[0]))
+    )
 
 
 def _clip(text: str) -> str:

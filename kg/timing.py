@@ -14,11 +14,14 @@ T = TypeVar("T")
 class StageTimes:
     """Accumulates seconds per stage; ``iterate`` charges a stage only for the time its generator runs."""
 
-    def __init__(self) -> None:
+    def __init__(self, on_start: Callable[[str], None] | None = None) -> None:
         self.seconds: dict[str, float] = defaultdict(float)
+        self.on_start = on_start  # told each stage's name as it starts (a progress display)
 
     @contextmanager
     def stage(self, name: str) -> Iterator[None]:
+        if self.on_start is not None:
+            self.on_start(name)
         started = time.perf_counter()
         try:
             yield

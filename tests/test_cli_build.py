@@ -76,7 +76,7 @@ def test_build_reports_bad_inputs_and_keeps_the_good_ones(runner, tmp_path, good
     assert "Traceback" not in result.output
     assert re.search(r"bad\.jsonl:2\b", result.stderr)
     assert "missing.txt" in result.stderr and "blob.bin" in result.stderr
-    assert re.search(r"\b2 papers read", result.stdout)
+    assert re.search(r"\b2 papers kept; 4 skipped", result.stdout)
     assert (out / "graph.ttl").exists() and not (out / "graph.html").exists()
     strict = runner.invoke(main, args + ["--strict"])
     assert strict.exit_code == 1
@@ -91,11 +91,26 @@ def test_build_with_nothing_readable_exits_non_zero_with_one_line(runner, tmp_pa
     assert "empty.txt" in result.stderr and "Traceback" not in result.output
 
 
-def test_build_summary_names_every_count(runner, tmp_path, good_jsonl):
-    result = runner.invoke(main, ["build", str(good_jsonl), "--out", str(tmp_path / "o"), "--no-html"])
+def test_build_summary_counts_records_duplicates_kept_and_skipped(runner, tmp_path, good_jsonl):
+    again = tmp_path / "again.jsonl"  # the same paper twice more (title and case differ only in spacing)
+    again.write_text(
+        json.dumps(GOOD_RECORD | {"id": "p1b"})
+        + "\n{broken\n"
+        + json.dumps(GOOD_RECORD | {"id": "p1c", "title": GOOD_RECORD["title"].upper()})
+        + "\n"
+    )
+    result = runner.invoke(
+        main, ["build", str(good_jsonl), str(again), "--out", str(tmp_path / "o"), "--no-html"]
+    )
     assert result.exit_code == 0, result.output
-    for word in ("papers", "methods", "datasets", "metrics", "tasks", "repositories", "triples", " s"):
-        assert word in result.stdout
+    read, graph, *_ = result.stdout.splitlines()
+    assert read == "read 3 records: 2 duplicates merged, 1 paper kept; 1 skipped (the warnings above say why)"
+    assert re.fullmatch(
+        r"graph: 1 paper, \d+ methods?, \d+ techniques?, \d+ datasets?, \d+ metrics?, \d+ tasks?, "
+        r"1 repository; \d+ triples in \d+\.\d s",
+        graph,
+    ), graph
+    assert "again.jsonl:2: invalid JSON" in result.stderr
 
 
 def test_extract_writes_one_line_per_paper_with_the_guideline_fields(runner, tmp_path, good_jsonl):

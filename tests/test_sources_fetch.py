@@ -1,4 +1,4 @@
-"""`kg fetch arxiv` and fetch_arxiv against a real local HTTP server serving an arXiv API feed."""
+"""`kg fetch arxiv` and `kg fetch hf` against a real local HTTP server standing in for the APIs."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from kg.cli import main
 from kg.cli.fetch import fetch
 from kg.papers import Paper
 from kg.sources import FetchError, fetch_arxiv, iter_papers
@@ -77,7 +78,7 @@ def test_unreachable_server_is_a_fetch_error(httpserver):
     url = httpserver.url_for("/api/query")
     httpserver.stop()
     try:
-        with pytest.raises(FetchError, match="failed"):
+        with pytest.raises(FetchError, match=r"^cannot reach localhost: no network\?$"):
             fetch_arxiv("all:neural", max_results=1, base_url=url)
     finally:
         httpserver.start()
@@ -88,3 +89,82 @@ def test_max_is_bounded_by_the_api_limit():
     assert result.exit_code == 2 and "5000" in result.output
     with pytest.raises(FetchError, match="between 1 and 2000"):
         fetch_arxiv("all:neural", max_results=0)
+
+
+# -- kg fetch hf: the Hugging Face daily-papers list ---------------------------------------------------------
+
+DAILY = (DATA / "hf_daily_papers.json").read_text(encoding="utf-8")
+
+
+def test_fetch_hf_saves_the_daily_list_of_the_date(httpserver, tmp_path):
+    httpserver.expect_request("/api/daily_papers", query_string={"date": "2025-03-04"}).respond_with_data(
+        DAILY, content_type="application/json"
+    )
+    out = tmp_path / "daily.json"
+    result = CliRunner().invoke(
+        main,
+        [
+            "fetch",
+            "hf",
+            "--date",
+            "2025-03-04",
+            "-o",
+            str(out),
+            "--base-url",
+            httpserver.url_for("/api/daily_papers"),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert out.read_text(encoding="utf-8") == DAILY
+    assert "saved 2 papers" in result.stderr
+    papers = [item for item in iter_papers([out]) if isinstance(item, Paper)]
+    assert [(p.arxiv_id, p.repository) for p in papers] == [
+        ("2503.01840", "https://github.com/SafeAILab/EAGLE"),
+        ("2502.18461", "https://github.com/HVision-NKU/K-LoRA"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "expected"),
+    [
+        ('{"error": "Invalid date"}', 400, "answered HTTP 400"),
+        ('{"error": "not a list"}', 200, "did not answer with a list of daily papers"),
+        ("<html>maintenance</html>", 200, "did not answer with JSON"),
+    ],
+)
+def test_fetch_hf_refuses_what_is_not_a_daily_list(httpserver, tmp_path, body, status, expected):
+    httpserver.expect_request("/api/daily_papers").respond_with_data(body, status=status)
+    out = tmp_path / "daily.json"
+    result = CliRunner().invoke(
+        main,
+        [
+            "fetch",
+            "hf",
+            "--date",
+            "2025-03-04",
+            "-o",
+            str(out),
+            "--base-url",
+            httpserver.url_for("/api/daily_papers"),
+        ],
+    )
+    assert result.exit_code == 4
+    assert expected in result.stderr and "Traceback" not in result.output
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("command", [["arxiv", "all:neural"], ["hf", "--date", "2025-03-04"]])
+def test_no_network_is_one_plain_line_and_exit_4(httpserver, command):
+    url = httpserver.url_for("/api")
+    httpserver.stop()
+    try:
+        result = CliRunner().invoke(main, ["fetch", *command, "--base-url", url])
+    finally:
+        httpserver.start()
+    assert result.exit_code == 4
+    assert result.stderr == "Error: cannot reach localhost: no network?\n"
+
+
+def test_fetch_hf_needs_a_date_in_iso_form():
+    result = CliRunner().invoke(main, ["fetch", "hf", "--date", "04/03/2025"])
+    assert result.exit_code == 2 and "04/03/2025" in result.output

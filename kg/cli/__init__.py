@@ -41,11 +41,31 @@ class LazyGroup(click.Group):
         return next(command for command in module.COMMANDS if command.name == name)
 
 
-@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+EXIT_CODES = """\b
+Exit status:
+  0  success; warnings about skipped input may still be printed
+  1  no paper could be read, validation found violations, an unknown method name,
+     or any input problem with --strict
+  2  a usage error, or a SPARQL query that does not parse or cannot run
+  3  the store is missing, locked or damaged (run `kg build` first)
+  4  a network source or SPARQL endpoint could not be reached or failed
+"""
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]}, epilog=EXIT_CODES)
 @click.version_option(__version__, prog_name="kg")
-def main() -> None:
+@click.option(
+    "--progress/--no-progress",
+    default=None,
+    envvar="KG_PROGRESS",
+    help="Show a status line on stderr during long steps [default: only when stderr is a terminal].",
+)
+def main(progress: bool | None) -> None:
     """kg: a knowledge graph of machine-learning papers.
 
     Build it from paper dumps (`kg build`), extract entities (`kg extract`), query it with SPARQL
     (`kg query`), draw it (`kg viz`) and trace method families (`kg lineage`).
     """
+    from kg.cli.progress import configure
+
+    configure(progress)

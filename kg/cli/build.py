@@ -11,13 +11,25 @@ from kg.cli.common import (
     api_client,
     input_format_option,
     online_options,
-    progress_bar,
+    progress_status,
     reported_errors,
     strict_option,
     warn_problems,
     workers_option,
 )
+from kg.pipeline import BuildSummary
 from kg.pipeline import build as run_build
+
+STAGE_LABELS = {
+    "read": "reading the inputs",
+    "setup": "opening the store",
+    "extract": "extracting",
+    "link": "linking online",
+    "store": "loading the store",
+    "turtle": "writing graph.ttl",
+    "summary": "counting",
+    "html": "writing graph.html",
+}
 
 
 @click.command()
@@ -64,11 +76,17 @@ def build(
     With no INPUTS, builds the sample corpus shipped with kg. The store is added to: building the same
     input twice leaves the same graph; --fresh starts over. Writes OUT/graph.ttl, OUT/graph.html and
     OUT/store (read by `kg query`).
+
+    \b
+    Example:
+      kg build examples/* --out demo
     """
     with reported_errors(), ExitStack() as stack:
+        status = stack.enter_context(progress_status())
 
         def progress(total: int):
-            return stack.enter_context(progress_bar("extracting", total))
+            status.stage(STAGE_LABELS["extract"], total)
+            return status.advance
 
         client = api_client(online, cache_dir, github_api, hf_api, timeout)
         if client is not None:
@@ -83,16 +101,11 @@ def build(
             html=not no_html,
             progress=progress,
             online=client,
+            on_stage=lambda name: status.stage(STAGE_LABELS.get(name, name)),
         )
     warn_problems(summary.problems)
-    counts = summary.counts
-    click.echo(
-        f"{summary.papers_read} papers read; graph: {counts.get('papers', 0)} papers, "
-        f"{counts.get('methods', 0)} methods, {counts.get('techniques', 0)} techniques, "
-        f"{counts.get('datasets', 0)} datasets, {counts.get('metrics', 0)} metrics, "
-        f"{counts.get('tasks', 0)} tasks, {counts.get('repositories', 0)} repositories, "
-        f"{summary.triples} triples in {summary.seconds:.1f} s"
-    )
+    for line in summary_lines(summary):
+        click.echo(line)
     report = summary.link_report
     if report is not None:
         sources = ", ".join(f"{count} from {source}" for source, count in sorted(report.by_source.items()))
@@ -104,6 +117,29 @@ def build(
         click.echo(f"  {name}: {path}")
     if strict and summary.problems:
         raise SystemExit(1)
+
+
+def summary_lines(summary: BuildSummary) -> list[str]:
+    """What was read (records, merged duplicates, papers kept, skipped input) and what the graph holds."""
+    merged = summary.records_read - summary.papers_read
+    read = (
+        f"read {_count(summary.records_read, 'record')}: {_count(merged, 'duplicate')} merged, "
+        f"{_count(summary.papers_read, 'paper')} kept"
+    )
+    if summary.problems:
+        read += f"; {len(summary.problems)} skipped (the warnings above say why)"
+    kinds = ("paper", "method", "technique", "dataset", "metric", "task", "repository")
+    held = ", ".join(_count(summary.counts.get(_plural(kind), 0), kind) for kind in kinds)
+    graph = f"graph: {held}; {summary.triples} triples in {summary.seconds:.1f} s"
+    return [read, graph]
+
+
+def _plural(noun: str) -> str:
+    return noun[:-1] + "ies" if noun.endswith("y") else noun + "s"
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun if number == 1 else _plural(noun)}"
 
 
 COMMANDS = [build]

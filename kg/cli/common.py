@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -17,7 +16,7 @@ if TYPE_CHECKING:
     from kg.linking.client import ApiClient
 
 input_format_option = click.option(
-    "--format",
+    "--input-format",
     "fmt",
     type=click.Choice(FORMATS),
     default=None,
@@ -136,6 +135,24 @@ def warn_problems(problems) -> None:
 
 @contextmanager
 def progress_bar(label: str, total: int) -> Iterator:
-    """A progress bar on stderr, shown only on a terminal so logs and pipes stay clean."""
-    with click.progressbar(length=total, label=label, file=sys.stderr) as bar:
-        yield bar.update
+    """A counting status line on stderr (see kg.cli.progress); yields the function that advances it."""
+    from kg.cli.progress import status
+
+    with status(label, total) as line:
+        yield line.advance
+
+
+def progress_status():
+    """A status line (kg.cli.progress.StatusLine) for a command with several stages; a context manager."""
+    from kg.cli.progress import status
+
+    return status()
+
+
+@contextmanager
+def activity(label: str) -> Iterator[None]:
+    """A status line with a spinner and the seconds so far, for a step that cannot count its progress."""
+    from kg.cli.progress import status
+
+    with status(label):
+        yield

@@ -53,6 +53,11 @@ def lineage(method, direction, depth, fmt, html, store_dir) -> None:
     METHOD is any name or alias the graph knows, in any case (`bert`, `"Llama 2"`, `EAGLE 3`), or an IRI;
     an unknown name exits 1 with the closest names. A method's family counts: the descendants of GPT include
     GPT-4, and what builds on GPT-4 below it.
+
+    \b
+    Examples:
+      kg lineage EAGLE-3 --ancestors
+      kg lineage bert --depth 2 --format json
     """
     from kg.lineage_trees import render_dot, render_tree, trees_json, write_html
 
@@ -87,7 +92,12 @@ def lineage(method, direction, depth, fmt, html, store_dir) -> None:
 )
 @store_option
 def methods(top, fmt, store_dir) -> None:
-    """List the methods by number of papers, with their family and lineage links."""
+    """List the methods by number of papers, with their family and lineage links.
+
+    \b
+    Example:
+      kg methods --top 20
+    """
     from kg.lineage_trees import methods_json, render_methods
 
     with reported_errors():

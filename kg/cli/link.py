@@ -7,12 +7,19 @@ from dataclasses import asdict
 
 import click
 
-from kg.cli.common import api_client, online_options, progress_bar, reported_errors, warn_problems
+from kg.cli.common import (
+    api_client,
+    input_format_option,
+    online_options,
+    progress_bar,
+    reported_errors,
+    warn_problems,
+)
 from kg.extraction import extract_many
 from kg.extraction.records import Extraction
 from kg.linking.link import LinkReport, PaperLinks, link_papers
 from kg.pipeline import read_inputs
-from kg.sources import FORMATS
+from kg.sources.base import shorten
 
 
 @click.command()
@@ -26,13 +33,7 @@ from kg.sources import FORMATS
     show_default=True,
     help="Output: a table and a summary, or one JSON document.",
 )
-@click.option(
-    "--input-format",
-    "fmt",
-    type=click.Choice(FORMATS),
-    default=None,
-    help="Input format; detected from each file's content when omitted.",
-)
+@input_format_option
 def link(inputs, online, cache_dir, github_api, hf_api, timeout, output_format, fmt) -> None:
     """Link papers to their code repositories and project pages.
 
@@ -41,6 +42,13 @@ def link(inputs, online, cache_dir, github_api, hf_api, timeout, output_format, 
     GitHub for papers still without code (accepting a candidate only when its README or description names
     the paper), and reads each repository's stars, forks, language, license and dates. GITHUB_TOKEN and
     HF_TOKEN are read from the environment. A rate limit stops the online step, not the command.
+
+    The table names each paper by its title; --format json gives its id and every link found.
+
+    \b
+    Examples:
+      kg link examples/papers.jsonl examples/hf-daily-papers.json
+      kg link examples/* --format json
     """
     with reported_errors():
         papers, problems = read_inputs(inputs, fmt)
@@ -66,7 +74,7 @@ def link(inputs, online, cache_dir, github_api, hf_api, timeout, output_format, 
             )
         )
     else:
-        click.echo(table(links))
+        click.echo(table(links, {paper.key: paper.title for paper in papers}))
         click.echo(summary(report, len(links)))
     for error in report.errors:
         click.echo(f"warning: {error}", err=True)
@@ -74,15 +82,18 @@ def link(inputs, online, cache_dir, github_api, hf_api, timeout, output_format, 
         click.echo(f"warning: online linking stopped early: {report.stopped}", err=True)
 
 
-def table(links: list[PaperLinks]) -> str:
-    """One row per paper with a repository: its best repository, where it came from, and its stars."""
+def table(links: list[PaperLinks], titles: dict[str, str] | None = None) -> str:
+    """One row per paper with a repository: its title (shortened), its best repository, where it came
+    from, and its stars."""
+    titles = titles or {}
     rows = [("paper", "repository", "source", "conf.", "stars")]
     for item in links:
         for url, source, confidence in item.repositories[:1]:
             facts = item.facts.get(url)
             stars = "" if facts is None or facts.stars is None else str(facts.stars)
             more = f" (+{len(item.repositories) - 1})" if len(item.repositories) > 1 else ""
-            rows.append((item.paper_key, url + more, source, f"{confidence:.2f}", stars))
+            name = shorten(titles[item.paper_key]) if item.paper_key in titles else item.paper_key
+            rows.append((name, url + more, source, f"{confidence:.2f}", stars))
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     return "\n".join(
         "  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() for row in rows
@@ -91,7 +102,9 @@ def table(links: list[PaperLinks]) -> str:
 
 def summary(report: LinkReport, total: int) -> str:
     sources = ", ".join(f"{source}: {count}" for source, count in report.by_source.items())
-    line = f"{total} papers: {report.linked} linked" + (f" ({sources})" if sources else "")
+    line = f"{total} paper{'' if total == 1 else 's'}: {report.linked} linked" + (
+        f" ({sources})" if sources else ""
+    )
     line += f", {report.unlinked} without code"
     if report.requests:
         stats = report.requests

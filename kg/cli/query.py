@@ -3,28 +3,45 @@
 from __future__ import annotations
 
 import sys
+import textwrap
 
 import click
 
 from kg.cli.common import endpoint_options, graph_iri_value, reported_errors, store_option
-from kg.query import FORMATS, format_result, read_query, run_query
+from kg.query import FORMATS, format_result, paper_titles, read_query, run_query
 from kg.resources import queries_dir
 from kg.store.sparql import parse_param
 
 
 def _shipped_queries() -> str:
-    lines = []
+    """Each shipped query: its name, its whole description and the example command of its header."""
+    blocks = []
     for path in sorted(queries_dir().glob("*.rq")):
-        first = next(
-            (
-                line.lstrip("# ").strip()
-                for line in path.read_text(encoding="utf-8").splitlines()
-                if line.startswith("#") and line.strip("# ")
-            ),
-            "",
-        )
-        lines.append(f"{path.stem:24} {first}")
-    return "\n".join(lines)
+        description, example = query_header(path.read_text(encoding="utf-8"))
+        lines = [path.stem]
+        lines += textwrap.wrap(description, width=96, initial_indent="    ", subsequent_indent="    ")
+        if example:
+            lines.append(f"    e.g. {example}")
+        blocks.append("\n".join(lines))
+    return "\n\n".join(blocks)
+
+
+def query_header(text: str) -> tuple[str, str]:
+    """A shipped query's description (its header comment up to the parameters) and its example command."""
+    description: list[str] = []
+    example = ""
+    in_description = True
+    for line in text.splitlines():
+        if not line.startswith("#"):
+            break
+        content = line[1:].strip()
+        if content.startswith("Example:"):
+            example = content.removeprefix("Example:").strip()
+        elif content.startswith("Parameters:"):
+            in_description = False
+        elif in_description and content:
+            description.append(content)
+    return " ".join(description), example
 
 
 @click.command()
@@ -63,14 +80,19 @@ def _shipped_queries() -> str:
     "[default: the server's choice; Virtuoso's is all its graphs].",
 )
 @endpoint_options
-@click.option("--list", "list_queries", is_flag=True, help="List the shipped example queries and exit.")
+@click.option(
+    "--list",
+    "list_queries",
+    is_flag=True,
+    help="List the shipped example queries, each with its description, and exit.",
+)
 def query(query_text, file, store_dir, fmt, params, endpoint, graph, timeout, retries, list_queries) -> None:
     """Run a SPARQL query (QUERY, --file, or - for stdin) with kg's prefixes predeclared.
 
     \b
     Examples:
       kg query 'SELECT ?title WHERE { ?p a kg:Paper ; schema:name ?title } LIMIT 5'
-      kg query --file method-ancestors --param method=ResNet --format json
+      kg query --file method-ancestors --param method=EAGLE-3 --format json
       kg query --endpoint http://127.0.0.1:7878/query --file top-datasets-metrics
       kg query --endpoint http://HOST:8890/sparql --graph https://example.org/kg --file top-datasets-metrics
     """
@@ -85,7 +107,12 @@ def query(query_text, file, store_dir, fmt, params, endpoint, graph, timeout, re
         result = run_query(
             text, bound, store_dir=store_dir, endpoint=endpoint, timeout=timeout, retries=retries, graph=graph
         )
-        click.echo(format_result(result, fmt), nl=False)
+        titles = {}
+        if fmt == "table" and result.kind == "select":
+            titles = paper_titles(
+                result, store_dir=store_dir, endpoint=endpoint, timeout=timeout, retries=retries
+            )
+        click.echo(format_result(result, fmt, titles), nl=False)
 
 
 COMMANDS = [query]

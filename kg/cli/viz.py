@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from kg.cli.common import reported_errors, store_option
+from kg.cli.common import progress_status, reported_errors, store_option
 
 
 def _types(ctx: click.Context, param: click.Parameter, value: str | None) -> set[str] | None:
@@ -82,7 +82,8 @@ def viz(store_dir, input_path, focus, depth, types, min_degree, limit, output, s
     """
     from kg.viz import read_view, render_html
 
-    with reported_errors():
+    with reported_errors(), progress_status() as status:
+        status.stage("drawing")
         graph, focused = read_view(store_dir, input_path, focus)
         stats = render_html(
             graph, output, focus=focused or None, depth=depth, types=types, min_degree=min_degree, limit=limit
@@ -90,6 +91,7 @@ def viz(store_dir, input_path, focus, depth, types, min_degree, limit, output, s
         if screenshot is not None:
             from kg.browser import screenshot as take_screenshot
 
+            status.stage("taking the screenshot in headless Chromium")
             take_screenshot(output, screenshot)
     click.echo(
         f"Wrote {stats['path']}: {stats['nodes']} nodes, {stats['edges']} edges "

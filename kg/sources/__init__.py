@@ -21,6 +21,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
@@ -30,7 +31,17 @@ from kg.sources.base import Problem, stream_chunks, text_lines
 from kg.sources.hf_dump import read_dump
 from kg.sources.records import looks_like_hf_api, read_json, read_jsonl
 
-__all__ = ["FORMATS", "FetchError", "Problem", "detect_format", "fetch_arxiv", "iter_papers", "read_papers"]
+__all__ = [
+    "FORMATS",
+    "FetchError",
+    "Problem",
+    "Reading",
+    "detect_format",
+    "fetch_arxiv",
+    "iter_papers",
+    "read_all",
+    "read_papers",
+]
 
 FORMATS = ("hf-dump", "json", "jsonl", "arxiv", "hf-api")
 HEAD_SIZE = 1 << 14  # bytes read to detect the format
@@ -78,18 +89,42 @@ def iter_papers(paths: Sequence[str | Path], fmt: str | None = None) -> Iterator
         yield from _capped(_read_one(path, fmt))
 
 
-def read_papers(paths: Sequence[str | Path], fmt: str | None = None) -> tuple[list[Paper], list[Problem]]:
-    """Every paper once (merged by arXiv id, else normalised title), and every problem met on the way."""
+@dataclass
+class Reading:
+    """What reading the inputs gave: each paper once, the problems met, and how many records there were."""
+
+    papers: list[Paper]
+    problems: list[Problem]
+    records: int  # paper records read, before the same paper's records were merged
+
+    @property
+    def merged(self) -> int:
+        """Records merged into another record of the same paper."""
+        return self.records - len(self.papers)
+
+
+def read_all(paths: Sequence[str | Path], fmt: str | None = None) -> Reading:
+    """Every paper once (merged by arXiv id, else normalised title), every problem, and the record count."""
     problems: list[Problem] = []
+    records = 0
 
     def papers() -> Iterator[Paper]:
+        nonlocal records
         for item in iter_papers(paths, fmt):
             if isinstance(item, Problem):
                 problems.append(item)
             else:
+                records += 1
                 yield item
 
-    return list(deduplicate(papers())), problems
+    kept = list(deduplicate(papers()))
+    return Reading(kept, problems, records)
+
+
+def read_papers(paths: Sequence[str | Path], fmt: str | None = None) -> tuple[list[Paper], list[Problem]]:
+    """Every paper once (merged by arXiv id, else normalised title), and every problem met on the way."""
+    reading = read_all(paths, fmt)
+    return reading.papers, reading.problems
 
 
 def _read_one(path: str | Path, fmt: str | None) -> Iterator[Paper | Problem]:

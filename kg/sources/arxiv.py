@@ -12,21 +12,14 @@ from collections.abc import Iterable, Iterator
 
 import requests
 
-from kg.errors import KgError
 from kg.papers import Paper, normalise_arxiv_id
 from kg.sources.base import Line, Problem, iso_date, shorten
+from kg.sources.http import FetchError, get
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 ARXIV_API = "https://export.arxiv.org/api/query"
 MAX_RESULTS = 2000  # the API's limit for one request
-TIMEOUT = (10, 120)  # seconds to connect, to read
 ERROR_ID = "arxiv.org/api/errors"
-
-
-class FetchError(KgError):
-    """The arXiv API could not be reached, refused the query or sent something that is not a feed."""
-
-    exit_code = 4
 
 
 def looks_like_atom(head: str) -> bool:
@@ -109,19 +102,8 @@ def fetch_arxiv(
     """
     if not 1 <= max_results <= MAX_RESULTS:
         raise FetchError(f"max_results must be between 1 and {MAX_RESULTS}, not {max_results}")
-    http = session or requests.Session()
     params = {"search_query": query, "start": 0, "max_results": max_results}
-    try:
-        response = http.get(base_url, params=params, timeout=TIMEOUT)
-        response.raise_for_status()
-    except requests.RequestException as error:
-        raise FetchError(f"arXiv API request to {base_url} failed: {error}") from None
-    finally:
-        if session is None:
-            http.close()
-    response.encoding = (
-        response.encoding if "charset" in response.headers.get("content-type", "") else "utf-8"
-    )
+    response = get(base_url, params, session=session)
     text = response.text
     if not looks_like_atom(text[:4096]):
         raise FetchError(f"{base_url} did not answer with an Atom feed (got {shorten(text, 80)!r})")
