@@ -29,6 +29,7 @@ class KG(DefinedNamespace):
     Repository: URIRef
     ProjectPage: URIRef
     Result: URIRef
+    ResultKind: URIRef
     Evidence: URIRef
     LineageLink: URIRef
     Mention: URIRef
@@ -64,6 +65,11 @@ class KG(DefinedNamespace):
     numericValue: URIRef
     onDataset: URIRef
     ofMethod: URIRef
+    resultKind: URIRef
+    # the individuals of kg:ResultKind (kg.domain.RESULT_KINDS): only a score belongs on a leaderboard
+    ScoreResult: URIRef
+    ChangeResult: URIRef
+    RatioResult: URIRef
 
     # mentions and evidence
     entity: URIRef

@@ -44,7 +44,7 @@ def eagle_paper() -> tuple[Paper, Extraction]:
         proposed=[entity("EAGLE-3", "method")],
         repos=[Link(url="https://github.com/SafeAILab/EAGLE", kind="repository",
                     evidence=span(abstract, "https://github.com/SafeAILab/EAGLE"))],
-        results=[Result(metric="speedup ratio", value="6.5x", dataset="MT-bench", method="EAGLE-3",
+        results=[Result(metric="speedup ratio", value="6.5x", kind="ratio", dataset="MT-bench", method="EAGLE-3",
                         confidence=0.8, evidence=Evidence("abstract", sentence, abstract.index(sentence),
                                                           abstract.index(sentence) + len(sentence)))],
         lineage=[LineageEdge(child="EAGLE-3", parent="EAGLE", relation="extends", confidence=0.9,

@@ -287,6 +287,9 @@ def test_results_on_dataset_best_first(store_dir):
     result = example(store_dir, "results-on-dataset", dataset="ImageNet", metric="top-1 accuracy")
     assert column(result, "value") == ["82.7%", "80.9%", "76.1%"]
     assert column(result, "method_name") == ["SENet", "ResNeXt", "ResNet"]
+    # a change ("4.8% higher") stays off the leaderboard; each score comes with the sentence it was read from
+    assert "4.8%" not in column(result, "value")
+    assert all(value in sentence for value, sentence in zip(column(result, "value"), column(result, "sentence")))
     assert column(example(store_dir, "results-on-dataset", dataset="GLUE"), "value") == ["80.5"]
     assert len(example(store_dir, "results-on-dataset", dataset="ImageNet", metric="BLEU")) == 0
 
