@@ -240,7 +240,11 @@ class Node:
         """The forms another name can be coined on: one word of three letters or more, two of them capitals
         (``_coined_on`` asks for the rest)."""
         return frozenset(
-            form for form in self.forms if len(form) >= 3 and " " not in form and sum(map(str.isupper, form)) >= 2
+            form
+            for form in self.forms
+            if len(form) >= 3
+            and " " not in form
+            and (sum(map(str.isupper, form)) >= 2 or (self.in_text and _capitalised_word(form)))
         )
 
 
@@ -613,7 +617,43 @@ def _from_name(
             relation = "variant_of" if variant and not family else "based_on"
             confidence = 0.8 if parent.in_text else 0.7
             edges.append(LineageEdge(child.name, parent.name, relation, confidence, evidence))
+    for parent in _named_in_phrase(child, parents, unnamed, fields["abstract"]):
+        edges.append(LineageEdge(child.name, parent.name, "extends", 0.75, evidence))
     return edges
+
+
+NAME_WORD = re.compile(r"[A-Z0-9][\w^$.+-]*")
+
+
+def _named_in_phrase(child: Node, parents: list[Node], unnamed: Unnamed, abstract: str) -> list[Node]:
+    """``Binary Paragraph Vector`` on ``Paragraph Vector``, ``Decoupled Mixup`` on ``Mixup``, ``JEN-1
+    DreamStyler`` on ``JEN-1``: a name of several capitalised words whose first or last words are another
+    method's or technique's whole name (a name: capitalised, so not a description like "deep kernel machine")."""
+    # parents the text writes with a capital: names, not phrases ("federated learning" in a title)
+    # a technique counts when the abstract writes it so on its own, not only in title case ("Pruning")
+    for form in child.forms:
+        abstract = abstract.replace(form, " ")
+    by_key = {
+        method_key(form): parent
+        for parent in parents
+        for form in parent.forms
+        if form[:1].isupper() and (parent.kind == "method" or _pattern(form).search(abstract))
+    }
+    found: list[Node] = []
+    for form in child.forms:
+        words = form.split()
+        if len(words) < 2 or not all(NAME_WORD.fullmatch(word) for word in words):
+            continue
+        for cut in range(1, len(words)):
+            for part in (" ".join(words[cut:]), " ".join(words[:cut])):
+                key = method_key(part)
+                named = " " in part or any(ch.isupper() or ch.isdigit() for ch in part[1:])
+                # "Decoupled Mixup" on the Mixup the text names; a capitalised common word ("Binary Codes")
+                # counts only when the text names it on its own
+                parent = by_key.get(key) or (unnamed.with_key(key) if named else None)
+                if parent is not None and parent not in found:
+                    found.append(parent)
+    return found
 
 
 def _name_contains(child: Node, parent: Node) -> bool:
@@ -650,13 +690,22 @@ def _long_form_names(form: str, pform: str, child: Node) -> bool:
     return " " in pform or any(ch.isupper() for ch in pform) or form.endswith(pform)
 
 
+def _capitalised_word(form: str) -> bool:
+    """ "Mamba", "Transformer": one capitalised word of four letters or more, a name the text uses alone."""
+    return len(form) >= 4 and form[0].isupper() and form[1:].isalpha() and form[1:].islower()
+
+
 def _coined_on(name: str, part: str, part_in_text: bool) -> bool:
-    """``BERTurk``, ``AD-BERT``, ``DomURLs_BERT`` on ``BERT``; ``EAGLE-3`` is a version, not this."""
-    if sum(ch.isupper() for ch in part) < 2:
-        return False  # "Net", "Former": word pieces, not names
+    """``BERTurk``, ``AD-BERT``, ``DomURLs_BERT`` on ``BERT``; ``DeciMamba`` on ``Mamba`` (named in the text
+    on its own); ``EAGLE-3`` is a version, not this."""
     start = name.find(part)
     if start < 0:
         return False
+    if sum(ch.isupper() for ch in part) < 2:
+        # "Net", "Former": word pieces, not names; but a capitalised name the text uses on its own, put
+        # after a lower-case prefix, is built on ("DeciMamba", "iTransformer")
+        camel_suffix = start > 0 and name[start - 1].islower() and start + len(part) == len(name)
+        return part_in_text and _capitalised_word(part) and camel_suffix
     rest = name[:start] + name[start + len(part) :]
     return not VERSION_MARKER.fullmatch(rest) and _affix_boundary(
         name, start, start + len(part), part_in_text
