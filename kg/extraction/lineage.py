@@ -26,6 +26,7 @@ from pathlib import Path
 
 from kg.extraction.records import Entity, Evidence, Extraction, LineageEdge
 from kg.methods import family_name, method_key
+from kg.extraction.vocabulary import VocabularyMatcher
 from kg.namespaces import KGV
 from kg.papers import Paper
 
@@ -39,7 +40,6 @@ CLAUSE_END = re.compile(
 )
 COORDINATION = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|\s(?:and|or|as well as|&)\s+)(?:the\s+)?\s*")
 VERSION_MARKER = re.compile(r"(?:[\s_-]*v?\d{1,2}(?:\.\d+)*|[\s_-]+[IVX]{2,4}|\+\+?)$")
-ABBREVIATIONS = ("e.g.", "i.e.", "et al.", "vs.", "cf.", "Fig.", "Eq.", "approx.", "resp.")
 # words allowed between a cue and the parent: "built on top of the state-of-the-art Emu"
 MAX_WORDS_BEFORE_PARENT = 6
 # a "name" that is a piece of a sentence: "and then pretrained a BERT model for AD"
@@ -49,7 +49,6 @@ FRAGMENT = re.compile(
 # "outperform the results of mBERT": what is beaten is still mBERT
 RESULTS_OF = re.compile(r"\b(?:the\s+)?(?:results?|performance|scores?|accuracy)\s+of\b", re.IGNORECASE)
 LINKING_WORDS = {"of", "in", "for", "with", "from", "to", "by", "than", "on", "at"}
-SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(\[])")
 TITLE_LEAD = re.compile(r"\s*[:\u2013\u2014]\s*|\s+-+\s+")
 TITLE_APPOSITION = re.compile(r"^\s*([^:]{2,60}?)\s*:\s*(?:an?\s+|the\s+)?(.+)$", re.IGNORECASE)
 TITLE_HEAD_END = re.compile(r"\s+(?:for|with|via|by|in|using|through|towards|on|to|from|of)\s+|[,:]")
@@ -184,42 +183,24 @@ def load_cues(path: Path = CUES_FILE) -> Cues:
     )
 
 
-@cache
-def vocabulary_methods() -> dict[str, tuple[str, ...]]:
-    """prefLabel -> every label of the shipped method vocabulary, for parents named only in a child's name."""
-    from rdflib import Graph, URIRef
-    from rdflib.namespace import SKOS
-
-    from kg.resources import ontology_dir
-
-    path = ontology_dir() / "vocab" / "methods.ttl"
-    if not path.is_file():
-        return {}
-    graph = Graph().parse(path, format="turtle")
-    scheme = URIRef(KGV["method/"])
-    out: dict[str, tuple[str, ...]] = {}
-    for concept in graph.subjects(SKOS.inScheme, scheme):
-        pref = graph.value(concept, SKOS.prefLabel)
-        if pref is None:
-            continue
-        alts = [str(alt) for alt in graph.objects(concept, SKOS.altLabel)]
-        out[str(pref)] = (str(pref), *alts)
-    return out
+@lru_cache(maxsize=4)
+def vocabulary_methods(vocabulary: VocabularyMatcher) -> dict[str, tuple[str, ...]]:
+    """prefLabel -> every label of the pipeline's method vocabulary (the one entity extraction matched
+    with), for parents named only in a child's name."""
+    out: dict[str, list[str]] = {}
+    for labels in (vocabulary.by_label, vocabulary.by_lower):
+        for label, concept in labels.items():
+            if concept.type == "method":
+                out.setdefault(concept.pref_label, [concept.pref_label]).append(label)
+    return {pref: tuple(dict.fromkeys(labels)) for pref, labels in out.items()}
 
 
-@cache
-def _vocabulary_keys() -> frozenset[str]:
-    return frozenset(_vocabulary_index())
-
-
-def _vocabulary_label(name: str) -> str | None:
-    """The vocabulary's preferred label for a method name it knows (any of its labels), else None."""
-    return _vocabulary_index().get(method_key(name))
-
-
-@cache
-def _vocabulary_index() -> dict[str, str]:
-    return {method_key(label): pref for pref, labels in vocabulary_methods().items() for label in labels}
+@lru_cache(maxsize=4)
+def _vocabulary_index(vocabulary: VocabularyMatcher) -> dict[str, str]:
+    """method key of every label -> the preferred label."""
+    return {
+        method_key(label): pref for pref, labels in vocabulary_methods(vocabulary).items() for label in labels
+    }
 
 
 @dataclass(frozen=True)
@@ -263,14 +244,25 @@ class Sentence:
     start: int  # offset of the sentence within the field
 
 
-def find_lineage(paper: Paper, extraction: Extraction) -> list[LineageEdge]:
-    """The lineage edges one paper states, its proposed methods as children; empty when it proposes none."""
+def find_lineage(
+    paper: Paper,
+    extraction: Extraction,
+    sentences: list[tuple[int, int]] | None = None,
+    vocabulary: VocabularyMatcher | None = None,
+) -> list[LineageEdge]:
+    """The lineage edges one paper states, its proposed methods as children; empty when it proposes none.
+
+    ``sentences`` are the extraction doc's sentences, as (start, end) offsets into ``paper.text``, and
+    ``vocabulary`` the pipeline's matcher: lineage reads what entity extraction read. Without them (a
+    caller holding no doc) the pipeline makes both."""
+    if sentences is None or vocabulary is None:
+        sentences, vocabulary = _read_with_pipeline(paper)
     cues = load_cues()
-    children = _children(extraction, paper.title)
+    children = _children(extraction, paper.title, vocabulary)
     if not children:
         return []
-    parents, unnamed = _parents(extraction, children, cues)
-    fields = {"title": paper.title, "abstract": paper.abstract}
+    parents, unnamed = _parents(extraction, children, cues, vocabulary)
+    fields = Fields(paper, sentences)
     mentions = _mentions(fields, children + parents)
     edges: list[LineageEdge] = []
     variant = _says_variant(fields, cues)
@@ -280,12 +272,41 @@ def find_lineage(paper: Paper, extraction: Extraction) -> list[LineageEdge]:
     edges += _from_title(paper.title, children, mentions)
     # mentions are sorted by (field, start): each sentence's are a slice, found by bisection
     positions = [(m.field, m.start) for m in mentions]
-    for sentence in _sentences(fields):
+    for sentence in fields.sentences:
         first = bisect_left(positions, (sentence.field, sentence.start))
         last = bisect_left(positions, (sentence.field, sentence.start + len(sentence.text)))
         edges += _from_sentence(sentence, mentions[first:last], children, cues)
-    own = _own_components(extraction, children)
+    own = _own_components(extraction, children, vocabulary)
     return _best([e for e in edges if method_key(e.parent) not in own], children, cues)
+
+
+def _read_with_pipeline(paper: Paper) -> tuple[list[tuple[int, int]], VocabularyMatcher]:
+    from kg.extraction import build_pipeline
+    from kg.extraction.assemble import sentence_offsets
+    from kg.extraction.text import make_doc
+
+    nlp = build_pipeline()
+    doc = nlp(make_doc(nlp, paper.text))
+    return sentence_offsets(doc), nlp.get_pipe("kg_vocabulary")
+
+
+class Fields(dict):
+    """The paper's fields by name (``{"title": ..., "abstract": ...}``) and their sentences, as the
+    extraction doc split them (offsets into ``title + "\\n" + abstract``), per field."""
+
+    def __init__(self, paper: Paper, offsets: list[tuple[int, int]]) -> None:
+        super().__init__(title=paper.title, abstract=paper.abstract)
+        title_end = len(paper.title)
+        sentences = []
+        for start, end in offsets:
+            if start < title_end:
+                field, offset, text = "title", 0, paper.title
+            else:
+                field, offset, text = "abstract", title_end + 1, paper.abstract
+            start, end = max(start - offset, 0), min(end - offset, len(text))
+            if text[start:end].strip():
+                sentences.append(Sentence(field, text[start:end], start))
+        self.sentences: tuple[Sentence, ...] = tuple(sentences)
 
 
 # -- the methods in play ----------------------------------------------------------------------------------
@@ -318,7 +339,9 @@ def _name(entity: Entity, extraction: Extraction) -> str:
     return entity.canonical if vouched or method_key(entity.canonical) in written else entity.name
 
 
-def _is_own_method(entity: Entity, forms: tuple[str, ...], title: str, others: set[str]) -> bool:
+def _is_own_method(
+    entity: Entity, forms: tuple[str, ...], title: str, others: set[str], vocabulary: VocabularyMatcher
+) -> bool:
     """Whether a proposed entity can be a child: a method or technique, not a metric's or dataset's name,
     not a phrase fragment, and not a well-known method unless the title leads with it (``BERT: ...``)."""
     if entity.type not in ("method", "technique") or FRAGMENT.match(entity.name):
@@ -327,20 +350,20 @@ def _is_own_method(entity: Entity, forms: tuple[str, ...], title: str, others: s
         return False
     if entity.concept and not entity.concept.startswith(str(KGV["method/"])):
         return False  # the vocabulary knows the name as a metric, dataset or task
-    if entity.concept or method_key(entity.canonical) in _vocabulary_keys():
+    if entity.concept or method_key(entity.canonical) in _vocabulary_index(vocabulary):
         lead = TITLE_LEAD.split(title, maxsplit=1)[0]
         return method_key(lead) in {method_key(form) for form in forms}
     return True
 
 
-def _children(extraction: Extraction, title: str) -> list[Node]:
+def _children(extraction: Extraction, title: str, vocabulary: VocabularyMatcher) -> list[Node]:
     """The paper's own methods, as children of its lineage edges."""
     entities = extraction.metrics + extraction.datasets + extraction.tasks
     others = {method_key(e.canonical) for e in entities} | {method_key(e.name) for e in entities}
     out: dict[str, Node] = {}
     for entity in extraction.proposed:
         forms = _forms(entity, extraction)
-        if not _is_own_method(entity, forms, title, others):
+        if not _is_own_method(entity, forms, title, others, vocabulary):
             continue
         name = forms[0]  # _forms puts the reported name first
         out.setdefault(method_key(name), Node(name, forms, "child"))
@@ -369,7 +392,9 @@ class Unnamed:
         return [self.nodes[i] for i in positions if i not in self.skipped]
 
 
-def _parents(extraction: Extraction, children: list[Node], cues: Cues) -> tuple[list[Node], Unnamed]:
+def _parents(
+    extraction: Extraction, children: list[Node], cues: Cues, vocabulary: VocabularyMatcher
+) -> tuple[list[Node], Unnamed]:
     """Candidate parents: the paper's other methods and techniques, then the vocabulary's methods."""
     taken = {method_key(form) for child in children for form in child.forms}
     out: dict[str, Node] = {}
@@ -382,22 +407,25 @@ def _parents(extraction: Extraction, children: list[Node], cues: Cues) -> tuple[
             name = _name(entity, extraction)
             if kind == "method" and not entity.concept:
                 # "Bidirectional Encoder Representations from Transformers (BERT)" is the vocabulary's BERT
-                name = next((_vocabulary_label(f) for f in forms if _vocabulary_label(f)), name)
+                index = _vocabulary_index(vocabulary)
+                name = next((index[method_key(f)] for f in forms if method_key(f) in index), name)
             out.setdefault(method_key(name), Node(name, forms, kind))
     named = taken | {method_key(form) for node in out.values() for form in node.forms}
-    nodes, by_key, by_coinable = _vocabulary_nodes(cues)
+    nodes, by_key, by_coinable = _vocabulary_nodes(cues, vocabulary)
     skipped = frozenset(i for key in named for i in by_key.get(key, ()))  # a method the text names is its own node
     return list(out.values()), Unnamed(nodes, skipped, by_key, by_coinable)
 
 
-@cache
-def _vocabulary_nodes(cues: Cues) -> tuple[tuple[Node, ...], dict[str, list[int]], dict[str, list[int]]]:
+@lru_cache(maxsize=4)
+def _vocabulary_nodes(
+    cues: Cues, vocabulary: VocabularyMatcher
+) -> tuple[tuple[Node, ...], dict[str, list[int]], dict[str, list[int]]]:
     """The vocabulary's methods as parents not named in the text, generic ones left out, built once; the
     positions of those with each label key, and with each coinable form."""
     nodes: list[Node] = []
     by_key: dict[str, list[int]] = {}
     by_coinable: dict[str, list[int]] = {}
-    for pref, labels in vocabulary_methods().items():
+    for pref, labels in vocabulary_methods(vocabulary).items():
         keys = {method_key(label) for label in labels}
         if keys & cues.generic:
             continue
@@ -487,31 +515,11 @@ def _mentions(fields: dict[str, str], nodes: list[Node]) -> list[Mention]:
     return sorted((found[i] for spans in kept.values() for _, _, i in spans), key=lambda m: (m.field, m.start))
 
 
-def _sentences(fields: dict[str, str]) -> list[Sentence]:
-    return [sentence for field, text in fields.items() for sentence in _field_sentences(field, text)]
-
-
-@lru_cache(maxsize=8)
-def _field_sentences(field: str, text: str) -> tuple[Sentence, ...]:
-    """One field's sentences, split once per paper (the evidence of each edge looks them up)."""
-    out = []
-    start = 0
-    for match in SENTENCE_BREAK.finditer(text):
-        if text.endswith(ABBREVIATIONS, 0, match.start()):
-            continue
-        out.append(Sentence(field, text[start : match.start()], start))
-        start = match.end()
-    if text[start:].strip():
-        out.append(Sentence(field, text[start:], start))
-    return tuple(out)
-
-
-def _evidence(fields: dict[str, str], field: str, start: int, end: int) -> Evidence:
-    text = fields[field]
+def _evidence(fields: Fields, field: str, start: int, end: int) -> Evidence:
     sentence = next(
-        (s for s in _field_sentences(field, text) if s.start <= start < s.start + len(s.text)), None
+        (s for s in fields.sentences if s.field == field and s.start <= start < s.start + len(s.text)), None
     )
-    return Evidence(field, sentence.text if sentence else text, start, end)
+    return Evidence(field, sentence.text if sentence else fields[field], start, end)
 
 
 def _locate(fields: dict[str, str], node: Node) -> tuple[str, int, int] | None:
@@ -523,12 +531,12 @@ def _locate(fields: dict[str, str], node: Node) -> tuple[str, int, int] | None:
     return None
 
 
-def _own_components(extraction: Extraction, children: list[Node]) -> set[str]:
+def _own_components(extraction: Extraction, children: list[Node], vocabulary: VocabularyMatcher) -> set[str]:
     """Keys of names the paper coins for parts of its own method: ``MoLE`` in ``LLaVA-MoLE``, defined there.
 
     A method the vocabulary knows (``BERT`` in ``AD-BERT``) is never one, even when the paper spells it out.
     """
-    known = _vocabulary_keys()
+    known = _vocabulary_index(vocabulary).keys()
     own: set[str] = set()
     for alias in extraction.aliases:
         keys = {method_key(alias.short), method_key(alias.long)}
@@ -637,7 +645,7 @@ def _named_in_phrase(child: Node, parents: list[Node], unnamed: Unnamed, abstrac
         method_key(form): parent
         for parent in parents
         for form in parent.forms
-        if form[:1].isupper() and (parent.kind == "method" or _pattern(form).search(abstract))
+        if form[:1].isupper() and (parent.kind == "method" or _written_as_name(form, abstract))
     }
     found: list[Node] = []
     for form in child.forms:
@@ -654,6 +662,14 @@ def _named_in_phrase(child: Node, parents: list[Node], unnamed: Unnamed, abstrac
                 if parent is not None and parent not in found:
                     found.append(parent)
     return found
+
+
+def _written_as_name(form: str, text: str) -> bool:
+    """Whether ``text`` writes ``form`` with its capital inside a sentence, not as a sentence's first word."""
+    return any(
+        start > 0 and not re.search(r"(?:^|[.!?:]\s*)$", text[max(0, start - 3) : start])
+        for start, _ in _pattern(form).spans(text)
+    )
 
 
 def _name_contains(child: Node, parent: Node) -> bool:
