@@ -785,16 +785,29 @@ class View:
         """The sentence names the paper's method (the title always does)."""
         return self.sentence.field == "title" or any(m.node.kind == "child" for m in self.mentions)
 
-    def child_for(self, position: int) -> Node:
-        """The paper's method a cue at ``position`` is about: the last one named before it, else the first."""
+    def children_for(self, position: int) -> list[Node]:
+        """The paper's methods a cue at ``position`` is about: the last one named before it with those
+        coordinated with it ("SSD-1B and Segmind-Vega, two variants of SDXL"), else the first one named."""
         named = [m for m in self.mentions if m.node.kind == "child"]
+        if not named:
+            return [self.children[0]]
         before = [m for m in named if m.start <= position]
-        return (before[-1] if before else named[0]).node if named else self.children[0]
+        if not before:
+            return [named[0].node]
+        chain = [before[-1]]
+        for mention in reversed(before[:-1]):
+            if not COORDINATION.fullmatch(self.text[mention.end : chain[-1].start]):
+                break
+            chain.append(mention)
+        return list(dict.fromkeys(m.node for m in reversed(chain)))
 
-    def edge(self, relation: str, parent: Mention, confidence: float, position: int) -> LineageEdge:
+    def edges(self, relation: str, parent: Mention, confidence: float, position: int) -> list[LineageEdge]:
         start = self.sentence.start
         evidence = Evidence(self.sentence.field, self.text, parent.start + start, parent.end + start)
-        return LineageEdge(self.child_for(position).name, parent.node.name, relation, confidence, evidence)
+        return [
+            LineageEdge(child.name, parent.node.name, relation, confidence, evidence)
+            for child in self.children_for(position)
+        ]
 
 
 def _from_sentence(
@@ -836,7 +849,7 @@ def _from_cues(view: View, cues: Cues) -> list[LineageEdge]:
             if subject is not view.subjects and cues.prior_work.search(text[last : cue.start()]):
                 continue
             for parent in _parents_after(text, cue.end(), view.mentions, technique_ok):
-                edges.append(view.edge(relation, parent, confidence, cue.start()))
+                edges += view.edges(relation, parent, confidence, cue.start())
     return edges
 
 
@@ -859,7 +872,7 @@ def _from_modifiers(view: View, cues: Cues) -> list[LineageEdge]:
         if cues.comparison.search(" ".join(context)):
             continue  # "compared to GPT-like models", "workings of X-based", "than the Chinese BERT"
         relation, confidence = ("based_on", 0.7) if derived else ("variant_of", 0.75)
-        edges.append(view.edge(relation, mention, confidence, mention.start))
+        edges += view.edges(relation, mention, confidence, mention.start)
     return edges
 
 
