@@ -67,6 +67,9 @@ METRIC_THEN_NUMBER = re.compile(
     r"\s*(?:\([^()]{1,20}\)\s*)?(?:scores?\s+)?(?:(?:of|=|:|is|was|reaches|reached|achieves|achieved)\s*"
     r"(?:about|around|approximately|up\s+to|over|nearly)?\s*(\d+(?:\.\d+)?(?:\s?\\?%)?)|(\d+\.\d+))(?!\w|\.\d)"
 )
+METRIC_FROM_TO = re.compile(
+    r"\s+(?:(?:is|was|are|were)\s+)?(?:\w+\s+)?from\s+\d+(?:\.\d+)?\s?\\?%?\s+to\s+(\d+(?:\.\d+)?(?:\s?\\?%)?)(?!\w|\.\d)"
+)
 BEFORE_WINDOW = 90
 AFTER_WINDOW = 40
 
@@ -181,6 +184,10 @@ def find_results(
                 nxt = _nearest_after(sent_metrics, change_of.end(), 1, s_end)  # "a 0.09 increase in FID"
             if nxt is not None and all(not (a <= m.start(1) < b) for a, b in values):
                 values.append((m.start(1), m.end(1)))
+        for metric in sent_metrics:  # "mIoU is increased from 0.620 to 0.651", "FPS from 533 to 2364"
+            m = METRIC_FROM_TO.match(text, metric.end, s_end)
+            if m and all(not (a <= m.start(1) < b) for a, b in values):
+                values.append((m.start(1), m.end(1)))
         for metric in sent_metrics:  # "F1 score of 0.4178", "AUC (%) = 0.88"
             m = METRIC_THEN_NUMBER.match(text, metric.end)
             group = 1 if m and m.group(1) else 2
@@ -189,7 +196,7 @@ def find_results(
         values.sort()
         terms = re.search(r"\bin\s+terms\s+of\s+", text[s_start:s_end])
         terms_metric = _nearest_after(sent_metrics, s_start + terms.end(), 5, s_end) if terms else None
-        accepted: list[tuple[int, int, Span]] = []
+        accepted: list[tuple[int, int, Span | None]] = []
         for v_start, v_end in values:
             if FROM_VALUE.search(text, max(s_start, v_start - 6), v_start) and re.match(
                 r"\s+to\s+[~\d]", text[v_end : v_end + 12]
@@ -213,8 +220,14 @@ def find_results(
                 metric = _nearest_after(sent_metrics, change_of.end(), 1, s_end)
             if COMPARED_TO.search(text, max(s_start, v_start - 30), v_start):
                 continue  # "compared to 24 tokens/s of X": another method's level
-            if metric is not None:
-                accepted.append((v_start, v_end, metric))
+            accepted.append((v_start, v_end, metric))
+        # "0.7% and 1.5% higher top-1 accuracy": a value listed with the next one shares its metric
+        for i in range(len(accepted) - 2, -1, -1):
+            v_start, v_end, metric = accepted[i]
+            nxt = accepted[i + 1]
+            if metric is None and nxt[2] is not None and COORDINATED.fullmatch(text[v_end : nxt[0]]):
+                accepted[i] = (v_start, v_end, nxt[2])
+        accepted = [(a, b, metric) for a, b, metric in accepted if metric is not None]
         kinds = _coordinated_kinds(text, accepted, s_start)
         for (v_start, v_end, metric), kind in zip(accepted, kinds, strict=True):
             method = _nearest_before(methods, v_start, 200, s_start) or _nearest_after(
