@@ -159,7 +159,9 @@ def load_cues(path: Path = CUES_FILE) -> Cues:
         for key, named in (("cues", False), ("cues_needing_name", True)):
             if spec.get(key):
                 pattern = re.compile(r"\b(?:" + "|".join(spec[key]) + r")\b", re.IGNORECASE)
-                confidence, technique_ok = float(spec["confidence"]), bool(spec["parent_may_be_technique"])
+                # a weak cue ("uses a", "fine-tunes a") names a component: its parent must be a method
+                confidence = float(spec["confidence"])
+                technique_ok = bool(spec["parent_may_be_technique"]) and not named
                 relations.append((relation, pattern, confidence, technique_ok, named))
     return Cues(
         relations=tuple(relations),
@@ -877,9 +879,9 @@ def _from_modifiers(view: View, cues: Cues) -> list[LineageEdge]:
 
 
 def _parents_after(text: str, position: int, mentions: list[Mention], technique_ok: bool) -> list[Mention]:
-    """The parent named right after a cue, with those coordinated with it: ``such as BART and Longformer``."""
-    end = CLAUSE_END.search(text, position)
-    limit = end.start() if end else len(text)
+    """The parent named right after a cue, with those coordinated with it: ``such as BART and Longformer``,
+    ``general-purpose encoders (RoBERTa) and domain-specific encoders (SciBERT)``."""
+    limit = _clause_end(text, position, mentions)
     candidates = [m for m in mentions if position <= m.start < limit and m.node.kind != "child"]
     if not candidates:
         return []
@@ -889,13 +891,33 @@ def _parents_after(text: str, position: int, mentions: list[Mention], technique_
         return []  # "builds on these properties of task vectors": the parent is not what is built on
     chain = [first]
     for mention in candidates[1:]:
-        if COORDINATION.fullmatch(text[chain[-1].end : mention.start]) or (
-            text[chain[-1].end : mention.start].strip() in ("", "-")
-        ):
+        gap = text[chain[-1].end : mention.start]
+        if COORDINATION.fullmatch(gap) or gap.strip() in ("", "-") or APPOSITIVE_COORDINATION.fullmatch(gap):
             chain.append(mention)
         else:
             break
     return [m for m in chain if m.node.kind == "method" or technique_ok]
+
+
+# "(RoBERTa) and existing domain-specific encoders (" between two names each in an appositive parenthesis
+APPOSITIVE_COORDINATION = re.compile(r"\)\s*,?\s*(?:and|or)\s+(?:[\w-]+\s+){0,4}\(")
+
+
+def _clause_end(text: str, position: int, mentions: list[Mention]) -> int:
+    """Where the clause from ``position`` ends; a parenthesis holding just a name ("encoders (RoBERTa)")
+    is part of the clause, not its end."""
+    starts = {m.start: m.end for m in mentions}
+    while (end := CLAUSE_END.search(text, position)) is not None:
+        if end.group(0) == "(":
+            inner_end = starts.get(end.end())
+            if inner_end is not None and text.startswith(")", inner_end):
+                position = inner_end + 1
+                continue
+        if end.group(0) == ")" and end.start() > 0 and end.start() in starts.values():
+            position = end.end()
+            continue
+        return end.start()
+    return len(text)
 
 
 # -- choosing ---------------------------------------------------------------------------------------------
