@@ -53,6 +53,13 @@ TITLE_LEAD = re.compile(r"\s*[:\u2013\u2014]\s*|\s+-+\s+")
 TITLE_APPOSITION = re.compile(r"^\s*([^:]{2,60}?)\s*:\s*(?:an?\s+|the\s+)?(.+)$", re.IGNORECASE)
 TITLE_HEAD_END = re.compile(r"\s+(?:for|with|via|by|in|using|through|towards|on|to|from|of)\s+|[,:]")
 GERUND = re.compile(r"\w+ing\b")
+# "X: Combining A and B", "X: Rethinking A": a title whose description acts on named methods
+COMBINING_GERUNDS = frozenset(["combining", "integrating", "unifying", "marrying", "fusing", "bridging"])
+TITLE_GERUND = re.compile(
+    r"(combining|integrating|unifying|marrying|fusing|bridging|improving|enhancing|boosting|extending"
+    r"|rethinking|revisiting|reimagining|scaling|accelerating)\s+(?:the\s+|a\s+)?",
+    re.IGNORECASE,
+)
 CONJUNCTION = re.compile(r"\s(?:and|or|&)\s")
 PRETRAIN = re.compile(r"\bpre-?train", re.IGNORECASE)
 YEAR_END = re.compile(r"(?:19|20)\d\d$")
@@ -118,7 +125,8 @@ def required_texts(cue: str) -> frozenset[str] | None:
             elif ch == "\\":
                 i += 1
         elif ch in "?*+{":
-            pass
+            if ch == "{":  # a repeat count: "{0,3}" is no text
+                i = cue.index("}", i)
         elif following in ("?", "*", "{"):  # an optional character ends the run before it
             end_run(current)
             current = ""
@@ -300,14 +308,11 @@ class Fields(dict):
         super().__init__(title=paper.title, abstract=paper.abstract)
         title_end = len(paper.title)
         sentences = []
-        for start, end in offsets:
-            if start < title_end:
-                field, offset, text = "title", 0, paper.title
-            else:
-                field, offset, text = "abstract", title_end + 1, paper.abstract
-            start, end = max(start - offset, 0), min(end - offset, len(text))
-            if text[start:end].strip():
-                sentences.append(Sentence(field, text[start:end], start))
+        for start, end in offsets:  # a sentence across the title's end is cut in two
+            for field, offset, text in (("title", 0, paper.title), ("abstract", title_end + 1, paper.abstract)):
+                piece_start, piece_end = max(start - offset, 0), min(end - offset, len(text))
+                if piece_start < piece_end and text[piece_start:piece_end].strip():
+                    sentences.append(Sentence(field, text[piece_start:piece_end], piece_start))
         self.sentences: tuple[Sentence, ...] = tuple(sentences)
 
 
@@ -753,6 +758,24 @@ def _from_title(title: str, children: list[Node], mentions: list[Mention]) -> li
         return []
     description = match.group(2)
     head = TITLE_HEAD_END.split(description)[0]
+    gerund = TITLE_GERUND.match(description)
+    # "FCN: Fusing Exponential and Linear Cross Network": the gerund starts the child's own long form
+    spelled_out = gerund is not None and any(
+        form.lower().startswith(gerund.group(1).lower()) for form in child.forms
+    )
+    if gerund and not spelled_out:  # "MossFormer2: Combining Transformer and RNN-Free Recurrent Network"
+        relation = "based_on" if gerund.group(1).lower() in COMBINING_GERUNDS else "extends"
+        object_start, object_end = match.start(2) + gerund.end(), match.start(2) + len(head)
+        named = [
+            m for m in mentions
+            if m.field == "title" and object_start <= m.start and m.end <= object_end and m.node.kind != "child"
+            and not re.match(r"-(?:free|less)\b", title[m.end :], re.IGNORECASE)  # "RNN-Free"
+        ]
+        return [
+            LineageEdge(child.name, m.node.name, relation, 0.7, Evidence("title", title, m.start, m.end))
+            for m in named
+            if m.node.kind == "method" or relation == "based_on"
+        ]
     if GERUND.match(head) or CONJUNCTION.search(head):
         return []  # "Fusing Exponential and Linear Cross Network": not a noun phrase naming one method
     head_end = match.start(2) + len(head)
