@@ -322,3 +322,73 @@ def test_the_cheap_gate_never_hides_a_cue_that_matches():
     assert len(matched) > 50
     assert all(may_state_relation(text, cues) for text in matched)
     assert not all(may_state_relation(text, cues) for text in sentences)  # and it does rule some out
+
+
+# --- plain cases from papers the rules never saw (issue 14) -----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("title", "abstract", "proposed", "methods", "expected"),
+    [
+        (
+            "PrFlashAttention: Exact Attention with Priorities",
+            "We present PrFlashAttention, an attention kernel for long prompts. FlashAttention is fast.",
+            ["PrFlashAttention"], ["FlashAttention"], ("PrFlashAttention", "FlashAttention"),
+        ),
+        (
+            "DeciMamba: Length Extrapolation of Mamba",
+            "Mamba is a selective state-space model. We introduce DeciMamba, a context-extension method.",
+            ["DeciMamba"], ["Mamba"], ("DeciMamba", "Mamba"),
+        ),
+        (
+            "JEN-1 DreamStyler: Customized Musical Concept Learning",
+            "We propose JEN-1 DreamStyler, a method for customized music generation. JEN-1 is a music model.",
+            ["JEN-1 DreamStyler"], ["JEN-1"], ("JEN-1 DreamStyler", "JEN-1"),
+        ),
+        (
+            "BridgeTower: Building Bridges Between Encoders",
+            "We propose BridgeTower. BridgeTower improves on METER by 1.1% accuracy on VQAv2.",
+            ["BridgeTower"], ["METER"], ("BridgeTower", "METER"),
+        ),
+        (
+            "FooNet: Combining Transformer and Mamba for Speech",
+            "We present FooNet for speech separation.",
+            ["FooNet"], ["Transformer", "Mamba"], ("FooNet", "Transformer"),
+        ),
+        (
+            "Foo: Domain Encoders",
+            "Our models outperform general-purpose encoders (RoBERTa) and domain-specific encoders (SciBERT).",
+            ["Foo"], ["RoBERTa", "SciBERT"], ("Foo", "SciBERT"),
+        ),
+    ],
+)
+def test_plain_cases_by_name_title_and_cue(title, abstract, proposed, methods, expected):
+    assert expected in {(child, parent) for child, parent, _ in pairs(*make(title, abstract, proposed, methods))}
+
+
+def test_coordinated_children_share_the_cue():
+    paper, extraction = make(
+        "Progressive Knowledge Distillation of Stable Diffusion XL",
+        "We introduce SSD-1B and Segmind-Vega, two smaller variants of SDXL with fewer parameters.",
+        ["SSD-1B", "Segmind-Vega"],
+        ["SDXL"],
+    )
+    assert pairs(paper, extraction) == {
+        ("SSD-1B", "SDXL", "variant_of"),
+        ("Segmind-Vega", "SDXL", "variant_of"),
+    }
+
+
+@pytest.mark.parametrize(
+    ("title", "abstract", "proposed", "methods"),
+    [
+        # a capitalised common word inside a name is no parent unless the text names it on its own
+        ("ShapeFormer: Shapelets", "We propose ShapeFormer for time series.", ["ShapeFormer"], []),
+        # "RNN-Free" says the method does without an RNN
+        ("FooNet: Combining Attention and RNN-Free Recurrence", "We present FooNet.", ["FooNet"], ["RNN"]),
+        # a parameter count after an acronym the text never names is no version of a known method
+        ("SSD-1B: A Smaller Diffusion Model", "We introduce SSD-1B for image generation.", ["SSD-1B"], []),
+    ],
+)
+def test_names_and_titles_that_state_no_ancestry(title, abstract, proposed, methods):
+    assert pairs(*make(title, abstract, proposed, methods)) == set()

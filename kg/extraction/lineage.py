@@ -39,7 +39,7 @@ CLAUSE_END = re.compile(
     r"[.;:!?()\[\]]|,\s*(?:which|while|whereas|but|and then|where|so)\b|\b(?:while|whereas|but)\b"
 )
 COORDINATION = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|\s(?:and|or|as well as|&)\s+)(?:the\s+)?\s*")
-VERSION_MARKER = re.compile(r"(?:[\s_-]*v?\d{1,2}(?:\.\d+)*|[\s_-]+[IVX]{2,4}|\+\+?)$")
+VERSION_MARKER = re.compile(r"(?:[\s_-]*v?\d{1,2}(?:\.\d+)*|[\s_-]+[IVX]{2,4}|\+\+?|[\s_-]\d+(?:\.\d+)?[BMK])$")
 # words allowed between a cue and the parent: "built on top of the state-of-the-art Emu"
 MAX_WORDS_BEFORE_PARENT = 6
 # a "name" that is a piece of a sentence: "and then pretrained a BERT model for AD"
@@ -62,6 +62,7 @@ TITLE_GERUND = re.compile(
 )
 CONJUNCTION = re.compile(r"\s(?:and|or|&)\s")
 PRETRAIN = re.compile(r"\bpre-?train", re.IGNORECASE)
+SIZE_SUFFIX = re.compile(r"[\s_-]\d+(?:\.\d+)?[BMK]$")
 YEAR_END = re.compile(r"(?:19|20)\d\d$")
 NON_WORD = re.compile(r"\W")
 NUMBER_END = re.compile(r"(\d+(?:\.\d+)?)\D*$")
@@ -589,7 +590,10 @@ def _from_version(child: Node, parents: list[Node], unnamed: Unnamed, fields: di
         if YEAR_END.search(form):  # a year, not a version: "SemEval-2024"
             continue
         base_key = method_key(base)
-        known = next((p for p in parents if base_key in p.keys), None) or unnamed.with_key(base_key)
+        named = next((p for p in parents if base_key in p.keys), None)
+        if named is None and SIZE_SUFFIX.search(form):
+            continue  # "SSD-1B": a parameter count after an acronym the text never names is no version of it
+        known = named or unnamed.with_key(base_key)
         edges.append(LineageEdge(child.name, known.name if known else base, "extends", 0.9, evidence))
         number = _version_number(form)
         for parent in parents:
