@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import re
-
 import json
+import re
 
 import pytest
 import spacy
@@ -166,19 +165,35 @@ def kinds_in(text: str, metrics: list[str]) -> list[tuple[str, str, str]]:
 @pytest.mark.parametrize(
     ("text", "metrics", "expected"),
     [
-        ("It reaches a top-1 accuracy of 83.4% on ImageNet.", ["top-1 accuracy"],
-         [("top-1 accuracy", "83.4%", "score")]),
+        (
+            "It reaches a top-1 accuracy of 83.4% on ImageNet.",
+            ["top-1 accuracy"],
+            [("top-1 accuracy", "83.4%", "score")],
+        ),
         ("It reduces the MSE by 28.82% on the benchmark.", ["MSE"], [("MSE", "28.82%", "change")]),
         ("It gains +1.2 BLEU over the baseline.", ["BLEU"], [("BLEU", "+1.2", "change")]),
-        ("DeepMAD achieves 0.7% and 1.5% higher top-1 accuracy than ConvNeXt.", ["top-1 accuracy"],
-         [("top-1 accuracy", "0.7%", "change"), ("top-1 accuracy", "1.5%", "change")]),
+        (
+            "DeepMAD achieves 0.7% and 1.5% higher top-1 accuracy than ConvNeXt.",
+            ["top-1 accuracy"],
+            [("top-1 accuracy", "0.7%", "change"), ("top-1 accuracy", "1.5%", "change")],
+        ),
         ("It reaches a speedup ratio up to 6.5x.", ["speedup ratio"], [("speedup ratio", "6.5x", "ratio")]),
-        ("It shows a 175% improvement in inference speed and a 55% reduction in FLOPs.",
-         ["inference speed", "FLOPs"], [("inference speed", "175%", "change"), ("FLOPs", "55%", "change")]),
-        ("We see 0.21% top-1 accuracy increase.", ["top-1 accuracy"], [("top-1 accuracy", "0.21%", "change")]),
+        (
+            "It shows a 175% improvement in inference speed and a 55% reduction in FLOPs.",
+            ["inference speed", "FLOPs"],
+            [("inference speed", "175%", "change"), ("FLOPs", "55%", "change")],
+        ),
+        (
+            "We see 0.21% top-1 accuracy increase.",
+            ["top-1 accuracy"],
+            [("top-1 accuracy", "0.21%", "change")],
+        ),
         ("The mIoU is increased from 0.620 to 0.651.", ["mIoU"], [("mIoU", "0.651", "score")]),
-        ("It attains 160 tokens/s, compared to 24 tokens/s of the baseline.", ["tokens/s"],
-         [("tokens/s", "160", "score")]),
+        (
+            "It attains 160 tokens/s, compared to 24 tokens/s of the baseline.",
+            ["tokens/s"],
+            [("tokens/s", "160", "score")],
+        ),
     ],
 )
 def test_results_say_whether_a_number_is_a_score_a_change_or_a_ratio(text, metrics, expected):
@@ -333,11 +348,18 @@ def test_default_workers_use_every_core_only_for_large_inputs(monkeypatch):
     assert default_workers(100_000) == 4
 
 
-@pytest.mark.parametrize("long_form", ["Bidirectional Encoder Representations from Transformers",
-                                       "Bidirectional Encoder Representation from Transformer"])
+@pytest.mark.parametrize(
+    "long_form",
+    [
+        "Bidirectional Encoder Representations from Transformers",
+        "Bidirectional Encoder Representation from Transformer",
+    ],
+)
 def test_a_known_method_spelled_out_with_its_acronym_is_the_known_method(long_form):
-    paper = Paper(title="Clinical risk prediction",
-                  abstract=f"We fine-tune the pre-trained {long_form} (BERT) model on clinical notes.")
+    paper = Paper(
+        title="Clinical risk prediction",
+        abstract=f"We fine-tune the pre-trained {long_form} (BERT) model on clinical notes.",
+    )
     (method,) = [m for m in extract(paper).methods if "BERT" in {m.name, *m.aliases}]
     assert method.canonical == "BERT"
     assert method.concept is not None and method.concept.endswith("method/bert")

@@ -6,11 +6,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kg.extraction.lineage import Fields, find_lineage, load_cues, may_state_relation, required_texts
 from kg.extraction import build_pipeline
 from kg.extraction.assemble import sentence_offsets
-from kg.extraction.text import make_doc
+from kg.extraction.lineage import Fields, find_lineage, load_cues, may_state_relation, required_texts
 from kg.extraction.records import LINEAGE_RELATIONS, Alias, Entity, Evidence, Extraction
+from kg.extraction.text import make_doc
 from kg.papers import Paper
 from kg.resources import sample_paths
 from kg.sources import read_papers
@@ -316,8 +316,11 @@ def test_the_cheap_gate_never_hides_a_cue_that_matches():
     cues = load_cues()
     assert cues.relation_literals
     nlp = build_pipeline()
-    sentences = [sentence.text for paper in read_papers(sample_paths())[0]
-                 for sentence in Fields(paper, sentence_offsets(nlp(make_doc(nlp, paper.text)))).sentences]
+    sentences = [
+        sentence.text
+        for paper in read_papers(sample_paths())[0]
+        for sentence in Fields(paper, sentence_offsets(nlp(make_doc(nlp, paper.text)))).sentences
+    ]
     matched = [text for text in sentences if any(pattern.search(text) for _, pattern, *_ in cues.relations)]
     assert len(matched) > 50
     assert all(may_state_relation(text, cues) for text in matched)
@@ -333,37 +336,51 @@ def test_the_cheap_gate_never_hides_a_cue_that_matches():
         (
             "PrFlashAttention: Exact Attention with Priorities",
             "We present PrFlashAttention, an attention kernel for long prompts. FlashAttention is fast.",
-            ["PrFlashAttention"], ["FlashAttention"], ("PrFlashAttention", "FlashAttention"),
+            ["PrFlashAttention"],
+            ["FlashAttention"],
+            ("PrFlashAttention", "FlashAttention"),
         ),
         (
             "DeciMamba: Length Extrapolation of Mamba",
             "Mamba is a selective state-space model. We introduce DeciMamba, a context-extension method.",
-            ["DeciMamba"], ["Mamba"], ("DeciMamba", "Mamba"),
+            ["DeciMamba"],
+            ["Mamba"],
+            ("DeciMamba", "Mamba"),
         ),
         (
             "JEN-1 DreamStyler: Customized Musical Concept Learning",
             "We propose JEN-1 DreamStyler, a method for customized music generation. JEN-1 is a music model.",
-            ["JEN-1 DreamStyler"], ["JEN-1"], ("JEN-1 DreamStyler", "JEN-1"),
+            ["JEN-1 DreamStyler"],
+            ["JEN-1"],
+            ("JEN-1 DreamStyler", "JEN-1"),
         ),
         (
             "BridgeTower: Building Bridges Between Encoders",
             "We propose BridgeTower. BridgeTower improves on METER by 1.1% accuracy on VQAv2.",
-            ["BridgeTower"], ["METER"], ("BridgeTower", "METER"),
+            ["BridgeTower"],
+            ["METER"],
+            ("BridgeTower", "METER"),
         ),
         (
             "FooNet: Combining Transformer and Mamba for Speech",
             "We present FooNet for speech separation.",
-            ["FooNet"], ["Transformer", "Mamba"], ("FooNet", "Transformer"),
+            ["FooNet"],
+            ["Transformer", "Mamba"],
+            ("FooNet", "Transformer"),
         ),
         (
             "Foo: Domain Encoders",
             "Our models outperform general-purpose encoders (RoBERTa) and domain-specific encoders (SciBERT).",
-            ["Foo"], ["RoBERTa", "SciBERT"], ("Foo", "SciBERT"),
+            ["Foo"],
+            ["RoBERTa", "SciBERT"],
+            ("Foo", "SciBERT"),
         ),
     ],
 )
 def test_plain_cases_by_name_title_and_cue(title, abstract, proposed, methods, expected):
-    assert expected in {(child, parent) for child, parent, _ in pairs(*make(title, abstract, proposed, methods))}
+    assert expected in {
+        (child, parent) for child, parent, _ in pairs(*make(title, abstract, proposed, methods))
+    }
 
 
 def test_coordinated_children_share_the_cue():
@@ -392,3 +409,38 @@ def test_coordinated_children_share_the_cue():
 )
 def test_names_and_titles_that_state_no_ancestry(title, abstract, proposed, methods):
     assert pairs(*make(title, abstract, proposed, methods)) == set()
+
+
+def test_the_acceptance_model_trains_on_a_few_papers_and_reads_its_features(tmp_path):
+    """The training path of the lineage experiment (kg.extraction.lineage_training) cannot rot: candidates
+    from real extraction, labels, a fitted model, saved and loaded back, deciding as it did."""
+    from kg.extraction.lineage_training import candidates_of, fit, label, load, save
+
+    texts = [
+        (
+            "FooNet: fast nets",
+            "We propose FooNet. FooNet is based on ResNet and outperforms VGG.",
+            {"ResNet"},
+        ),
+        ("BarNet: small nets", "We propose BarNet. BarNet is built on top of LSTM, unlike GRU.", {"LSTM"}),
+        ("BazNet: deep nets", "We propose BazNet. BazNet extends DenseNet and beats AlexNet.", {"DenseNet"}),
+        (
+            "QuxNet: wide nets",
+            "We propose QuxNet. QuxNet is based on MobileNet, unlike ResNet.",
+            {"MobileNet"},
+        ),
+    ]
+    papers = [Paper(title=title, abstract=abstract) for title, abstract, _ in texts]
+    labelled = []
+    for (paper, candidates), (_, _, gold) in zip(candidates_of(papers), texts, strict=True):
+        assert candidates and all(c.child.name == paper.title.split(":")[0] for c in candidates)
+        labelled.append(
+            label(paper.id, candidates, lambda child, parent, gold=gold: parent in gold, len(gold))
+        )
+    assert {True, False} <= {y for paper in labelled for y in paper.labels}
+    model = fit(labelled, inner_folds=2)
+    assert 0.0 <= model.threshold <= 1.0 and model.weights
+    save(model, tmp_path / "model.json")
+    loaded = load(tmp_path / "model.json")
+    decisions = [model.accepts(c.features) for paper in labelled for c in paper.candidates]
+    assert [loaded.accepts(c.features) for paper in labelled for c in paper.candidates] == decisions

@@ -51,10 +51,10 @@ def build_pipeline() -> Language:
 def _extraction(doc, paper: Paper, nlp: Language) -> Extraction:
     from kg.extraction.lineage import find_lineage
 
-    vocabulary = nlp.get_pipe("kg_vocabulary")
-    extraction = build_extraction(doc, paper.id, paper.title, paper.abstract, vocabulary)
+    matcher = nlp.get_pipe("kg_vocabulary")
+    extraction = build_extraction(doc, paper.id, paper.title, paper.abstract, matcher)
     # lineage reads the doc's sentences and the same vocabulary as the entities, not its own
-    extraction.lineage = find_lineage(paper, extraction, sentence_offsets(doc), vocabulary)
+    extraction.lineage = find_lineage(paper, extraction, sentence_offsets(doc), matcher)
     return extraction
 
 

@@ -25,8 +25,8 @@ from functools import cache, cached_property, lru_cache
 from pathlib import Path
 
 from kg.extraction.records import Entity, Evidence, Extraction, LineageEdge
-from kg.methods import family_name, method_key
 from kg.extraction.vocabulary import VocabularyMatcher
+from kg.methods import family_name, method_key
 from kg.namespaces import KGV
 from kg.papers import Paper
 
@@ -39,7 +39,9 @@ CLAUSE_END = re.compile(
     r"[.;:!?()\[\]]|,\s*(?:which|while|whereas|but|and then|where|so)\b|\b(?:while|whereas|but)\b"
 )
 COORDINATION = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|\s(?:and|or|as well as|&)\s+)(?:the\s+)?\s*")
-VERSION_MARKER = re.compile(r"(?:[\s_-]*v?\d{1,2}(?:\.\d+)*|[\s_-]+[IVX]{2,4}|\+\+?|[\s_-]\d+(?:\.\d+)?[BMK])$")
+VERSION_MARKER = re.compile(
+    r"(?:[\s_-]*v?\d{1,2}(?:\.\d+)*|[\s_-]+[IVX]{2,4}|\+\+?|[\s_-]\d+(?:\.\d+)?[BMK])$"
+)
 # words allowed between a cue and the parent: "built on top of the state-of-the-art Emu"
 MAX_WORDS_BEFORE_PARENT = 6
 # a "name" that is a piece of a sentence: "and then pretrained a BERT model for AD"
@@ -175,7 +177,12 @@ def load_cues(path: Path = CUES_FILE) -> Cues:
     return Cues(
         relations=tuple(relations),
         relation_literals=_required_literals(
-            [cue for spec in data["relations"].values() for key in ("cues", "cues_needing_name") for cue in spec.get(key, [])]
+            [
+                cue
+                for spec in data["relations"].values()
+                for key in ("cues", "cues_needing_name")
+                for cue in spec.get(key, [])
+            ]
         ),
         # "BERT-based", "SENet-like", "ResNet backbone"; never "X based on Y", where X is not the parent
         derived=re.compile(
@@ -266,12 +273,35 @@ def find_lineage(
     ``sentences`` are the extraction doc's sentences, as (start, end) offsets into ``paper.text``, and
     ``vocabulary`` the pipeline's matcher: lineage reads what entity extraction read. Without them (a
     caller holding no doc) the pipeline makes both."""
+    return _rules(paper, extraction, sentences, vocabulary)[0]
+
+
+def lineage_candidates(
+    paper: Paper,
+    extraction: Extraction,
+    sentences: list[tuple[int, int]] | None = None,
+    vocabulary: VocabularyMatcher | None = None,
+) -> list[Candidate]:
+    """Every (child, parent) pair the paper could state: each edge the rules find (``rule``), and each other
+    method or technique the text names beside a child or "we", with features for a learned acceptance
+    (``kg.extraction.lineage_training``, measured by ``bench/cv_results_lineage.py``)."""
+    rules, context = _rules(paper, extraction, sentences, vocabulary)
+    return _candidates(rules, *context) if context else []
+
+
+def _rules(
+    paper: Paper,
+    extraction: Extraction,
+    sentences: list[tuple[int, int]] | None,
+    vocabulary: VocabularyMatcher | None,
+) -> tuple[list[LineageEdge], tuple | None]:
+    """The rules' edges, and what they were read from (for ``_candidates``)."""
     if sentences is None or vocabulary is None:
         sentences, vocabulary = _read_with_pipeline(paper)
     cues = load_cues()
     children = _children(extraction, paper.title, vocabulary)
     if not children:
-        return []
+        return [], None
     parents, unnamed = _parents(extraction, children, cues, vocabulary)
     fields = Fields(paper, sentences)
     mentions = _mentions(fields, children + parents)
@@ -288,7 +318,8 @@ def find_lineage(
         last = bisect_left(positions, (sentence.field, sentence.start + len(sentence.text)))
         edges += _from_sentence(sentence, mentions[first:last], children, cues)
     own = _own_components(extraction, children, vocabulary)
-    return _best([e for e in edges if method_key(e.parent) not in own], children, cues)
+    rules = _best([e for e in edges if method_key(e.parent) not in own], children, cues)
+    return rules, (children, parents, mentions, fields, cues, own)
 
 
 def _read_with_pipeline(paper: Paper) -> tuple[list[tuple[int, int]], VocabularyMatcher]:
@@ -310,7 +341,10 @@ class Fields(dict):
         title_end = len(paper.title)
         sentences = []
         for start, end in offsets:  # a sentence across the title's end is cut in two
-            for field, offset, text in (("title", 0, paper.title), ("abstract", title_end + 1, paper.abstract)):
+            for field, offset, text in (
+                ("title", 0, paper.title),
+                ("abstract", title_end + 1, paper.abstract),
+            ):
                 piece_start, piece_end = max(start - offset, 0), min(end - offset, len(text))
                 if piece_start < piece_end and text[piece_start:piece_end].strip():
                     sentences.append(Sentence(field, text[piece_start:piece_end], piece_start))
@@ -420,7 +454,9 @@ def _parents(
             out.setdefault(method_key(name), Node(name, forms, kind))
     named = taken | {method_key(form) for node in out.values() for form in node.forms}
     nodes, by_key, by_coinable = _vocabulary_nodes(cues, vocabulary)
-    skipped = frozenset(i for key in named for i in by_key.get(key, ()))  # a method the text names is its own node
+    skipped = frozenset(
+        i for key in named for i in by_key.get(key, ())
+    )  # a method the text names is its own node
     return list(out.values()), Unnamed(nodes, skipped, by_key, by_coinable)
 
 
@@ -520,7 +556,9 @@ def _mentions(fields: dict[str, str], nodes: list[Node]) -> list[Mention]:
         before = bisect_left(spans, (mention.end,)) - 1
         if before < 0 or spans[before][1] <= mention.start:
             insort(spans, (mention.start, mention.end, i))
-    return sorted((found[i] for spans in kept.values() for _, _, i in spans), key=lambda m: (m.field, m.start))
+    return sorted(
+        (found[i] for spans in kept.values() for _, _, i in spans), key=lambda m: (m.field, m.start)
+    )
 
 
 def _evidence(fields: Fields, field: str, start: int, end: int) -> Evidence:
@@ -568,7 +606,9 @@ def _version_number(name: str) -> float | None:
     return float({"II": 2, "III": 3, "IV": 4}.get(roman.group(1), 0)) if roman else None
 
 
-def _from_version(child: Node, parents: list[Node], unnamed: Unnamed, fields: dict[str, str]) -> list[LineageEdge]:
+def _from_version(
+    child: Node, parents: list[Node], unnamed: Unnamed, fields: dict[str, str]
+) -> list[LineageEdge]:
     """``EAGLE-3`` extends ``EAGLE`` (named or not) and earlier versions the text names (``EAGLE-2``)."""
     edges = []
     where = _locate(fields, child)
@@ -688,7 +728,9 @@ def _name_contains(child: Node, parent: Node) -> bool:
     for form in child.forms:
         if " " not in form:
             if any(
-                pform in form and method_key(pform) != method_key(form) and _coined_on(form, pform, parent.in_text)
+                pform in form
+                and method_key(pform) != method_key(form)
+                and _coined_on(form, pform, parent.in_text)
                 for pform in parent.coinable
             ):
                 return True
@@ -771,8 +813,12 @@ def _from_title(title: str, children: list[Node], mentions: list[Mention]) -> li
         relation = "based_on" if gerund.group(1).lower() in COMBINING_GERUNDS else "extends"
         object_start, object_end = match.start(2) + gerund.end(), match.start(2) + len(head)
         named = [
-            m for m in mentions
-            if m.field == "title" and object_start <= m.start and m.end <= object_end and m.node.kind != "child"
+            m
+            for m in mentions
+            if m.field == "title"
+            and object_start <= m.start
+            and m.end <= object_end
+            and m.node.kind != "child"
             and not re.match(r"-(?:free|less)\b", title[m.end :], re.IGNORECASE)  # "RNN-Free"
         ]
         return [
@@ -966,3 +1012,114 @@ def _best(edges: list[LineageEdge], children: list[Node], cues: Cues) -> list[Li
         ):
             best[pair] = edge
     return sorted(best.values(), key=lambda e: (e.child, -e.confidence, e.parent))
+
+
+# -- learned acceptance -----------------------------------------------------------------------------------
+
+COMPARES = re.compile(r"\b(?:than|compared|outperform\w*|surpass\w*|over|beats?|superior)\b", re.IGNORECASE)
+CONTRASTS = re.compile(r"\b(?:unlike|instead of|rather than|however|but|although|whereas)\b", re.IGNORECASE)
+
+
+@dataclass
+class Candidate:
+    """A (child, parent) pair the paper may state, the rules' edge for it if any, and its features."""
+
+    child: Node
+    parent: str
+    rule: LineageEdge | None
+    features: dict[str, float]
+    evidence: Evidence
+    relation: str
+
+    def edge(self) -> LineageEdge:
+        if self.rule is not None:
+            return self.rule
+        return LineageEdge(self.child.name, self.parent, self.relation, 0.6, self.evidence)
+
+
+def _candidates(
+    rules: list[LineageEdge],
+    children: list[Node],
+    parents: list[Node],
+    mentions: list[Mention],
+    fields: Fields,
+    cues: Cues,
+    own: set[str],
+) -> list[Candidate]:
+    """The rules' edges and every in-text parent beside a child or "we" in a sentence, with features."""
+    by_pair = {(method_key(e.child), method_key(e.parent)): e for e in rules}
+    stats: dict[tuple[str, str], dict[str, float]] = {}
+    evidence: dict[tuple[str, str], Evidence] = {}
+    positions = [(m.field, m.start) for m in mentions]
+    first_child = min(
+        (m.start + (0 if m.field == "title" else 10**6) for m in mentions if m.node.kind == "child"),
+        default=0,
+    )
+    for sentence in fields.sentences:
+        lo = bisect_left(positions, (sentence.field, sentence.start))
+        hi = bisect_left(positions, (sentence.field, sentence.start + len(sentence.text)))
+        here = mentions[lo:hi]
+        named_children = {m.node.name for m in here if m.node.kind == "child"}
+        says_we = sentence.field == "title" or bool(cues.self_reference.search(sentence.text))
+        if not (named_children or says_we):
+            continue
+        subjects = [c for c in children if c.name in named_children] or children
+        text = sentence.text
+        for mention in here:
+            if mention.node.kind == "child" or mention.node.kind not in ("method", "technique"):
+                continue
+            before = text[: mention.start - sentence.start]
+            for child in subjects:
+                key = (method_key(child.name), method_key(mention.node.name))
+                f = stats.setdefault(key, {})
+                f["shares_child"] = max(f.get("shares_child", 0.0), float(child.name in named_children))
+                f["shares_we"] = max(f.get("shares_we", 0.0), float(says_we))
+                f["in_title"] = max(f.get("in_title", 0.0), float(sentence.field == "title"))
+                f["sentences"] = f.get("sentences", 0.0) + 1
+                for relation, pattern, *_ in cues.relations:
+                    if pattern.search(before):
+                        f["cue_" + relation] = 1.0
+                for name, regex in (
+                    ("compares", COMPARES),
+                    ("contrasts", CONTRASTS),
+                    ("prior", cues.prior_work),
+                ):
+                    if regex.search(before):
+                        f[name] = 1.0
+                where = mention.start + (0 if mention.field == "title" else 10**6)
+                f["before_child"] = max(f.get("before_child", 0.0), float(where < first_child))
+                f["technique"] = float(mention.node.kind == "technique")
+                f["family"] = float(method_key(mention.node.name) in cues.families)
+                f["generic"] = float(method_key(mention.node.name) in cues.generic)
+                evidence.setdefault(key, Evidence(mention.field, text, mention.start, mention.end))
+    names = {method_key(p.name): p.name for p in parents}
+    out: list[Candidate] = []
+    child_by_key = {method_key(c.name): c for c in children}
+    for key in sorted(set(stats) | set(by_pair)):
+        child_key, parent_key = key
+        if parent_key in own or parent_key in child_by_key or child_key not in child_by_key:
+            continue
+        rule = by_pair.get(key)
+        f = dict(stats.get(key, {}))
+        f["sentences"] = min(f.get("sentences", 0.0), 3.0) / 3
+        f["rule"] = rule.confidence if rule else 0.0
+        if rule is not None:
+            f["rule_" + rule.relation] = 1.0
+            f["rule_in_name"] = float(
+                rule.evidence.start < rule.evidence.end and rule.parent not in rule.evidence.sentence
+            )
+        relation = (
+            rule.relation
+            if rule
+            else (
+                "improves_on"
+                if f.get("cue_improves_on") or f.get("compares")
+                else "extends"
+                if f.get("cue_extends")
+                else "based_on"
+            )
+        )
+        parent = rule.parent if rule else names.get(parent_key, parent_key)
+        ev = rule.evidence if rule else evidence[key]
+        out.append(Candidate(child_by_key[child_key], parent, rule, f, ev, relation))
+    return out

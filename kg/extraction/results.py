@@ -146,9 +146,12 @@ def result_kind(text: str, start: int, end: int, clause_start: int, metric: Span
         return "ratio"
     if value[:1] in "+-\u2212" or CHANGE_AFTER.match(after) or CHANGE_BEFORE.search(before):
         return "change"
-    if metric is not None and 0 <= metric.start - end <= 12:
-        if CHANGE_AFTER_METRIC.match(text, metric.end, metric.end + 60):
-            return "change"
+    if (
+        metric is not None
+        and 0 <= metric.start - end <= 12
+        and CHANGE_AFTER_METRIC.match(text, metric.end, metric.end + 60)
+    ):
+        return "change"
     return "score"
 
 
