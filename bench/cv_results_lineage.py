@@ -123,7 +123,7 @@ def main(argv: list[str] | None = None) -> int:
 
     per_fold: dict[str, list[tuple[float, float, float]]] = {field: [] for field in FIELDS}
     print(f"{len(gold)} papers (train + dev), {args.folds} folds, seed {args.seed}")
-    print(f"{'fold':<7}" + "".join(f"{field + ' P/R/F1':>26}" for field in FIELDS))
+    print(f"{'fold':<7}" + "".join(f"{field + ' P/R/F1':>29}" for field in FIELDS))
     parts = folds(gold, args.folds, args.seed)
     for i, fold in enumerate(parts, 1):
         held = {row["id"] for row in fold}
@@ -134,16 +134,16 @@ def main(argv: list[str] | None = None) -> int:
         line = f"{i:<7}"
         for field, prf in figures(scorer, fold, rules, learned).items():
             per_fold[field].append(prf)
-            line += f"{prf_text(prf):>26}"
+            line += f"{prf_text(prf):>29}"
         print(line)
     line = f"{'mean':<7}"
     for field in FIELDS:
         means = [statistics.mean(values) for values in zip(*per_fold[field], strict=True)]
         spread = statistics.pstdev(f1 for _, _, f1 in per_fold[field])
-        line += f"{prf_text(means) + f' ±{spread:.2f}':>26}"
+        line += f"{prf_text(means) + f' ±{spread:.2f}':>29}"
     print(line)
     pooled = figures(scorer, gold, rules, learned)
-    print(f"{'pooled':<7}" + "".join(f"{prf_text(prf):>26}" for prf in pooled.values()))
+    print(f"{'pooled':<7}" + "".join(f"{prf_text(prf):>29}" for prf in pooled.values()))
     return 0
 
 

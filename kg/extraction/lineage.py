@@ -676,15 +676,19 @@ def _from_name(
             relation = "variant_of" if variant and not family else "based_on"
             confidence = 0.8 if parent.in_text else 0.7
             edges.append(LineageEdge(child.name, parent.name, relation, confidence, evidence))
-    for parent in _named_in_phrase(child, parents, unnamed, fields["abstract"]):
-        edges.append(LineageEdge(child.name, parent.name, "extends", 0.75, evidence))
+    for parent, modifier in _named_in_phrase(child, parents, unnamed, fields["abstract"]):
+        # "Galician BERT": the same model for another language or domain; "Decoupled Mixup": a new version
+        relation = "variant_of" if cues.variant_markers.fullmatch(modifier) else "extends"
+        edges.append(LineageEdge(child.name, parent.name, relation, 0.75, evidence))
     return edges
 
 
 NAME_WORD = re.compile(r"[A-Z0-9][\w^$.+-]*")
 
 
-def _named_in_phrase(child: Node, parents: list[Node], unnamed: Unnamed, abstract: str) -> list[Node]:
+def _named_in_phrase(
+    child: Node, parents: list[Node], unnamed: Unnamed, abstract: str
+) -> list[tuple[Node, str]]:
     """``Binary Paragraph Vector`` on ``Paragraph Vector``, ``Decoupled Mixup`` on ``Mixup``, ``JEN-1
     DreamStyler`` on ``JEN-1``: a name of several capitalised words whose first or last words are another
     method's or technique's whole name (a name: capitalised, so not a description like "deep kernel machine")."""
@@ -698,20 +702,21 @@ def _named_in_phrase(child: Node, parents: list[Node], unnamed: Unnamed, abstrac
         for form in parent.forms
         if form[:1].isupper() and (parent.kind == "method" or _written_as_name(form, abstract))
     }
-    found: list[Node] = []
+    found: list[tuple[Node, str]] = []
     for form in child.forms:
         words = form.split()
         if len(words) < 2 or not all(NAME_WORD.fullmatch(word) for word in words):
             continue
         for cut in range(1, len(words)):
-            for part in (" ".join(words[cut:]), " ".join(words[:cut])):
+            suffix, prefix = " ".join(words[cut:]), " ".join(words[:cut])
+            for part, modifier in ((suffix, prefix), (prefix, suffix)):
                 key = method_key(part)
                 named = " " in part or any(ch.isupper() or ch.isdigit() for ch in part[1:])
                 # "Decoupled Mixup" on the Mixup the text names; a capitalised common word ("Binary Codes")
                 # counts only when the text names it on its own
                 parent = by_key.get(key) or (unnamed.with_key(key) if named else None)
-                if parent is not None and parent not in found:
-                    found.append(parent)
+                if parent is not None and parent not in [p for p, _ in found]:
+                    found.append((parent, modifier))
     return found
 
 
