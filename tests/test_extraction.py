@@ -190,6 +190,11 @@ def kinds_in(text: str, metrics: list[str]) -> list[tuple[str, str, str]]:
         ),
         ("The mIoU is increased from 0.620 to 0.651.", ["mIoU"], [("mIoU", "0.651", "score")]),
         (
+            "It reduces about 40% sim 60% FLOPs, and the drop of mIoU is within 0.8%.",
+            ["FLOPs", "mIoU"],
+            [("FLOPs", "40% sim 60%", "change"), ("mIoU", "0.8%", "change")],
+        ),
+        (
             "It attains 160 tokens/s, compared to 24 tokens/s of the baseline.",
             ["tokens/s"],
             [("tokens/s", "160", "score")],

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 VALUE = re.compile(
     r"(?<![\w.^/])([+\-\u2212]?\d+(?:[.,]\d+)?(?:\s?\\?%|\s?(?:x|\u00d7)(?![a-z]))"
-    r"(?:\s?(?:-|\u2013|to)\s?\d+(?:\.\d+)?(?:\s?\\?%|\s?(?:x|\u00d7)(?![a-z])))?"
+    r"(?:\s?(?:-|\u2013|to|~|\\?sim)\s?\d+(?:\.\d+)?(?:\s?\\?%|\s?(?:x|\u00d7)(?![a-z])))?"
     r"|[+\-\u2212]\d+(?:\.\d+)?(?![\w.]))"
 )
 PLAIN_NUMBER = re.compile(r"(?<![\w.^/\-])(\d+(?:\.\d+)?)(?=\s)")
@@ -112,7 +112,10 @@ CHANGE_BEFORE = re.compile(
     r"(?:\s+(?!of\b|to\b|from\b)[\w@.\-]+){0,3}?\s+(?:by|over))"
     r"\s+(?:up\s+to\s+|about\s+|around\s+|approximately\s+|roughly\s+|nearly\s+|over\s+|more\s+than\s+"
     r"|at\s+least\s+|an?\s+average\s+of\s+|on\s+average\s+|~\s*)*$"
-    r"|\b(?:reduc|sav|cut)(?:es|ed|ing|e|s)?\s+(?:up\s+to\s+|about\s+|around\s+|over\s+|nearly\s+)*$",
+    r"|\b(?:reduc|sav|cut)(?:es|ed|ing|e|s)?\s+(?:up\s+to\s+|about\s+|around\s+|over\s+|nearly\s+)*$"
+    # "the drop of mIoU is within 0.8%", "the gain in accuracy was about 2 points"
+    r"|\b(?:drops?|decreases?|loss|gap|reductions?|increases?|improvements?|gains?)\s+(?:of|in)\s+\S+(?:\s\S+)?"
+    r"\s+(?:is|was|are|were)\s+(?:within\s+|about\s+|around\s+|only\s+|just\s+|less\s+than\s+|up\s+to\s+)?$",
     re.IGNORECASE,
 )
 # "a 175% improvement in <what changed>"
