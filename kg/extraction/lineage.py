@@ -1056,9 +1056,9 @@ def _candidates(
     stats: dict[tuple[str, str], dict[str, float]] = {}
     evidence: dict[tuple[str, str], Evidence] = {}
     positions = [(m.field, m.start) for m in mentions]
+    # reading order: the title, then the abstract
     first_child = min(
-        (m.start + (0 if m.field == "title" else 10**6) for m in mentions if m.node.kind == "child"),
-        default=0,
+        ((m.field != "title", m.start) for m in mentions if m.node.kind == "child"), default=(0, 0)
     )
     for sentence in fields.sentences:
         lo = bisect_left(positions, (sentence.field, sentence.start))
@@ -1091,7 +1091,7 @@ def _candidates(
                 ):
                     if regex.search(before):
                         f[name] = 1.0
-                where = mention.start + (0 if mention.field == "title" else 10**6)
+                where = (mention.field != "title", mention.start)
                 f["before_child"] = max(f.get("before_child", 0.0), float(where < first_child))
                 f["technique"] = float(mention.node.kind == "technique")
                 f["family"] = float(method_key(mention.node.name) in cues.families)
