@@ -28,6 +28,7 @@ class KG(DefinedNamespace):
     Task: URIRef
     Repository: URIRef
     Result: URIRef
+    ResultKind: URIRef
     Evidence: URIRef
     LineageLink: URIRef
     Mention: URIRef
@@ -66,6 +67,11 @@ class KG(DefinedNamespace):
     numericValue: URIRef
     onDataset: URIRef
     ofMethod: URIRef
+    resultKind: URIRef
+    # the individuals of kg:ResultKind (kg.domain.RESULT_KINDS): only a score belongs on a leaderboard
+    ScoreResult: URIRef
+    ChangeResult: URIRef
+    RatioResult: URIRef
 
     # mentions and evidence
     entity: URIRef

@@ -66,6 +66,7 @@ def eagle_paper() -> tuple[Paper, Extraction]:
             Result(
                 metric="speedup ratio",
                 value="6.5x",
+                kind="ratio",
                 dataset="MT-bench",
                 method="EAGLE-3",
                 confidence=0.8,

@@ -56,8 +56,16 @@ def _paper(
         proposed=entities(proposed, "method"),
         repos=[Link(url=repo, kind="repository", evidence=_evidence(abstract, repo))] if repo else [],
         results=[
-            Result(metric=m, value=v, dataset=d, method=me, confidence=0.8, evidence=_evidence(abstract, v))
-            for m, v, d, me in results
+            Result(
+                metric=m,
+                value=v,
+                kind=kind[0] if kind else "score",
+                dataset=d,
+                method=me,
+                confidence=0.8,
+                evidence=_evidence(abstract, v),
+            )
+            for m, v, d, me, *kind in results
         ],
         lineage=[
             LineageEdge(child=c, parent=p, relation=r, confidence=0.9, evidence=_evidence(abstract, p))
@@ -88,13 +96,17 @@ def fixture_pairs() -> list[tuple[Paper, Extraction]]:
         "1611.05431",
         "2016-11",
         "ResNeXt extends ResNet. ResNeXt reaches 80.9% top-1 accuracy on ImageNet and runs on CIFAR-10. "
+        "On ImageNet its top-1 accuracy is 4.8% higher than ResNet's. "
         "Code: https://github.com/facebookresearch/ResNeXt",
         methods=["ResNeXt", "ResNet"],
         datasets=["ImageNet", "CIFAR-10"],
         metrics=["top-1 accuracy"],
         proposed=["ResNeXt"],
         repo="https://github.com/facebookresearch/ResNeXt",
-        results=[("top-1 accuracy", "80.9%", "ImageNet", "ResNeXt")],
+        results=[
+            ("top-1 accuracy", "80.9%", "ImageNet", "ResNeXt"),
+            ("top-1 accuracy", "4.8%", "ImageNet", "ResNeXt", "change"),
+        ],
         lineage=[("ResNeXt", "ResNet", "extends")],
     )
     senet = _paper(

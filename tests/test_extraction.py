@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 import spacy
@@ -153,6 +154,66 @@ def test_find_results_pairs_values_with_the_metric_near_them():
         ("top-1 accuracy", "84.4%", "ImageNet"),
         ("Gop/s", "180", None),
     ]
+
+
+def kinds_in(text: str, metrics: list[str]) -> list[tuple[str, str, str]]:
+    """(metric, value, kind) of the results in one sentence whose metric mentions are ``metrics``."""
+    spans = [Span(m.start(), m.end(), name) for name in metrics for m in re.finditer(re.escape(name), text)]
+    return [(r.metric.name, r.value, r.kind) for r in find_results(text, [(0, len(text))], spans, [], [])]
+
+
+@pytest.mark.parametrize(
+    ("text", "metrics", "expected"),
+    [
+        (
+            "It reaches a top-1 accuracy of 83.4% on ImageNet.",
+            ["top-1 accuracy"],
+            [("top-1 accuracy", "83.4%", "score")],
+        ),
+        ("It reduces the MSE by 28.82% on the benchmark.", ["MSE"], [("MSE", "28.82%", "change")]),
+        ("It gains +1.2 BLEU over the baseline.", ["BLEU"], [("BLEU", "+1.2", "change")]),
+        (
+            "DeepMAD achieves 0.7% and 1.5% higher top-1 accuracy than ConvNeXt.",
+            ["top-1 accuracy"],
+            [("top-1 accuracy", "0.7%", "change"), ("top-1 accuracy", "1.5%", "change")],
+        ),
+        ("It reaches a speedup ratio up to 6.5x.", ["speedup ratio"], [("speedup ratio", "6.5x", "ratio")]),
+        (
+            "It shows a 175% improvement in inference speed and a 55% reduction in FLOPs.",
+            ["inference speed", "FLOPs"],
+            [("inference speed", "175%", "change"), ("FLOPs", "55%", "change")],
+        ),
+        (
+            "We see 0.21% top-1 accuracy increase.",
+            ["top-1 accuracy"],
+            [("top-1 accuracy", "0.21%", "change")],
+        ),
+        ("The mIoU is increased from 0.620 to 0.651.", ["mIoU"], [("mIoU", "0.651", "score")]),
+        (
+            "It reduces about 40% sim 60% FLOPs, and the drop of mIoU is within 0.8%.",
+            ["FLOPs", "mIoU"],
+            [("FLOPs", "40% sim 60%", "change"), ("mIoU", "0.8%", "change")],
+        ),
+        (
+            "It attains 160 tokens/s, compared to 24 tokens/s of the baseline.",
+            ["tokens/s"],
+            [("tokens/s", "160", "score")],
+        ),
+    ],
+)
+def test_results_say_whether_a_number_is_a_score_a_change_or_a_ratio(text, metrics, expected):
+    """Only a score is the metric's own level; a difference or a factor is kept as what it is, and the
+    level before a change ("from 0.620") or another method's ("compared to 24") is no result of the paper."""
+    assert kinds_in(text, metrics) == expected
+
+
+def test_every_result_kind_is_one_of_the_domain_table():
+    from kg.domain import RESULT_KIND_NAMES
+
+    text = "It reaches 84.4% accuracy, 2.1% higher accuracy than X, and runs 3x faster in latency."
+    found = kinds_in(text, ["accuracy", "latency"])
+    assert {kind for *_, kind in found} <= set(RESULT_KIND_NAMES)
+    assert {kind for *_, kind in found} == {"score", "change", "ratio"}
 
 
 # --- vocabularies -----------------------------------------------------------------------------------

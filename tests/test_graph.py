@@ -81,6 +81,7 @@ def test_result_carries_metric_value_dataset_and_method(eagle_paper):
     assert graph.value(result, KG.numericValue).toPython() == 6.5
     assert graph.value(result, KG.onDataset) == entity_iri("dataset", "MT-bench")
     assert graph.value(result, KG.ofMethod) == entity_iri("method", "EAGLE-3")
+    assert graph.value(result, KG.resultKind) == KG.RatioResult  # a factor is no leaderboard score
 
 
 def test_lineage_is_a_direct_edge_and_a_reified_link(eagle_paper):

@@ -24,7 +24,9 @@ def vocab_terms() -> set[URIRef]:
 def test_every_vocab_term_is_defined_with_label_and_comment(ontology):
     for term in sorted(vocab_terms()):
         kinds = set(ontology.objects(term, RDF.type))
-        assert kinds & {OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty}, f"{term} is not defined"
+        assert kinds & {OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.NamedIndividual}, (
+            f"{term} is not defined"
+        )
         assert ontology.value(term, RDFS.label), f"{term} has no rdfs:label"
         assert ontology.value(term, RDFS.comment), f"{term} has no rdfs:comment"
 
@@ -64,3 +66,20 @@ def test_shapes_parse_and_target_the_ontology_classes():
     shapes = Graph().parse(ontology_dir() / "shapes.ttl", format="turtle")
     targets = set(shapes.objects(None, URIRef("http://www.w3.org/ns/shacl#targetClass")))
     assert {KG.Paper, KG.Mention, KG.Evidence, KG.Result, KG.LineageLink, KG.Repository} <= targets
+
+
+def test_result_kinds_of_the_domain_table_are_the_ontologys_and_the_shapes():
+    """kg.domain.RESULT_KINDS, kg:ResultKind's individuals and the values the result shape allows agree."""
+    from rdflib.collection import Collection
+    from rdflib.namespace import SH
+
+    from kg.domain import RESULT_KINDS
+
+    ontology = Graph().parse(ontology_dir() / "kg.ttl", format="turtle")
+    shapes = Graph().parse(ontology_dir() / "shapes.ttl", format="turtle")
+    terms = {KG[kind.rdf_term] for kind in RESULT_KINDS}
+    assert set(ontology.subjects(RDF.type, KG.ResultKind)) == terms
+    assert set(Collection(ontology, ontology.value(KG.ResultKind, OWL.oneOf))) == terms
+    (prop,) = shapes.subjects(SH.path, KG.resultKind)
+    assert set(Collection(shapes, shapes.value(prop, SH["in"]))) == terms
+    assert shapes.value(prop, SH.minCount).toPython() == 1

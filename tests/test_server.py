@@ -98,7 +98,7 @@ def test_push_in_chunks_then_count(store_dir, oxigraph):
     result = push(f"{oxigraph}/store", store_dir, "--chunk-size", "100")
     assert result.exit_code == 0, result.output
     total = len(fixture_graph())
-    assert f"pushed {total} triples in 5 chunk(s)" in result.output
+    assert f"pushed {total} triples in {-(-total // 100)} chunk(s)" in result.output  # 100 a chunk
     assert Endpoint(f"{oxigraph}/query").count() == total
     again = push(f"{oxigraph}/store", store_dir)
     assert f"it now holds {total} triples" in again.output  # pushing twice adds nothing

@@ -18,7 +18,7 @@ import spacy
 from spacy.language import Language
 
 from kg.extraction import abbreviations, names, vocabulary  # noqa: F401  (registers the factories)
-from kg.extraction.assemble import build_extraction
+from kg.extraction.assemble import build_extraction, sentence_offsets
 from kg.extraction.records import Extraction
 from kg.extraction.text import make_doc
 from kg.papers import Paper
@@ -51,10 +51,10 @@ def build_pipeline() -> Language:
 def _extraction(doc, paper: Paper, nlp: Language, **resolver_options) -> Extraction:
     from kg.extraction.lineage import find_lineage
 
-    extraction = build_extraction(
-        doc, paper.id, paper.title, paper.abstract, nlp.get_pipe("kg_vocabulary"), **resolver_options
-    )
-    extraction.lineage = find_lineage(paper, extraction)
+    matcher = nlp.get_pipe("kg_vocabulary")
+    extraction = build_extraction(doc, paper.id, paper.title, paper.abstract, matcher, **resolver_options)
+    # lineage reads the doc's sentences and the same vocabulary as the entities, not its own
+    extraction.lineage = find_lineage(paper, extraction, sentence_offsets(doc), matcher)
     return extraction
 
 

@@ -691,6 +691,7 @@ def build_extraction(
             Result(
                 metric=found.metric.name,
                 value=found.value,
+                kind=found.kind,
                 dataset=found.dataset.name if found.dataset else None,
                 method=found.method.name if found.method else None,
                 confidence=0.7,

@@ -25,6 +25,7 @@ from functools import cache, cached_property, lru_cache
 from pathlib import Path
 
 from kg.extraction.records import Entity, Evidence, Extraction, LineageEdge
+from kg.extraction.vocabulary import VocabularyMatcher
 from kg.methods import family_name, method_key
 from kg.namespaces import KGV
 from kg.papers import Paper
@@ -38,8 +39,9 @@ CLAUSE_END = re.compile(
     r"[.;:!?()\[\]]|,\s*(?:which|while|whereas|but|and then|where|so)\b|\b(?:while|whereas|but)\b"
 )
 COORDINATION = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|\s(?:and|or|as well as|&)\s+)(?:the\s+)?\s*")
-VERSION_MARKER = re.compile(r"(?:[\s_-]*v?\d{1,2}(?:\.\d+)*|[\s_-]+[IVX]{2,4}|\+\+?)$")
-ABBREVIATIONS = ("e.g.", "i.e.", "et al.", "vs.", "cf.", "Fig.", "Eq.", "approx.", "resp.")
+VERSION_MARKER = re.compile(
+    r"(?:[\s_-]*v?\d{1,2}(?:\.\d+)*|[\s_-]+[IVX]{2,4}|\+\+?|[\s_-]\d+(?:\.\d+)?[BMK])$"
+)
 # words allowed between a cue and the parent: "built on top of the state-of-the-art Emu"
 MAX_WORDS_BEFORE_PARENT = 6
 # a "name" that is a piece of a sentence: "and then pretrained a BERT model for AD"
@@ -49,13 +51,20 @@ FRAGMENT = re.compile(
 # "outperform the results of mBERT": what is beaten is still mBERT
 RESULTS_OF = re.compile(r"\b(?:the\s+)?(?:results?|performance|scores?|accuracy)\s+of\b", re.IGNORECASE)
 LINKING_WORDS = {"of", "in", "for", "with", "from", "to", "by", "than", "on", "at"}
-SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(\[])")
 TITLE_LEAD = re.compile(r"\s*[:\u2013\u2014]\s*|\s+-+\s+")
 TITLE_APPOSITION = re.compile(r"^\s*([^:]{2,60}?)\s*:\s*(?:an?\s+|the\s+)?(.+)$", re.IGNORECASE)
 TITLE_HEAD_END = re.compile(r"\s+(?:for|with|via|by|in|using|through|towards|on|to|from|of)\s+|[,:]")
 GERUND = re.compile(r"\w+ing\b")
+# "X: Combining A and B", "X: Rethinking A": a title whose description acts on named methods
+COMBINING_GERUNDS = frozenset(["combining", "integrating", "unifying", "marrying", "fusing", "bridging"])
+TITLE_GERUND = re.compile(
+    r"(combining|integrating|unifying|marrying|fusing|bridging|improving|enhancing|boosting|extending"
+    r"|rethinking|revisiting|reimagining|scaling|accelerating)\s+(?:the\s+|a\s+)?",
+    re.IGNORECASE,
+)
 CONJUNCTION = re.compile(r"\s(?:and|or|&)\s")
 PRETRAIN = re.compile(r"\bpre-?train", re.IGNORECASE)
+SIZE_SUFFIX = re.compile(r"[\s_-]\d+(?:\.\d+)?[BMK]$")
 YEAR_END = re.compile(r"(?:19|20)\d\d$")
 NON_WORD = re.compile(r"\W")
 NUMBER_END = re.compile(r"(\d+(?:\.\d+)?)\D*$")
@@ -119,7 +128,8 @@ def required_texts(cue: str) -> frozenset[str] | None:
             elif ch == "\\":
                 i += 1
         elif ch in "?*+{":
-            pass
+            if ch == "{":  # a repeat count: "{0,3}" is no text
+                i = cue.index("}", i)
         elif following in ("?", "*", "{"):  # an optional character ends the run before it
             end_run(current)
             current = ""
@@ -160,7 +170,9 @@ def load_cues(path: Path = CUES_FILE) -> Cues:
         for key, named in (("cues", False), ("cues_needing_name", True)):
             if spec.get(key):
                 pattern = re.compile(r"\b(?:" + "|".join(spec[key]) + r")\b", re.IGNORECASE)
-                confidence, technique_ok = float(spec["confidence"]), bool(spec["parent_may_be_technique"])
+                # a weak cue ("uses a", "fine-tunes a") names a component: its parent must be a method
+                confidence = float(spec["confidence"])
+                technique_ok = bool(spec["parent_may_be_technique"]) and not named
                 relations.append((relation, pattern, confidence, technique_ok, named))
     return Cues(
         relations=tuple(relations),
@@ -189,42 +201,24 @@ def load_cues(path: Path = CUES_FILE) -> Cues:
     )
 
 
-@cache
-def vocabulary_methods() -> dict[str, tuple[str, ...]]:
-    """prefLabel -> every label of the shipped method vocabulary, for parents named only in a child's name."""
-    from rdflib import Graph, URIRef
-    from rdflib.namespace import SKOS
-
-    from kg.resources import ontology_dir
-
-    path = ontology_dir() / "vocab" / "methods.ttl"
-    if not path.is_file():
-        return {}
-    graph = Graph().parse(path, format="turtle")
-    scheme = URIRef(KGV["method/"])
-    out: dict[str, tuple[str, ...]] = {}
-    for concept in graph.subjects(SKOS.inScheme, scheme):
-        pref = graph.value(concept, SKOS.prefLabel)
-        if pref is None:
-            continue
-        alts = [str(alt) for alt in graph.objects(concept, SKOS.altLabel)]
-        out[str(pref)] = (str(pref), *alts)
-    return out
+@lru_cache(maxsize=4)
+def vocabulary_methods(vocabulary: VocabularyMatcher) -> dict[str, tuple[str, ...]]:
+    """prefLabel -> every label of the pipeline's method vocabulary (the one entity extraction matched
+    with), for parents named only in a child's name."""
+    out: dict[str, list[str]] = {}
+    for labels in (vocabulary.by_label, vocabulary.by_lower):
+        for label, concept in labels.items():
+            if concept.type == "method":
+                out.setdefault(concept.pref_label, [concept.pref_label]).append(label)
+    return {pref: tuple(dict.fromkeys(labels)) for pref, labels in out.items()}
 
 
-@cache
-def _vocabulary_keys() -> frozenset[str]:
-    return frozenset(_vocabulary_index())
-
-
-def _vocabulary_label(name: str) -> str | None:
-    """The vocabulary's preferred label for a method name it knows (any of its labels), else None."""
-    return _vocabulary_index().get(method_key(name))
-
-
-@cache
-def _vocabulary_index() -> dict[str, str]:
-    return {method_key(label): pref for pref, labels in vocabulary_methods().items() for label in labels}
+@lru_cache(maxsize=4)
+def _vocabulary_index(vocabulary: VocabularyMatcher) -> dict[str, str]:
+    """method key of every label -> the preferred label."""
+    return {
+        method_key(label): pref for pref, labels in vocabulary_methods(vocabulary).items() for label in labels
+    }
 
 
 @dataclass(frozen=True)
@@ -247,7 +241,9 @@ class Node:
         return frozenset(
             form
             for form in self.forms
-            if len(form) >= 3 and " " not in form and sum(map(str.isupper, form)) >= 2
+            if len(form) >= 3
+            and " " not in form
+            and (sum(map(str.isupper, form)) >= 2 or (self.in_text and _capitalised_word(form)))
         )
 
 
@@ -266,14 +262,48 @@ class Sentence:
     start: int  # offset of the sentence within the field
 
 
-def find_lineage(paper: Paper, extraction: Extraction) -> list[LineageEdge]:
-    """The lineage edges one paper states, its proposed methods as children; empty when it proposes none."""
+def find_lineage(
+    paper: Paper,
+    extraction: Extraction,
+    sentences: list[tuple[int, int]] | None = None,
+    vocabulary: VocabularyMatcher | None = None,
+) -> list[LineageEdge]:
+    """The lineage edges one paper states, its proposed methods as children; empty when it proposes none.
+
+    ``sentences`` are the extraction doc's sentences, as (start, end) offsets into ``paper.text``, and
+    ``vocabulary`` the pipeline's matcher: lineage reads what entity extraction read. Without them (a
+    caller holding no doc) the pipeline makes both."""
+    return _rules(paper, extraction, sentences, vocabulary)[0]
+
+
+def lineage_candidates(
+    paper: Paper,
+    extraction: Extraction,
+    sentences: list[tuple[int, int]] | None = None,
+    vocabulary: VocabularyMatcher | None = None,
+) -> list[Candidate]:
+    """Every (child, parent) pair the paper could state: each edge the rules find (``rule``), and each other
+    method or technique the text names beside a child or "we", with features for a learned acceptance
+    (``kg.extraction.lineage_training``, measured by ``bench/cv_results_lineage.py``)."""
+    rules, context = _rules(paper, extraction, sentences, vocabulary)
+    return _candidates(rules, *context) if context else []
+
+
+def _rules(
+    paper: Paper,
+    extraction: Extraction,
+    sentences: list[tuple[int, int]] | None,
+    vocabulary: VocabularyMatcher | None,
+) -> tuple[list[LineageEdge], tuple | None]:
+    """The rules' edges, and what they were read from (for ``_candidates``)."""
+    if sentences is None or vocabulary is None:
+        sentences, vocabulary = _read_with_pipeline(paper)
     cues = load_cues()
-    children = _children(extraction, paper.title)
+    children = _children(extraction, paper.title, vocabulary)
     if not children:
-        return []
-    parents, unnamed = _parents(extraction, children, cues)
-    fields = {"title": paper.title, "abstract": paper.abstract}
+        return [], None
+    parents, unnamed = _parents(extraction, children, cues, vocabulary)
+    fields = Fields(paper, sentences)
     mentions = _mentions(fields, children + parents)
     edges: list[LineageEdge] = []
     variant = _says_variant(fields, cues)
@@ -283,12 +313,42 @@ def find_lineage(paper: Paper, extraction: Extraction) -> list[LineageEdge]:
     edges += _from_title(paper.title, children, mentions)
     # mentions are sorted by (field, start): each sentence's are a slice, found by bisection
     positions = [(m.field, m.start) for m in mentions]
-    for sentence in _sentences(fields):
+    for sentence in fields.sentences:
         first = bisect_left(positions, (sentence.field, sentence.start))
         last = bisect_left(positions, (sentence.field, sentence.start + len(sentence.text)))
         edges += _from_sentence(sentence, mentions[first:last], children, cues)
-    own = _own_components(extraction, children)
-    return _best([e for e in edges if method_key(e.parent) not in own], children, cues)
+    own = _own_components(extraction, children, vocabulary)
+    rules = _best([e for e in edges if method_key(e.parent) not in own], children, cues)
+    return rules, (children, parents, mentions, fields, cues, own)
+
+
+def _read_with_pipeline(paper: Paper) -> tuple[list[tuple[int, int]], VocabularyMatcher]:
+    from kg.extraction import build_pipeline
+    from kg.extraction.assemble import sentence_offsets
+    from kg.extraction.text import make_doc
+
+    nlp = build_pipeline()
+    doc = nlp(make_doc(nlp, paper.text))
+    return sentence_offsets(doc), nlp.get_pipe("kg_vocabulary")
+
+
+class Fields(dict):
+    """The paper's fields by name (``{"title": ..., "abstract": ...}``) and their sentences, as the
+    extraction doc split them (offsets into ``title + "\\n" + abstract``), per field."""
+
+    def __init__(self, paper: Paper, offsets: list[tuple[int, int]]) -> None:
+        super().__init__(title=paper.title, abstract=paper.abstract)
+        title_end = len(paper.title)
+        sentences = []
+        for start, end in offsets:  # a sentence across the title's end is cut in two
+            for field, offset, text in (
+                ("title", 0, paper.title),
+                ("abstract", title_end + 1, paper.abstract),
+            ):
+                piece_start, piece_end = max(start - offset, 0), min(end - offset, len(text))
+                if piece_start < piece_end and text[piece_start:piece_end].strip():
+                    sentences.append(Sentence(field, text[piece_start:piece_end], piece_start))
+        self.sentences: tuple[Sentence, ...] = tuple(sentences)
 
 
 # -- the methods in play ----------------------------------------------------------------------------------
@@ -321,7 +381,9 @@ def _name(entity: Entity, extraction: Extraction) -> str:
     return entity.canonical if vouched or method_key(entity.canonical) in written else entity.name
 
 
-def _is_own_method(entity: Entity, forms: tuple[str, ...], title: str, others: set[str]) -> bool:
+def _is_own_method(
+    entity: Entity, forms: tuple[str, ...], title: str, others: set[str], vocabulary: VocabularyMatcher
+) -> bool:
     """Whether a proposed entity can be a child: a method or technique, not a metric's or dataset's name,
     not a phrase fragment, and not a well-known method unless the title leads with it (``BERT: ...``)."""
     if entity.type not in ("method", "technique") or FRAGMENT.match(entity.name):
@@ -330,20 +392,20 @@ def _is_own_method(entity: Entity, forms: tuple[str, ...], title: str, others: s
         return False
     if entity.concept and not entity.concept.startswith(str(KGV["method/"])):
         return False  # the vocabulary knows the name as a metric, dataset or task
-    if entity.concept or method_key(entity.canonical) in _vocabulary_keys():
+    if entity.concept or method_key(entity.canonical) in _vocabulary_index(vocabulary):
         lead = TITLE_LEAD.split(title, maxsplit=1)[0]
         return method_key(lead) in {method_key(form) for form in forms}
     return True
 
 
-def _children(extraction: Extraction, title: str) -> list[Node]:
+def _children(extraction: Extraction, title: str, vocabulary: VocabularyMatcher) -> list[Node]:
     """The paper's own methods, as children of its lineage edges."""
     entities = extraction.metrics + extraction.datasets + extraction.tasks
     others = {method_key(e.canonical) for e in entities} | {method_key(e.name) for e in entities}
     out: dict[str, Node] = {}
     for entity in extraction.proposed:
         forms = _forms(entity, extraction)
-        if not _is_own_method(entity, forms, title, others):
+        if not _is_own_method(entity, forms, title, others, vocabulary):
             continue
         name = forms[0]  # _forms puts the reported name first
         out.setdefault(method_key(name), Node(name, forms, "child"))
@@ -372,7 +434,9 @@ class Unnamed:
         return [self.nodes[i] for i in positions if i not in self.skipped]
 
 
-def _parents(extraction: Extraction, children: list[Node], cues: Cues) -> tuple[list[Node], Unnamed]:
+def _parents(
+    extraction: Extraction, children: list[Node], cues: Cues, vocabulary: VocabularyMatcher
+) -> tuple[list[Node], Unnamed]:
     """Candidate parents: the paper's other methods and techniques, then the vocabulary's methods."""
     taken = {method_key(form) for child in children for form in child.forms}
     out: dict[str, Node] = {}
@@ -385,24 +449,27 @@ def _parents(extraction: Extraction, children: list[Node], cues: Cues) -> tuple[
             name = _name(entity, extraction)
             if kind == "method" and not entity.concept:
                 # "Bidirectional Encoder Representations from Transformers (BERT)" is the vocabulary's BERT
-                name = next((_vocabulary_label(f) for f in forms if _vocabulary_label(f)), name)
+                index = _vocabulary_index(vocabulary)
+                name = next((index[method_key(f)] for f in forms if method_key(f) in index), name)
             out.setdefault(method_key(name), Node(name, forms, kind))
     named = taken | {method_key(form) for node in out.values() for form in node.forms}
-    nodes, by_key, by_coinable = _vocabulary_nodes(cues)
+    nodes, by_key, by_coinable = _vocabulary_nodes(cues, vocabulary)
     skipped = frozenset(
         i for key in named for i in by_key.get(key, ())
     )  # a method the text names is its own node
     return list(out.values()), Unnamed(nodes, skipped, by_key, by_coinable)
 
 
-@cache
-def _vocabulary_nodes(cues: Cues) -> tuple[tuple[Node, ...], dict[str, list[int]], dict[str, list[int]]]:
+@lru_cache(maxsize=4)
+def _vocabulary_nodes(
+    cues: Cues, vocabulary: VocabularyMatcher
+) -> tuple[tuple[Node, ...], dict[str, list[int]], dict[str, list[int]]]:
     """The vocabulary's methods as parents not named in the text, generic ones left out, built once; the
     positions of those with each label key, and with each coinable form."""
     nodes: list[Node] = []
     by_key: dict[str, list[int]] = {}
     by_coinable: dict[str, list[int]] = {}
-    for pref, labels in vocabulary_methods().items():
+    for pref, labels in vocabulary_methods(vocabulary).items():
         keys = {method_key(label) for label in labels}
         if keys & cues.generic:
             continue
@@ -494,31 +561,11 @@ def _mentions(fields: dict[str, str], nodes: list[Node]) -> list[Mention]:
     )
 
 
-def _sentences(fields: dict[str, str]) -> list[Sentence]:
-    return [sentence for field, text in fields.items() for sentence in _field_sentences(field, text)]
-
-
-@lru_cache(maxsize=8)
-def _field_sentences(field: str, text: str) -> tuple[Sentence, ...]:
-    """One field's sentences, split once per paper (the evidence of each edge looks them up)."""
-    out = []
-    start = 0
-    for match in SENTENCE_BREAK.finditer(text):
-        if text.endswith(ABBREVIATIONS, 0, match.start()):
-            continue
-        out.append(Sentence(field, text[start : match.start()], start))
-        start = match.end()
-    if text[start:].strip():
-        out.append(Sentence(field, text[start:], start))
-    return tuple(out)
-
-
-def _evidence(fields: dict[str, str], field: str, start: int, end: int) -> Evidence:
-    text = fields[field]
+def _evidence(fields: Fields, field: str, start: int, end: int) -> Evidence:
     sentence = next(
-        (s for s in _field_sentences(field, text) if s.start <= start < s.start + len(s.text)), None
+        (s for s in fields.sentences if s.field == field and s.start <= start < s.start + len(s.text)), None
     )
-    return Evidence(field, sentence.text if sentence else text, start, end)
+    return Evidence(field, sentence.text if sentence else fields[field], start, end)
 
 
 def _locate(fields: dict[str, str], node: Node) -> tuple[str, int, int] | None:
@@ -530,12 +577,12 @@ def _locate(fields: dict[str, str], node: Node) -> tuple[str, int, int] | None:
     return None
 
 
-def _own_components(extraction: Extraction, children: list[Node]) -> set[str]:
+def _own_components(extraction: Extraction, children: list[Node], vocabulary: VocabularyMatcher) -> set[str]:
     """Keys of names the paper coins for parts of its own method: ``MoLE`` in ``LLaVA-MoLE``, defined there.
 
     A method the vocabulary knows (``BERT`` in ``AD-BERT``) is never one, even when the paper spells it out.
     """
-    known = _vocabulary_keys()
+    known = _vocabulary_index(vocabulary).keys()
     own: set[str] = set()
     for alias in extraction.aliases:
         keys = {method_key(alias.short), method_key(alias.long)}
@@ -583,7 +630,10 @@ def _from_version(
         if YEAR_END.search(form):  # a year, not a version: "SemEval-2024"
             continue
         base_key = method_key(base)
-        known = next((p for p in parents if base_key in p.keys), None) or unnamed.with_key(base_key)
+        named = next((p for p in parents if base_key in p.keys), None)
+        if named is None and SIZE_SUFFIX.search(form):
+            continue  # "SSD-1B": a parameter count after an acronym the text never names is no version of it
+        known = named or unnamed.with_key(base_key)
         edges.append(LineageEdge(child.name, known.name if known else base, "extends", 0.9, evidence))
         number = _version_number(form)
         for parent in parents:
@@ -626,7 +676,56 @@ def _from_name(
             relation = "variant_of" if variant and not family else "based_on"
             confidence = 0.8 if parent.in_text else 0.7
             edges.append(LineageEdge(child.name, parent.name, relation, confidence, evidence))
+    for parent, modifier in _named_in_phrase(child, parents, unnamed, fields["abstract"]):
+        # "Galician BERT": the same model for another language or domain; "Decoupled Mixup": a new version
+        relation = "variant_of" if cues.variant_markers.fullmatch(modifier) else "extends"
+        edges.append(LineageEdge(child.name, parent.name, relation, 0.75, evidence))
     return edges
+
+
+NAME_WORD = re.compile(r"[A-Z0-9][\w^$.+-]*")
+
+
+def _named_in_phrase(
+    child: Node, parents: list[Node], unnamed: Unnamed, abstract: str
+) -> list[tuple[Node, str]]:
+    """``Binary Paragraph Vector`` on ``Paragraph Vector``, ``Decoupled Mixup`` on ``Mixup``, ``JEN-1
+    DreamStyler`` on ``JEN-1``: a name of several capitalised words whose first or last words are another
+    method's or technique's whole name (a name: capitalised, so not a description like "deep kernel machine")."""
+    # parents the text writes with a capital: names, not phrases ("federated learning" in a title)
+    # a technique counts when the abstract writes it so on its own, not only in title case ("Pruning")
+    for form in child.forms:
+        abstract = abstract.replace(form, " ")
+    by_key = {
+        method_key(form): parent
+        for parent in parents
+        for form in parent.forms
+        if form[:1].isupper() and (parent.kind == "method" or _written_as_name(form, abstract))
+    }
+    found: list[tuple[Node, str]] = []
+    for form in child.forms:
+        words = form.split()
+        if len(words) < 2 or not all(NAME_WORD.fullmatch(word) for word in words):
+            continue
+        for cut in range(1, len(words)):
+            suffix, prefix = " ".join(words[cut:]), " ".join(words[:cut])
+            for part, modifier in ((suffix, prefix), (prefix, suffix)):
+                key = method_key(part)
+                named = " " in part or any(ch.isupper() or ch.isdigit() for ch in part[1:])
+                # "Decoupled Mixup" on the Mixup the text names; a capitalised common word ("Binary Codes")
+                # counts only when the text names it on its own
+                parent = by_key.get(key) or (unnamed.with_key(key) if named else None)
+                if parent is not None and parent not in [p for p, _ in found]:
+                    found.append((parent, modifier))
+    return found
+
+
+def _written_as_name(form: str, text: str) -> bool:
+    """Whether ``text`` writes ``form`` with its capital inside a sentence, not as a sentence's first word."""
+    return any(
+        start > 0 and not re.search(r"(?:^|[.!?:]\s*)$", text[max(0, start - 3) : start])
+        for start, _ in _pattern(form).spans(text)
+    )
 
 
 def _name_contains(child: Node, parent: Node) -> bool:
@@ -665,13 +764,22 @@ def _long_form_names(form: str, pform: str, child: Node) -> bool:
     return " " in pform or any(ch.isupper() for ch in pform) or form.endswith(pform)
 
 
+def _capitalised_word(form: str) -> bool:
+    """ "Mamba", "Transformer": one capitalised word of four letters or more, a name the text uses alone."""
+    return len(form) >= 4 and form[0].isupper() and form[1:].isalpha() and form[1:].islower()
+
+
 def _coined_on(name: str, part: str, part_in_text: bool) -> bool:
-    """``BERTurk``, ``AD-BERT``, ``DomURLs_BERT`` on ``BERT``; ``EAGLE-3`` is a version, not this."""
-    if sum(ch.isupper() for ch in part) < 2:
-        return False  # "Net", "Former": word pieces, not names
+    """``BERTurk``, ``AD-BERT``, ``DomURLs_BERT`` on ``BERT``; ``DeciMamba`` on ``Mamba`` (named in the text
+    on its own); ``EAGLE-3`` is a version, not this."""
     start = name.find(part)
     if start < 0:
         return False
+    if sum(ch.isupper() for ch in part) < 2:
+        # "Net", "Former": word pieces, not names; but a capitalised name the text uses on its own, put
+        # after a lower-case prefix, is built on ("DeciMamba", "iTransformer")
+        camel_suffix = start > 0 and name[start - 1].islower() and start + len(part) == len(name)
+        return part_in_text and _capitalised_word(part) and camel_suffix
     rest = name[:start] + name[start + len(part) :]
     return not VERSION_MARKER.fullmatch(rest) and _affix_boundary(
         name, start, start + len(part), part_in_text
@@ -701,6 +809,28 @@ def _from_title(title: str, children: list[Node], mentions: list[Mention]) -> li
         return []
     description = match.group(2)
     head = TITLE_HEAD_END.split(description)[0]
+    gerund = TITLE_GERUND.match(description)
+    # "FCN: Fusing Exponential and Linear Cross Network": the gerund starts the child's own long form
+    spelled_out = gerund is not None and any(
+        form.lower().startswith(gerund.group(1).lower()) for form in child.forms
+    )
+    if gerund and not spelled_out:  # "MossFormer2: Combining Transformer and RNN-Free Recurrent Network"
+        relation = "based_on" if gerund.group(1).lower() in COMBINING_GERUNDS else "extends"
+        object_start, object_end = match.start(2) + gerund.end(), match.start(2) + len(head)
+        named = [
+            m
+            for m in mentions
+            if m.field == "title"
+            and object_start <= m.start
+            and m.end <= object_end
+            and m.node.kind != "child"
+            and not re.match(r"-(?:free|less)\b", title[m.end :], re.IGNORECASE)  # "RNN-Free"
+        ]
+        return [
+            LineageEdge(child.name, m.node.name, relation, 0.7, Evidence("title", title, m.start, m.end))
+            for m in named
+            if m.node.kind == "method" or relation == "based_on"
+        ]
     if GERUND.match(head) or CONJUNCTION.search(head):
         return []  # "Fusing Exponential and Linear Cross Network": not a noun phrase naming one method
     head_end = match.start(2) + len(head)
@@ -735,16 +865,29 @@ class View:
         """The sentence names the paper's method (the title always does)."""
         return self.sentence.field == "title" or any(m.node.kind == "child" for m in self.mentions)
 
-    def child_for(self, position: int) -> Node:
-        """The paper's method a cue at ``position`` is about: the last one named before it, else the first."""
+    def children_for(self, position: int) -> list[Node]:
+        """The paper's methods a cue at ``position`` is about: the last one named before it with those
+        coordinated with it ("SSD-1B and Segmind-Vega, two variants of SDXL"), else the first one named."""
         named = [m for m in self.mentions if m.node.kind == "child"]
+        if not named:
+            return [self.children[0]]
         before = [m for m in named if m.start <= position]
-        return (before[-1] if before else named[0]).node if named else self.children[0]
+        if not before:
+            return [named[0].node]
+        chain = [before[-1]]
+        for mention in reversed(before[:-1]):
+            if not COORDINATION.fullmatch(self.text[mention.end : chain[-1].start]):
+                break
+            chain.append(mention)
+        return list(dict.fromkeys(m.node for m in reversed(chain)))
 
-    def edge(self, relation: str, parent: Mention, confidence: float, position: int) -> LineageEdge:
+    def edges(self, relation: str, parent: Mention, confidence: float, position: int) -> list[LineageEdge]:
         start = self.sentence.start
         evidence = Evidence(self.sentence.field, self.text, parent.start + start, parent.end + start)
-        return LineageEdge(self.child_for(position).name, parent.node.name, relation, confidence, evidence)
+        return [
+            LineageEdge(child.name, parent.node.name, relation, confidence, evidence)
+            for child in self.children_for(position)
+        ]
 
 
 def _from_sentence(
@@ -786,7 +929,7 @@ def _from_cues(view: View, cues: Cues) -> list[LineageEdge]:
             if subject is not view.subjects and cues.prior_work.search(text[last : cue.start()]):
                 continue
             for parent in _parents_after(text, cue.end(), view.mentions, technique_ok):
-                edges.append(view.edge(relation, parent, confidence, cue.start()))
+                edges += view.edges(relation, parent, confidence, cue.start())
     return edges
 
 
@@ -809,14 +952,14 @@ def _from_modifiers(view: View, cues: Cues) -> list[LineageEdge]:
         if cues.comparison.search(" ".join(context)):
             continue  # "compared to GPT-like models", "workings of X-based", "than the Chinese BERT"
         relation, confidence = ("based_on", 0.7) if derived else ("variant_of", 0.75)
-        edges.append(view.edge(relation, mention, confidence, mention.start))
+        edges += view.edges(relation, mention, confidence, mention.start)
     return edges
 
 
 def _parents_after(text: str, position: int, mentions: list[Mention], technique_ok: bool) -> list[Mention]:
-    """The parent named right after a cue, with those coordinated with it: ``such as BART and Longformer``."""
-    end = CLAUSE_END.search(text, position)
-    limit = end.start() if end else len(text)
+    """The parent named right after a cue, with those coordinated with it: ``such as BART and Longformer``,
+    ``general-purpose encoders (RoBERTa) and domain-specific encoders (SciBERT)``."""
+    limit = _clause_end(text, position, mentions)
     candidates = [m for m in mentions if position <= m.start < limit and m.node.kind != "child"]
     if not candidates:
         return []
@@ -826,13 +969,33 @@ def _parents_after(text: str, position: int, mentions: list[Mention], technique_
         return []  # "builds on these properties of task vectors": the parent is not what is built on
     chain = [first]
     for mention in candidates[1:]:
-        if COORDINATION.fullmatch(text[chain[-1].end : mention.start]) or (
-            text[chain[-1].end : mention.start].strip() in ("", "-")
-        ):
+        gap = text[chain[-1].end : mention.start]
+        if COORDINATION.fullmatch(gap) or gap.strip() in ("", "-") or APPOSITIVE_COORDINATION.fullmatch(gap):
             chain.append(mention)
         else:
             break
     return [m for m in chain if m.node.kind == "method" or technique_ok]
+
+
+# "(RoBERTa) and existing domain-specific encoders (" between two names each in an appositive parenthesis
+APPOSITIVE_COORDINATION = re.compile(r"\)\s*,?\s*(?:and|or)\s+(?:[\w-]+\s+){0,4}\(")
+
+
+def _clause_end(text: str, position: int, mentions: list[Mention]) -> int:
+    """Where the clause from ``position`` ends; a parenthesis holding just a name ("encoders (RoBERTa)")
+    is part of the clause, not its end."""
+    starts = {m.start: m.end for m in mentions}
+    while (end := CLAUSE_END.search(text, position)) is not None:
+        if end.group(0) == "(":
+            inner_end = starts.get(end.end())
+            if inner_end is not None and text.startswith(")", inner_end):
+                position = inner_end + 1
+                continue
+        if end.group(0) == ")" and end.start() > 0 and end.start() in starts.values():
+            position = end.end()
+            continue
+        return end.start()
+    return len(text)
 
 
 # -- choosing ---------------------------------------------------------------------------------------------
@@ -854,3 +1017,114 @@ def _best(edges: list[LineageEdge], children: list[Node], cues: Cues) -> list[Li
         ):
             best[pair] = edge
     return sorted(best.values(), key=lambda e: (e.child, -e.confidence, e.parent))
+
+
+# -- learned acceptance -----------------------------------------------------------------------------------
+
+COMPARES = re.compile(r"\b(?:than|compared|outperform\w*|surpass\w*|over|beats?|superior)\b", re.IGNORECASE)
+CONTRASTS = re.compile(r"\b(?:unlike|instead of|rather than|however|but|although|whereas)\b", re.IGNORECASE)
+
+
+@dataclass
+class Candidate:
+    """A (child, parent) pair the paper may state, the rules' edge for it if any, and its features."""
+
+    child: Node
+    parent: str
+    rule: LineageEdge | None
+    features: dict[str, float]
+    evidence: Evidence
+    relation: str
+
+    def edge(self) -> LineageEdge:
+        if self.rule is not None:
+            return self.rule
+        return LineageEdge(self.child.name, self.parent, self.relation, 0.6, self.evidence)
+
+
+def _candidates(
+    rules: list[LineageEdge],
+    children: list[Node],
+    parents: list[Node],
+    mentions: list[Mention],
+    fields: Fields,
+    cues: Cues,
+    own: set[str],
+) -> list[Candidate]:
+    """The rules' edges and every in-text parent beside a child or "we" in a sentence, with features."""
+    by_pair = {(method_key(e.child), method_key(e.parent)): e for e in rules}
+    stats: dict[tuple[str, str], dict[str, float]] = {}
+    evidence: dict[tuple[str, str], Evidence] = {}
+    positions = [(m.field, m.start) for m in mentions]
+    # reading order: the title, then the abstract
+    first_child = min(
+        ((m.field != "title", m.start) for m in mentions if m.node.kind == "child"), default=(0, 0)
+    )
+    for sentence in fields.sentences:
+        lo = bisect_left(positions, (sentence.field, sentence.start))
+        hi = bisect_left(positions, (sentence.field, sentence.start + len(sentence.text)))
+        here = mentions[lo:hi]
+        named_children = {m.node.name for m in here if m.node.kind == "child"}
+        says_we = sentence.field == "title" or bool(cues.self_reference.search(sentence.text))
+        if not (named_children or says_we):
+            continue
+        subjects = [c for c in children if c.name in named_children] or children
+        text = sentence.text
+        for mention in here:
+            if mention.node.kind == "child" or mention.node.kind not in ("method", "technique"):
+                continue
+            before = text[: mention.start - sentence.start]
+            for child in subjects:
+                key = (method_key(child.name), method_key(mention.node.name))
+                f = stats.setdefault(key, {})
+                f["shares_child"] = max(f.get("shares_child", 0.0), float(child.name in named_children))
+                f["shares_we"] = max(f.get("shares_we", 0.0), float(says_we))
+                f["in_title"] = max(f.get("in_title", 0.0), float(sentence.field == "title"))
+                f["sentences"] = f.get("sentences", 0.0) + 1
+                for relation, pattern, *_ in cues.relations:
+                    if pattern.search(before):
+                        f["cue_" + relation] = 1.0
+                for name, regex in (
+                    ("compares", COMPARES),
+                    ("contrasts", CONTRASTS),
+                    ("prior", cues.prior_work),
+                ):
+                    if regex.search(before):
+                        f[name] = 1.0
+                where = (mention.field != "title", mention.start)
+                f["before_child"] = max(f.get("before_child", 0.0), float(where < first_child))
+                f["technique"] = float(mention.node.kind == "technique")
+                f["family"] = float(method_key(mention.node.name) in cues.families)
+                f["generic"] = float(method_key(mention.node.name) in cues.generic)
+                evidence.setdefault(key, Evidence(mention.field, text, mention.start, mention.end))
+    names = {method_key(p.name): p.name for p in parents}
+    out: list[Candidate] = []
+    child_by_key = {method_key(c.name): c for c in children}
+    for key in sorted(set(stats) | set(by_pair)):
+        child_key, parent_key = key
+        if parent_key in own or parent_key in child_by_key or child_key not in child_by_key:
+            continue
+        rule = by_pair.get(key)
+        f = dict(stats.get(key, {}))
+        f["sentences"] = min(f.get("sentences", 0.0), 3.0) / 3
+        f["rule"] = rule.confidence if rule else 0.0
+        if rule is not None:
+            f["rule_" + rule.relation] = 1.0
+            f["rule_in_name"] = float(
+                rule.evidence.start < rule.evidence.end and rule.parent not in rule.evidence.sentence
+            )
+        relation = (
+            rule.relation
+            if rule
+            else (
+                "improves_on"
+                if f.get("cue_improves_on") or f.get("compares")
+                else "extends"
+                if f.get("cue_extends")
+                else "based_on"
+            )
+        )
+        parent = rule.parent if rule else names.get(parent_key, parent_key)
+        ev = rule.evidence if rule else evidence[key]
+        out.append(Candidate(child_by_key[child_key], parent, rule, f, ev, relation))
+    return out

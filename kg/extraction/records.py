@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
-from kg.domain import ENTITY_TYPES, LINEAGE_RELATIONS  # noqa: F401  (re-exported: the one definition)
+from kg.domain import ENTITY_TYPES, LINEAGE_RELATIONS, RESULT_KIND_NAMES  # noqa: F401  (re-exported: the one definition)
 
 
 @dataclass(frozen=True)
@@ -41,6 +41,7 @@ class Alias:
 class Result:
     metric: str
     value: str  # as written: "83.4%", "3.0x-6.5x", "+1.2 BLEU"
+    kind: str  # one of RESULT_KIND_NAMES: "score" (leaderboard-grade), "change" or "ratio"
     dataset: str | None
     method: str | None
     confidence: float

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 VALUE = re.compile(
     r"(?<![\w.^/])([+\-\u2212]?\d+(?:[.,]\d+)?(?:\s?\\?%|\s?(?:x|\u00d7)(?![a-z]))"
-    r"(?:\s?(?:-|\u2013|to)\s?\d+(?:\.\d+)?(?:\s?\\?%|\s?(?:x|\u00d7)(?![a-z])))?"
+    r"(?:\s?(?:-|\u2013|to|~|\\?sim)\s?\d+(?:\.\d+)?(?:\s?\\?%|\s?(?:x|\u00d7)(?![a-z])))?"
     r"|[+\-\u2212]\d+(?:\.\d+)?(?![\w.]))"
 )
 PLAIN_NUMBER = re.compile(r"(?<![\w.^/\-])(\d+(?:\.\d+)?)(?=\s)")
@@ -67,6 +67,9 @@ METRIC_THEN_NUMBER = re.compile(
     r"\s*(?:\([^()]{1,20}\)\s*)?(?:scores?\s+)?(?:(?:of|=|:|is|was|reaches|reached|achieves|achieved)\s*"
     r"(?:about|around|approximately|up\s+to|over|nearly)?\s*(\d+(?:\.\d+)?(?:\s?\\?%)?)|(\d+\.\d+))(?!\w|\.\d)"
 )
+METRIC_FROM_TO = re.compile(
+    r"\s+(?:(?:is|was|are|were)\s+)?(?:\w+\s+)?from\s+\d+(?:\.\d+)?\s?\\?%?\s+to\s+(\d+(?:\.\d+)?(?:\s?\\?%)?)(?!\w|\.\d)"
+)
 BEFORE_WINDOW = 90
 AFTER_WINDOW = 40
 
@@ -86,6 +89,73 @@ class FoundResult:
     metric: Span
     method: Span | None
     dataset: Span | None
+    kind: str  # one of kg.domain.RESULT_KIND_NAMES
+
+
+# -- what kind of number a value is (GUIDELINES: score, change or ratio), read from how English reports it --
+
+# a factor: "6.5x", "2times", "3-fold", "1/4 parameters"
+RATIO_VALUE = re.compile(r"(?:x|\u00d7|times|fold)$|^\d+/\d+$", re.IGNORECASE)
+RATIO_AFTER = re.compile(r"^\s*-?\s*(?:times|fold)\b", re.IGNORECASE)
+# a difference: the noun or comparative right after the value ("1.2% improvement", "0.7% higher")
+CHANGE_AFTER = re.compile(
+    r"^\s*(?:\w+\s+){0,1}?(?:absolute\s+|relative\s+)?"
+    r"(?:improvements?|gains?|increases?|increased|decreases?|decreased|reductions?|reduced|drops?|boosts?"
+    r"|higher|lower|better|worse|fewer|less|more|smaller|larger|faster|slower|up|down|advantage|margin)\b",
+    re.IGNORECASE,
+)
+# ... or the verb or preposition before it ("reduces MSE by 11.1%", "a gain of 2 points", "saving 90%")
+CHANGE_BEFORE = re.compile(
+    r"(?:\bby|\bimprovements?\s+of|\bgains?\s+of|\bincreases?\s+of|\bdecreases?\s+of|\breductions?\s+of"
+    r"|\bdrops?\s+of|\bmargins?\s+of|\bboosts?\s+of"
+    r"|\b(?:improv|increas|decreas|reduc|boost|sav|cut|lower|rais|surpass|outperform|exceed|beat)\w*"
+    r"(?:\s+(?!of\b|to\b|from\b)[\w@.\-]+){0,3}?\s+(?:by|over))"
+    r"\s+(?:up\s+to\s+|about\s+|around\s+|approximately\s+|roughly\s+|nearly\s+|over\s+|more\s+than\s+"
+    r"|at\s+least\s+|an?\s+average\s+of\s+|on\s+average\s+|~\s*)*$"
+    r"|\b(?:reduc|sav|cut)(?:es|ed|ing|e|s)?\s+(?:up\s+to\s+|about\s+|around\s+|over\s+|nearly\s+)*$"
+    # "the drop of mIoU is within 0.8%", "the gain in accuracy was about 2 points"
+    r"|\b(?:drops?|decreases?|loss|gap|reductions?|increases?|improvements?|gains?)\s+(?:of|in)\s+\S+(?:\s\S+)?"
+    r"\s+(?:is|was|are|were)\s+(?:within\s+|about\s+|around\s+|only\s+|just\s+|less\s+than\s+|up\s+to\s+)?$",
+    re.IGNORECASE,
+)
+# "a 175% improvement in <what changed>"
+CHANGE_OF = re.compile(
+    r"\s+(?:absolute\s+|relative\s+)?(?:improvements?|increases?|reductions?|decreases?|gains?|drops?|boosts?)"
+    r"\s+(?:in|of|on)\s+(?:the\s+)?",
+    re.IGNORECASE,
+)
+COMPARED_TO = re.compile(r"\b(?:compared\s+(?:to|with)|than|against)\s+(?:only\s+|just\s+)?$", re.IGNORECASE)
+# "from 0.620 to 0.651": the old level is no result of the paper, the new one is
+FROM_VALUE = re.compile(r"\bfrom\s+$", re.IGNORECASE)
+
+
+# "55.6% of FLOPs are reduced", "0.09 increase in FID score": the change word after the metric
+CHANGE_AFTER_METRIC = re.compile(
+    r"\s*(?:scores?\s+)?(?:(?:of\s+\S+\s+)?(?:is|are|was|were|be|been)\s+)?(?:absolute\s+|relative\s+)?"
+    r"(?:improvements?|improved|gains?|increases?|increased|decreases?|decreased|reductions?|reduced"
+    r"|drops?|dropped|boosts?|boosted)\b",
+    re.IGNORECASE,
+)
+
+
+def result_kind(text: str, start: int, end: int, clause_start: int, metric: Span | None = None) -> str:
+    """``score``, ``change`` or ``ratio`` for the value at ``text[start:end]``: a factor is a ratio; a signed
+    value, or one the words around call a difference ("by 3.6%", "1.5% higher", "0.21% top-1 accuracy
+    increase"), is a change."""
+    value = text[start:end].strip()
+    after = text[end : end + 40]
+    before = text[max(clause_start, start - 80) : start]
+    if RATIO_VALUE.search(value) or RATIO_AFTER.match(after):
+        return "ratio"
+    if value[:1] in "+-\u2212" or CHANGE_AFTER.match(after) or CHANGE_BEFORE.search(before):
+        return "change"
+    if (
+        metric is not None
+        and 0 <= metric.start - end <= 12
+        and CHANGE_AFTER_METRIC.match(text, metric.end, metric.end + 60)
+    ):
+        return "change"
+    return "score"
 
 
 def _nearest_before(spans: list[Span], pos: int, window: int, lo: int) -> Span | None:
@@ -116,7 +186,13 @@ def find_results(
         values = [(m.start(1), m.end(1)) for m in VALUE.finditer(text, s_start, s_end)]
         for m in PLAIN_NUMBER.finditer(text, s_start, s_end):
             nxt = _nearest_after(sent_metrics, m.end(1), 2, s_end)
+            if nxt is None and (change_of := CHANGE_OF.match(text, m.end(1), s_end)):
+                nxt = _nearest_after(sent_metrics, change_of.end(), 1, s_end)  # "a 0.09 increase in FID"
             if nxt is not None and all(not (a <= m.start(1) < b) for a, b in values):
+                values.append((m.start(1), m.end(1)))
+        for metric in sent_metrics:  # "mIoU is increased from 0.620 to 0.651", "FPS from 533 to 2364"
+            m = METRIC_FROM_TO.match(text, metric.end, s_end)
+            if m and all(not (a <= m.start(1) < b) for a, b in values):
                 values.append((m.start(1), m.end(1)))
         for metric in sent_metrics:  # "F1 score of 0.4178", "AUC (%) = 0.88"
             m = METRIC_THEN_NUMBER.match(text, metric.end)
@@ -126,7 +202,12 @@ def find_results(
         values.sort()
         terms = re.search(r"\bin\s+terms\s+of\s+", text[s_start:s_end])
         terms_metric = _nearest_after(sent_metrics, s_start + terms.end(), 5, s_end) if terms else None
+        accepted: list[tuple[int, int, Span | None]] = []
         for v_start, v_end in values:
+            if FROM_VALUE.search(text, max(s_start, v_start - 6), v_start) and re.match(
+                r"\s+to\s+[~\d]", text[v_end : v_end + 12]
+            ):
+                continue  # "from 0.620 to 0.651": the level before, not the paper's result
             noun = re.match(r"\s+([a-z][a-z\-]*)", text[v_end : v_end + 30])
             if (
                 noun
@@ -140,13 +221,49 @@ def find_results(
             before = _nearest_before(sent_metrics, v_start, BEFORE_WINDOW, s_start)
             metric = after if after is not None and (before is None or after.start - v_end < 3) else before
             metric = metric or terms_metric
-            if metric is None:
-                continue
+            change_of = CHANGE_OF.match(text, v_end, s_end)
+            if change_of:  # "a 175% improvement in inference speed": the text names what changed
+                metric = _nearest_after(sent_metrics, change_of.end(), 1, s_end)
+            if COMPARED_TO.search(text, max(s_start, v_start - 30), v_start):
+                continue  # "compared to 24 tokens/s of X": another method's level
+            accepted.append((v_start, v_end, metric))
+        # "0.7% and 1.5% higher top-1 accuracy": a value listed with the next one shares its metric
+        for i in range(len(accepted) - 2, -1, -1):
+            v_start, v_end, metric = accepted[i]
+            nxt = accepted[i + 1]
+            if metric is None and nxt[2] is not None and COORDINATED.fullmatch(text[v_end : nxt[0]]):
+                accepted[i] = (v_start, v_end, nxt[2])
+        accepted = [(a, b, metric) for a, b, metric in accepted if metric is not None]
+        kinds = _coordinated_kinds(text, accepted, s_start)
+        for (v_start, v_end, metric), kind in zip(accepted, kinds, strict=True):
             method = _nearest_before(methods, v_start, 200, s_start) or _nearest_after(
                 methods, v_end, 30, s_end
             )
             dataset = _nearest_after(datasets, v_end, 60, s_end) or _nearest_before(
                 datasets, v_start, 200, s_start
             )
-            found.append(FoundResult(text[v_start:v_end], v_start, v_end, metric, method, dataset))
+            found.append(FoundResult(text[v_start:v_end], v_start, v_end, metric, method, dataset, kind))
     return found
+
+
+COORDINATED = re.compile(
+    r"(?:\s+(?:for|on|in|with)\s+[^\s,;]+(?:\s[^\s,;]+)?)?\s*(?:,\s*(?:and\s+|or\s+)?|\s(?:and|or)\s+|/)\s*"
+)
+
+
+def _coordinated_kinds(text: str, values: list[tuple[int, int, Span]], clause_start: int) -> list[str]:
+    """Each value's kind; values in one list ("0.7%, 6.8% and 1.3% improvements", "by 1.0% for ResNet-32,
+    0.5% for VGG-16") share what the words around the list say: a ratio-shaped value stays a ratio."""
+    kinds = [result_kind(text, a, b, clause_start, metric) for a, b, metric in values]
+    i = 0
+    while i < len(values):
+        j = i
+        while j + 1 < len(values) and COORDINATED.fullmatch(text[values[j][1] : values[j + 1][0]]):
+            j += 1
+        group = kinds[i : j + 1]
+        if "change" in group:
+            for k in range(i, j + 1):
+                if kinds[k] == "score":
+                    kinds[k] = "change"
+        i = j + 1
+    return kinds

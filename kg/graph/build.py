@@ -21,7 +21,7 @@ from typing import Any, Protocol
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import PROV, RDF, RDFS, SKOS, XSD
 
-from kg.domain import ENTITY_KINDS, LINEAGE_RELATIONS_TABLE
+from kg.domain import ENTITY_KINDS, LINEAGE_RELATIONS_TABLE, RESULT_KINDS
 from kg.extraction.records import Entity, Evidence, Extraction
 from kg.graph.families import family_chain
 from kg.graph.iris import entity_iri, node_iri, paper_iri, repository_iri
@@ -50,6 +50,7 @@ ROLE_PREDICATES: dict[str, str] = {kind.name: KG[kind.role] for kind in ENTITY_K
 LINEAGE_PREDICATES: dict[str, str] = {
     relation.name: KG[relation.rdf_property] for relation in LINEAGE_RELATIONS_TABLE
 }
+RESULT_KIND_TERMS: dict[str, str] = {kind.name: KG[kind.rdf_term] for kind in RESULT_KINDS}
 NUMBER = re.compile(r"[-+]?\d+(?:\.\d+)?")
 DATE_TYPES = (
     (re.compile(r"\d{4}-\d{2}-\d{2}"), str(XSD.date)),
@@ -183,6 +184,7 @@ class GraphBuilder:
         }
         self.role_predicates = {kind: iri(str(p)) for kind, p in ROLE_PREDICATES.items()}
         self.lineage_predicates = {kind: iri(str(p)) for kind, p in LINEAGE_PREDICATES.items()}
+        self.result_kinds = {kind: iri(str(term)) for kind, term in RESULT_KIND_TERMS.items()}
         self._entities: dict[tuple[str, str], str] = {}
 
     # -- terms ------------------------------------------------------------------------------------------
@@ -338,6 +340,7 @@ class GraphBuilder:
                 (
                     (paper_node, k.hasResult, node),
                     (node, kind, k.Result),
+                    (node, k.resultKind, self.result_kinds[result.kind]),
                     (node, k.metric, metric),
                     (node, k.value, terms.text(result.value)),
                     (node, k.evidence, evidence(result.evidence)),
