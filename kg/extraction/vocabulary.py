@@ -1,14 +1,23 @@
-"""Known names from the SKOS vocabularies (``ontologies/vocab/*.ttl``), found with spaCy's PhraseMatcher.
+"""Known names from the SKOS vocabularies, found with spaCy's PhraseMatcher.
 
-A label written in lower case ("top-1 accuracy") matches case-insensitively; a label with capitals ("CLIP",
-"GLUE") matches only as written, so short names do not fire on common words ("clip", "glue"). The concept's
-type is the first path segment of its IRI under ``KGV`` (``.../vocab/metric/bleu`` -> ``metric``).
+The vocabularies are the hand-written ``ontologies/vocab/*.ttl`` and those ``scripts/make_vocabularies.py``
+generates from the field's own libraries into ``ontologies/vocab/generated/``; both are read into one graph,
+so a generated file may add altLabels to a hand-written concept.
+
+A label written in lower case ("top-1 accuracy") matches case-insensitively, and so does a name with
+capitals that is not made of ordinary English words ("BraTS" finds "BRATS"; the word list is
+``generated/ordinary-words.txt``, from word frequencies). A name that is an ordinary word or phrase ("CLIP",
+"GLUE", "Cars"), or shorter than four characters, matches only as written, so it does not fire on common
+words ("clip", "glue"). The concept's type is the first path segment of its IRI under ``KGV``
+(``.../vocab/metric/bleu`` -> ``metric``).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 from rdflib import Graph
@@ -19,9 +28,12 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from kg.namespaces import KGV
-from kg.resources import ontology_dir
+from kg.resources import ontology_dir, vocabulary_paths
 
 SPANS_KEY = "kg_vocab"
+GENERATED = "generated"  # the sub-folder of generated vocabularies and of the ordinary-word list
+ORDINARY_WORDS = "ordinary-words.txt"
+WORD = re.compile(r"[^\W\d_]+")
 
 
 @dataclass(frozen=True)
@@ -42,18 +54,31 @@ def default_vocab_dir() -> Path:
 
 
 def load_labels(paths: Iterable[Path]) -> list[Label]:
-    """Every prefLabel and altLabel of every concept in the given Turtle files."""
-    labels: list[Label] = []
+    """Every prefLabel and altLabel of every concept in the given Turtle files, read as one graph (a file
+    may add labels to a concept another file defines)."""
+    graph = Graph()
     for path in sorted(paths):
-        graph = Graph().parse(path, format="turtle")
-        for concept_iri, pref in graph.subject_objects(SKOS.prefLabel):
-            iri = str(concept_iri)
-            if not iri.startswith(str(KGV)) or iri.endswith("/"):
-                continue  # the ConceptScheme itself
-            concept = Concept(iri, iri[len(str(KGV)) :].split("/", 1)[0], str(pref))
-            names = {str(pref)} | {str(alt) for alt in graph.objects(concept_iri, SKOS.altLabel)}
-            labels.extend(Label(name, concept) for name in sorted(names))
+        graph.parse(path, format="turtle")
+    labels: list[Label] = []
+    for concept_iri, pref in sorted(graph.subject_objects(SKOS.prefLabel)):
+        iri = str(concept_iri)
+        if not iri.startswith(str(KGV)) or iri.endswith("/"):
+            continue  # the ConceptScheme itself
+        concept = Concept(iri, iri[len(str(KGV)) :].split("/", 1)[0], str(pref))
+        names = {str(pref)} | {str(alt) for alt in graph.objects(concept_iri, SKOS.altLabel)}
+        labels.extend(Label(name, concept) for name in sorted(names))
     return labels
+
+
+@cache
+def ordinary_words(directory: Path) -> frozenset[str]:
+    """The lower-case English words common enough that a name spelt like one must match as written; empty
+    (every name with capitals matches as written) when the list was never generated."""
+    path = directory / GENERATED / ORDINARY_WORDS
+    if not path.is_file():
+        return frozenset()
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return frozenset(line for line in lines if line and not line.startswith("#"))
 
 
 def plural_of(label: str) -> str | None:
@@ -69,9 +94,15 @@ def plural_of(label: str) -> str | None:
     return label + "s"
 
 
-def is_case_insensitive(label: str) -> bool:
-    """Ordinary lower-case phrases match in any case; names with capitals match as written."""
-    return label == label.lower()
+def is_case_insensitive(label: str, ordinary: frozenset[str] = frozenset()) -> bool:
+    """Lower-case phrases match in any case, and so do names of four or more characters with a word that is
+    not an ordinary English one ("BraTS", "ResNet-50"); the rest ("CLIP", "Cars", "SVM") match as written.
+    With no word list (``ordinary`` empty) every name with capitals matches as written."""
+    if label == label.lower():
+        return True
+    if not ordinary or len(label) < 4:
+        return False
+    return any(word not in ordinary for word in WORD.findall(label.lower()))
 
 
 class VocabularyMatcher:
@@ -83,10 +114,11 @@ class VocabularyMatcher:
         self.lower = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
         self.concepts: dict[str, Concept] = {}
-        self.by_label: dict[str, Concept] = {}  # labels with capitals, as written
-        self.by_lower: dict[str, Concept] = {}  # lower-case labels
+        self.by_label: dict[str, Concept] = {}  # labels matched as written
+        self.by_lower: dict[str, Concept] = {}  # labels matched in any case, lower-cased
         directory = Path(vocab_dir) if vocab_dir else default_vocab_dir()
-        self.add_labels(nlp, load_labels(directory.glob("*.ttl")))
+        self.ordinary = ordinary_words(directory)
+        self.add_labels(nlp, load_labels(vocabulary_paths(directory)))
 
     def add_labels(self, nlp: Language, labels: list[Label]) -> None:
         grouped: dict[tuple[str, bool], list[str]] = {}
@@ -97,12 +129,13 @@ class VocabularyMatcher:
             self.concepts[label.concept.iri] = label.concept
             if label.text in self.by_label or label.text.lower() in self.by_lower:
                 continue
-            if is_case_insensitive(label.text):
-                self.by_lower.setdefault(label.text, label.concept)
+            insensitive = is_case_insensitive(label.text, self.ordinary)
+            if insensitive:
+                self.by_lower.setdefault(label.text.lower(), label.concept)
             else:
                 self.by_label.setdefault(label.text, label.concept)
-            text = label.text.lower() if is_case_insensitive(label.text) else label.text
-            grouped.setdefault((label.concept.iri, is_case_insensitive(label.text)), []).append(text)
+            text = label.text.lower() if insensitive else label.text
+            grouped.setdefault((label.concept.iri, insensitive), []).append(text)
         for (iri, insensitive), texts in grouped.items():
             matcher = self.lower if insensitive else self.exact
             matcher.add(iri, list(nlp.tokenizer.pipe(texts)))

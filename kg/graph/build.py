@@ -27,7 +27,7 @@ from kg.graph.iris import entity_iri, node_iri, paper_iri, repository_iri
 from kg.methods import family_name
 from kg.namespaces import KG, PREFIXES, SCHEMA
 from kg.papers import Paper
-from kg.resources import ontology_dir
+from kg.resources import vocabulary_paths
 
 Triple = tuple[Any, Any, Any]
 SCHEMA_TERMS = (
@@ -471,8 +471,8 @@ def ntriples_chunk(pairs: Iterable[tuple[Paper, Extraction]]) -> NTriplesChunk:
 
 
 def vocabulary_files() -> list[Path]:
-    """The SKOS vocabularies shipped in ``ontologies/vocab/``; part of every graph."""
-    return sorted((ontology_dir() / "vocab").glob("*.ttl"))
+    """The SKOS vocabularies shipped in ``ontologies/vocab/`` (hand-written and generated); part of every graph."""
+    return vocabulary_paths()
 
 
 def vocabulary_triples() -> Iterator[Triple]:
