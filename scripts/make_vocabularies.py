@@ -7,7 +7,8 @@ Each source is a pinned PyPI package (``SOURCES``), fetched with ``pip download 
 pins give the same files, so a re-run changes nothing.
 
 - methods: model display names of ``transformers`` (``MODEL_NAMES_MAPPING``) and model classes of ``timm``;
-- datasets: ``tensorflow-datasets`` builders, ``lm-eval`` task READMEs, ``ir-datasets`` pretty names,
+- datasets: ``tensorflow-datasets`` builders, the benchmarks of ``lm-eval``, ``lmms-eval`` and ``opencompass``
+  (one directory each), ``ir-datasets`` pretty names,
   ``ogb`` dataset names, ``torch-geometric`` dataset names;
 - metrics: the metric names ``torchmetrics`` links in its class docstrings;
 - ``ordinary-words.txt``: the English words ``wordfreq`` rates at least ``ORDINARY_ZIPF``; the matcher folds
@@ -50,6 +51,8 @@ SOURCES = {
     "timm": "1.0.31",
     "tensorflow-datasets": "4.9.10",
     "lm-eval": "0.4.13",
+    "lmms-eval": "0.7.3",
+    "opencompass": "0.5.4",
     "ir-datasets": "0.6.3",
     "ogb": "1.3.6",
     "torch-geometric": "2.8.1",
@@ -136,12 +139,22 @@ def display_in(code: str, text: str) -> list[str]:
     "CIFAR-10"), those with capitals first, the most used first; empty when the text never writes it."""
     target = key(code)
     words = re.findall(r"[\w][\w.\-']*[\w]|\w", re.sub(r"\S+://\S+", " ", text))  # not in addresses
+    keys = [key(word) for word in words]
     found: dict[str, int] = {}
-    for size in range(1, 5):
-        for i in range(len(words) - size + 1):
-            phrase = " ".join(words[i : i + size])
-            if key(phrase) == target and phrase != code and "_" not in phrase:
-                found[phrase] = found.get(phrase, 0) + 1
+    for i, first in enumerate(keys):
+        if not first or not target.startswith(first):
+            continue
+        joined = ""
+        for size in range(1, 5):
+            if i + size > len(words):
+                break
+            joined += keys[i + size - 1]
+            if joined == target:
+                phrase = " ".join(words[i : i + size])
+                if phrase != code and "_" not in phrase:
+                    found[phrase] = found.get(phrase, 0) + 1
+            if not target.startswith(joined):
+                break
     return sorted(found, key=lambda phrase: (phrase.islower(), -found[phrase]))  # the usual spelling first
 
 
@@ -169,10 +182,14 @@ def tfds_datasets(archive: Archive) -> Iterator[Candidate]:
             continue
         source = archive.read(name)
         try:  # the module's strings (descriptions, citations), not its code
-            strings = [n.value for n in ast.walk(ast.parse(source)) if isinstance(n, ast.Constant) and isinstance(n.value, str)]
+            strings = [
+                n.value
+                for n in ast.walk(ast.parse(source))
+                if isinstance(n, ast.Constant) and isinstance(n.value, str)
+            ]
         except SyntaxError:
             continue
-        for builder in re.findall(r"^class (\w+)\(tfds\.core\.\w*Builder\)", source, re.M):
+        for builder in re.findall(r"^class (\w+)\(tfds\.core\.\w*Builder\)", source, re.MULTILINE):
             code = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", builder).lower()
             texts.setdefault(code, "\n".join(strings))
     for code, text in sorted(texts.items()):
@@ -182,23 +199,43 @@ def tfds_datasets(archive: Archive) -> Iterator[Candidate]:
             yield Candidate("dataset", displays[0], displays[1:] + ([long_form] if long_form else []))
 
 
+def task_directories(archive: Archive, root: str) -> Iterator[Candidate]:
+    """Benchmarks of an evaluation harness, one directory each under ``root``: a directory named as a name
+    is written ("GaokaoBench") is one; a code name ("docvqa") is one where the directory's own files (README,
+    configs, code) write it as a name ("DocVQA"); a README heading "Long Form (NAME)" adds the long form."""
+    texts: dict[str, list[str]] = {}
+    for name in archive.matching(re.escape(root) + r"/[\w\-]+/[^/]+\.(md|yaml|py)"):
+        texts.setdefault(name.split("/")[root.count("/") + 1], []).append(archive.read(name)[:50_000])
+    for directory, parts in sorted(texts.items()):
+        text = "\n".join(parts)
+        if "_" in directory or directory.islower():
+            names = display_in(directory, text)
+        else:
+            names = [directory]
+        if not names or names[0].islower():
+            continue
+        long_form = long_form_of(names[0], text)
+        yield Candidate("dataset", names[0], names[1:] + ([long_form] if long_form else []))
+
+
 def lm_eval_datasets(archive: Archive) -> Iterator[Candidate]:
-    """Task READMEs: the first heading, where it spells the task directory ("arc" -> "ARC")."""
-    for name in archive.matching(r"lm_eval/tasks/[a-z0-9_]+/README\.md"):
-        directory = name.split("/")[2]
-        heading = next((line.lstrip("# ").strip() for line in archive.read(name).splitlines() if line.startswith("#")), "")
-        long_form = re.fullmatch(r"(.+?) \((\S+)\)", heading)  # "Targeted Syntactic Evaluation ... (LM-SynEval)"
-        short, longer = (long_form[2], long_form[1]) if long_form else (heading.split(":")[0].strip(), None)
-        if key(short) == key(directory) and "_" not in short:
-            yield Candidate("dataset", short, [longer] if longer else [])
+    return task_directories(archive, "lm_eval/tasks")
+
+
+def lmms_eval_datasets(archive: Archive) -> Iterator[Candidate]:
+    return task_directories(archive, "lmms_eval/tasks")
+
+
+def opencompass_datasets(archive: Archive) -> Iterator[Candidate]:
+    return task_directories(archive, "opencompass/configs/datasets")
 
 
 def ir_datasets_datasets(archive: Archive) -> Iterator[Candidate]:
     """``pretty_name`` of each collection, less its note in parentheses ("MSMARCO (passage)" -> "MSMARCO")."""
     for name in archive.matching(r"ir_datasets/docs/[a-z0-9_\-]+\.yaml"):
-        for pretty in re.findall(r"^  pretty_name: ['\"](.+?)['\"]", archive.read(name), re.M):
+        for pretty in re.findall(r"^  pretty_name: ['\"](.+?)['\"]", archive.read(name), re.MULTILINE):
             short = re.sub(r"\s*\(.*\)$", "", pretty).strip()
-            if not re.search(r"\b(version|for|of|suite)\b", short, re.I):
+            if not re.search(r"\b(version|for|of|suite)\b", short, re.IGNORECASE):
                 yield Candidate("dataset", short)
 
 
@@ -212,7 +249,7 @@ def ogb_datasets(archive: Archive) -> Iterator[Candidate]:
 def torch_geometric_datasets(archive: Archive) -> Iterator[Candidate]:
     """The dataset names a dataset class documents for its ``name`` argument (:obj:`"Cora"`, :obj:`"PubMed"`)."""
     for name in archive.matching(r"torch_geometric/datasets/[a-z0-9_]+\.py"):
-        arguments = re.findall(r"name \(str\):(.*?)(?=\n\s+\w+ \(|\n\s*\n)", archive.read(name), re.S)
+        arguments = re.findall(r"name \(str\):(.*?)(?=\n\s+\w+ \(|\n\s*\n)", archive.read(name), re.DOTALL)
         for quoted in re.findall(r'`"([^"`]+)"`', "\n".join(arguments)):
             if re.fullmatch(r"[A-Za-z][\w\-]*", quoted) and "_" not in quoted and not quoted.islower():
                 yield Candidate("dataset", quoted)
@@ -221,11 +258,17 @@ def torch_geometric_datasets(archive: Archive) -> Iterator[Candidate]:
 def torchmetrics_metrics(archive: Archive) -> Iterator[Candidate]:
     """The names the metric classes' docstrings link ("Compute `Peak Signal-to-Noise Ratio`_ (PSNR)")."""
     for name in archive.matching(r"torchmetrics/(?!functional/)[\w/]+\.py"):
-        for link, short in re.findall(r'^class \w+\(.*?\n\s+r?"""[^`\n]*`([^`]+)`_\s*(?:\((\w+)\))?', archive.read(name), re.M):
+        for link, short in re.findall(
+            r'^class \w+\(.*?\n\s+r?"""[^`\n]*`([^`]+)`_\s*(?:\((\w+)\))?', archive.read(name), re.MULTILINE
+        ):
             link = link.strip()
             if "_" in link or re.match(r"(Compute|Calculate|Turn|Implement)", link):
                 continue  # a sentence, not a name
-            if re.search(r"\b(metric|score)$", link, re.I) and len(link.split()) == 2 and key(link).isupper():
+            if (
+                re.search(r"\b(metric|score)$", link, re.IGNORECASE)
+                and len(link.split()) == 2
+                and key(link).isupper()
+            ):
                 link = link.split()[0]
             yield Candidate("metric", link, [short] if short else [])
 
@@ -235,7 +278,7 @@ def ordinary_words(archive: Archive, zipf: float = ORDINARY_ZIPF) -> list[str]:
     bin ``i`` holding the words of frequency 10^(-i/100) (zipf 9 - i/100)."""
     data = srsly.msgpack_loads(gzip.decompress(archive.zip.read("wordfreq/data/large_en.msgpack.gz")))
     bins = data[1:]
-    last = int(round((9 - zipf) * 100))
+    last = round((9 - zipf) * 100)
     return sorted({w for i, words in enumerate(bins[: last + 1]) for w in words if WORD.fullmatch(w)})
 
 
@@ -244,6 +287,8 @@ GENERATORS = [
     ("timm", timm_methods),
     ("tensorflow-datasets", tfds_datasets),
     ("lm-eval", lm_eval_datasets),
+    ("lmms-eval", lmms_eval_datasets),
+    ("opencompass", opencompass_datasets),
     ("ir-datasets", ir_datasets_datasets),
     ("ogb", ogb_datasets),
     ("torch-geometric", torch_geometric_datasets),
@@ -254,14 +299,17 @@ GENERATORS = [
 
 
 def too_ambiguous(label: str, ordinary: set[str], kind: str) -> bool:
-    """Short names, single ordinary words and, for proper names (not metrics, whose names are terms), two
-    ordinary words written as a phrase ("Clinical Trials", but not "WIDER FACE")."""
+    """Short names, single ordinary words, data sets named by one capitalised word and, for proper names
+    (not metrics, whose names are terms), two ordinary words written as a phrase ("Clinical Trials", but
+    not "WIDER FACE")."""
     words = WORD.findall(label.lower())
     if len(label) < 3 or not words or len(label) > 60:
         return True
     if not re.fullmatch(r"[\w][\w .+'\-/]*[\w+]", label) or "_" in label:
         return True
     tokens = label.split()
+    if kind == "dataset" and re.fullmatch(r"[A-Z][a-z]+", label):
+        return True  # a capitalised word names a language, place or product as often as a data set ("Bangla")
     if not all(w in ordinary for w in words) or re.search(r"\d", label):
         return False
     if len(tokens) > 1 and any(re.search(r"[A-Z]", token[1:]) for token in tokens):
@@ -288,7 +336,9 @@ def hand_written(directory: Path) -> list[Concept]:
         name = str(iri)
         if not name.startswith(BASE) or name.endswith("/"):
             continue
-        labels = {str(pref): ""} | {str(alt): "" for alt in sorted(graph.objects(URIRef(name), SKOS.altLabel))}
+        labels = {str(pref): ""} | {
+            str(alt): "" for alt in sorted(graph.objects(URIRef(name), SKOS.altLabel))
+        }
         concepts.append(Concept(name[len(BASE) :].split("/")[0], name, str(pref), labels, [], True))
     return concepts
 

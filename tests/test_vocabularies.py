@@ -21,6 +21,7 @@ from kg.extraction.vocabulary import (
     is_case_insensitive,
     load_labels,
     ordinary_words,
+    spelling_variants,
 )
 from kg.namespaces import KGV
 from kg.resources import vocabulary_paths
@@ -31,7 +32,9 @@ ROOT = Path(__file__).resolve().parent.parent
 @pytest.fixture(scope="module")
 def make():
     """``scripts/make_vocabularies.py`` as a module (scripts/ is not a package)."""
-    spec = importlib.util.spec_from_file_location("make_vocabularies", ROOT / "scripts" / "make_vocabularies.py")
+    spec = importlib.util.spec_from_file_location(
+        "make_vocabularies", ROOT / "scripts" / "make_vocabularies.py"
+    )
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module
     spec.loader.exec_module(module)
@@ -45,7 +48,9 @@ def wheel(path: Path, files: dict[str, str | bytes]) -> Path:
     return path
 
 
-ORDINARY = frozenset({"cars", "clip", "flowers", "stanford", "wider", "face", "clinical", "trials", "accuracy"})
+ORDINARY = frozenset(
+    {"cars", "clip", "flowers", "stanford", "wider", "face", "clinical", "trials", "accuracy"}
+)
 
 
 # --- the generator -------------------------------------------------------------------------------------
@@ -100,7 +105,7 @@ def test_sources_are_read_from_archives_and_merged_into_hand_written_concepts(ma
     vocab = tmp_path / "vocab"
     vocab.mkdir()
     (vocab / "methods.ttl").write_text(
-        '@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n@base <https://w3id.org/kg-ml/vocab/> .\n'
+        "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n@base <https://w3id.org/kg-ml/vocab/> .\n"
         '<method/vit> a skos:Concept ; skos:inScheme <method/> ; skos:prefLabel "Vision Transformer"@en ;'
         ' skos:altLabel "ViT"@en .\n'
     )
@@ -149,7 +154,9 @@ def test_case_is_folded_only_for_names_that_are_not_ordinary_words(label, insens
 def test_matcher_reads_generated_labels_and_folds_case(tmp_path):
     vocab = tmp_path / "vocab"
     (vocab / "generated").mkdir(parents=True)
-    prefixes = '@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n@base <https://w3id.org/kg-ml/vocab/> .\n'
+    prefixes = (
+        "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n@base <https://w3id.org/kg-ml/vocab/> .\n"
+    )
     (vocab / "datasets.ttl").write_text(
         prefixes + '<dataset/brats> a skos:Concept ; skos:prefLabel "BraTS"@en .\n'
         '<dataset/cars> a skos:Concept ; skos:prefLabel "Cars"@en .\n'
@@ -183,3 +190,12 @@ def test_shipped_vocabularies_record_their_source():
     assert concepts and missing == []
     labels = load_labels(vocabulary_paths())
     assert len({label.concept.iri for label in labels}) == len(concepts)
+
+
+def test_a_name_and_its_number_match_however_they_are_joined():
+    assert spelling_variants("NTU-60") == ["NTU 60", "NTU60"]
+    assert spelling_variants("Wav2Vec2-BERT") == []  # no number after the hyphen
+    nlp = spacy.blank("en")
+    matcher = VocabularyMatcher(nlp, vocab_dir=str(ROOT / "ontologies" / "vocab"))
+    doc = matcher(nlp("Results on CIFAR 10 and CIFAR10."))
+    assert [span.kb_id_ for span in doc.spans[SPANS_KEY]] == [str(KGV["dataset/cifar-10"])] * 2

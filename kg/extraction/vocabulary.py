@@ -94,6 +94,17 @@ def plural_of(label: str) -> str | None:
     return label + "s"
 
 
+NUMBER_HYPHEN = re.compile(r"(?<=[A-Za-z])-(?=\d)")
+
+
+def spelling_variants(label: str) -> list[str]:
+    """ "NTU-60" -> "NTU 60", "NTU60": papers join a name and its number all three ways, and the tokenizer
+    keeps "NTU-60" one token but "NTU 60" two."""
+    if not NUMBER_HYPHEN.search(label):
+        return []
+    return [NUMBER_HYPHEN.sub(" ", label), NUMBER_HYPHEN.sub("", label)]
+
+
 def is_case_insensitive(label: str, ordinary: frozenset[str] = frozenset()) -> bool:
     """Lower-case phrases match in any case, and so do names of four or more characters with a word that is
     not an ordinary English one ("BraTS", "ResNet-50"); the rest ("CLIP", "Cars", "SVM") match as written.
@@ -125,17 +136,24 @@ class VocabularyMatcher:
         labels = labels + [
             Label(plural, label.concept) for label in labels if (plural := plural_of(label.text))
         ]
-        for label in labels:
+        labels = labels + [
+            Label(variant, label.concept) for label in labels for variant in spelling_variants(label.text)
+        ]
+        # labels written in lower case first: the concept whose label is "federated learning" owns that text,
+        # not one whose label "Federated Learning" folds case
+        for label in sorted(labels, key=lambda label: label.text != label.text.lower()):
             self.concepts[label.concept.iri] = label.concept
-            if label.text in self.by_label or label.text.lower() in self.by_lower:
-                continue
+            owner = self.by_label.get(label.text) or self.by_lower.get(label.text.lower())
+            if owner is not None and owner != label.concept:
+                continue  # another concept has this name
             insensitive = is_case_insensitive(label.text, self.ordinary)
             if insensitive:
                 self.by_lower.setdefault(label.text.lower(), label.concept)
             else:
                 self.by_label.setdefault(label.text, label.concept)
-            text = label.text.lower() if insensitive else label.text
-            grouped.setdefault((label.concept.iri, insensitive), []).append(text)
+            # the pattern as written, even when matched by LOWER: "ImageNet-1K" and "imagenet-1k" are not
+            # cut into the same tokens
+            grouped.setdefault((label.concept.iri, insensitive), []).append(label.text)
         for (iri, insensitive), texts in grouped.items():
             matcher = self.lower if insensitive else self.exact
             matcher.add(iri, list(nlp.tokenizer.pipe(texts)))
