@@ -204,7 +204,7 @@ def task_directories(archive: Archive, root: str) -> Iterator[Candidate]:
     is written ("GaokaoBench") is one; a code name ("docvqa") is one where the directory's own files (README,
     configs, code) write it as a name ("DocVQA"); a README heading "Long Form (NAME)" adds the long form."""
     texts: dict[str, list[str]] = {}
-    for name in archive.matching(re.escape(root) + r"/[\w\-]+/[^/]+\.(md|yaml|py)"):
+    for name in archive.matching(re.escape(root) + r"/[\w\-]+/.*(\.md|\.ya?ml|_yaml|\.py)"):
         texts.setdefault(name.split("/")[root.count("/") + 1], []).append(archive.read(name)[:50_000])
     for directory, parts in sorted(texts.items()):
         text = "\n".join(parts)
