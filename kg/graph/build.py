@@ -18,7 +18,8 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any, Protocol
 
-from rdflib import Graph, Literal, URIRef
+import pyoxigraph
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import PROV, RDF, RDFS, SKOS, XSD
 
 from kg.domain import ENTITY_KINDS, LINEAGE_RELATIONS_TABLE
@@ -30,6 +31,7 @@ from kg.papers import Paper
 from kg.resources import vocabulary_paths
 
 Triple = tuple[Any, Any, Any]
+XSD_STRING = pyoxigraph.NamedNode(str(XSD.string))
 SCHEMA_TERMS = (
     "ScholarlyArticle",
     "Dataset",
@@ -476,10 +478,25 @@ def vocabulary_files() -> list[Path]:
 
 
 def vocabulary_triples() -> Iterator[Triple]:
-    graph = Graph()
+    """The vocabularies' triples as rdflib terms, parsed by Oxigraph (rdflib's Turtle parser takes seconds
+    over the generated vocabularies). Each triple once, though files may repeat one."""
+    seen: set[Triple] = set()
     for path in vocabulary_files():
-        graph.parse(path, format="turtle")
-    yield from graph
+        for quad in pyoxigraph.parse(path=str(path), format=pyoxigraph.RdfFormat.TURTLE):
+            triple = (_rdflib_term(quad.subject), URIRef(quad.predicate.value), _rdflib_term(quad.object))
+            if triple not in seen:
+                seen.add(triple)
+                yield triple
+
+
+def _rdflib_term(term: Any) -> Any:
+    if isinstance(term, pyoxigraph.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, pyoxigraph.BlankNode):
+        return BNode(term.value)
+    if term.language:
+        return Literal(term.value, lang=term.language)
+    return Literal(term.value, datatype=None if term.datatype == XSD_STRING else URIRef(term.datatype.value))
 
 
 def build_graph(pairs: Iterable[tuple[Paper, Extraction]], *, with_vocabularies: bool = True) -> Graph:
