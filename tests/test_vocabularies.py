@@ -199,3 +199,68 @@ def test_a_name_and_its_number_match_however_they_are_joined():
     matcher = VocabularyMatcher(nlp, vocab_dir=str(ROOT / "ontologies" / "vocab"))
     doc = matcher(nlp("Results on CIFAR 10 and CIFAR10."))
     assert [span.kb_id_ for span in doc.spans[SPANS_KEY]] == [str(KGV["dataset/cifar-10"])] * 2
+
+
+@pytest.mark.parametrize(
+    ("generator", "files", "expected"),
+    [
+        (
+            "lm_eval_datasets",
+            {
+                "lm_eval/tasks/tse/README.md": "# Targeted Syntactic Evaluation (TSE)\n",
+                "lm_eval/tasks/kobest/README.md": "# LAMBADA\n",  # a heading that is not this task's name
+                "lm_eval/tasks/GaokaoBench/x.yaml": "task: gaokao\n",
+            },
+            [("GaokaoBench", []), ("TSE", ["Targeted Syntactic Evaluation"])],
+        ),
+        (
+            "lmms_eval_datasets",
+            {
+                "lmms_eval/tasks/docvqa/_default_template_docvqa_yaml": "# DocVQA: documents\ndataset_path: x\n"
+            },
+            [("DocVQA", [])],
+        ),
+        (
+            "ir_datasets_datasets",
+            {
+                "ir_datasets/docs/msmarco.yaml": "_:\n  pretty_name: 'MSMARCO (passage)'\n  pretty_name: 'args.me version 1.0'\n"
+            },
+            [("MSMARCO", [])],
+        ),
+        (
+            "ogb_datasets",
+            {"ogb/nodeproppred/master.csv": ",ogbn-arxiv,ogbn-mag\nnum tasks,1,1\n"},
+            [("ogbn-arxiv", []), ("ogbn-mag", [])],
+        ),
+        (
+            "torch_geometric_datasets",
+            {
+                "torch_geometric/datasets/planetoid.py": (
+                    '    Args:\n        name (str): The name of the dataset (:obj:`"Cora"`, :obj:`"Cora_ML"`,\n'
+                    '            :obj:`"PubMed"`).\n        split (str): :obj:`"Mug"`\n'
+                )
+            },
+            [("Cora", []), ("PubMed", [])],
+        ),
+        (
+            "torchmetrics_metrics",
+            {
+                "torchmetrics/image/psnr.py": (
+                    'class PeakSignalNoiseRatio(Metric):\n    r"""Compute `Peak Signal-to-Noise Ratio`_ (PSNR).\n'
+                    'class Other(Metric):\n    """Calculate `Compute Something`_ for you.\n'
+                )
+            },
+            [("Peak Signal-to-Noise Ratio", ["PSNR"])],
+        ),
+    ],
+)
+def test_each_source_yields_the_names_it_writes(make, tmp_path, generator, files, expected):
+    archive = make.Archive(wheel(tmp_path / "source.whl", files))
+    assert [(c.pref, c.alts) for c in getattr(make, generator)(archive)] == expected
+
+
+def test_a_downloaded_release_is_read_again_without_pip(make, tmp_path, monkeypatch):
+    wheel(tmp_path / "ogb-1.3.6-py3-none-any.whl", {"ogb/nodeproppred/master.csv": ",ogbn-arxiv\n"})
+    monkeypatch.setattr(make.subprocess, "run", lambda *a, **k: pytest.fail("pip was called"))
+    archive = make.download("ogb", "1.3.6", tmp_path)
+    assert archive.names == ["ogb/nodeproppred/master.csv"]
