@@ -11,6 +11,7 @@ pins give the same files, so a re-run changes nothing.
   (one directory each), ``ir-datasets`` pretty names,
   ``ogb`` dataset names, ``torch-geometric`` dataset names;
 - metrics: the metric names ``torchmetrics`` links in its class docstrings;
+- tasks: the machine-learning task tags of ``tensorflow-datasets``;
 - ``ordinary-words.txt``: the English words ``wordfreq`` rates at least ``ORDINARY_ZIPF``; the matcher folds
   case only for names that are not ordinary words (``kg.extraction.vocabulary``).
 
@@ -60,8 +61,10 @@ SOURCES = {
     "wordfreq": "3.1.1",
 }
 ORDINARY_ZIPF = 3.0  # about once in a million words: "cars", "flowers", "squad", "clip"; not "brats", "cifar"
-FILES = {"method": "methods.ttl", "dataset": "datasets.ttl", "metric": "metrics.ttl"}
+FILES = {"method": "methods.ttl", "dataset": "datasets.ttl", "metric": "metrics.ttl", "task": "tasks.ttl"}
+TERMS = ("metric", "task")  # kinds whose names are descriptive terms, not proper names
 WORD = re.compile(r"[^\W\d_]+")
+NOT_A_MEASURE = re.compile(r"\b(matrix|loss|training|curve|metric)$", re.IGNORECASE)
 
 
 def key(label: str) -> str:
@@ -218,6 +221,13 @@ def task_directories(archive: Archive, root: str) -> Iterator[Candidate]:
         yield Candidate("dataset", names[0], names[1:] + ([long_form] if long_form else []))
 
 
+def tfds_tasks(archive: Archive) -> Iterator[Candidate]:
+    """The machine-learning tasks tfds tags data sets with (``ml.task.image-classification``)."""
+    for line in archive.read("tensorflow_datasets/core/valid_tags.txt").splitlines():
+        if match := re.match(r"ml\.task\.([a-z0-9\-]+)", line):
+            yield Candidate("task", match[1].replace("-", " "))
+
+
 def lm_eval_datasets(archive: Archive) -> Iterator[Candidate]:
     return task_directories(archive, "lm_eval/tasks")
 
@@ -286,6 +296,7 @@ GENERATORS = [
     ("transformers", transformers_methods),
     ("timm", timm_methods),
     ("tensorflow-datasets", tfds_datasets),
+    ("tensorflow-datasets", tfds_tasks),
     ("lm-eval", lm_eval_datasets),
     ("lmms-eval", lmms_eval_datasets),
     ("opencompass", opencompass_datasets),
@@ -299,22 +310,26 @@ GENERATORS = [
 
 
 def too_ambiguous(label: str, ordinary: set[str], kind: str) -> bool:
-    """Short names, single ordinary words, data sets named by one capitalised word and, for proper names
-    (not metrics, whose names are terms), two ordinary words written as a phrase ("Clinical Trials", but
-    not "WIDER FACE")."""
+    """Short names, single ordinary words, one-word terms, data sets named by one capitalised word and, for proper names
+    (not metrics or tasks, whose names are terms), two ordinary words written as a phrase ("Clinical
+    Trials", but not "WIDER FACE")."""
     words = WORD.findall(label.lower())
     if len(label) < 3 or not words or len(label) > 60:
         return True
     if not re.fullmatch(r"[\w][\w .+'\-/]*[\w+]", label) or "_" in label:
         return True
     tokens = label.split()
+    if kind in TERMS and re.fullmatch(r"[a-z]+", label):
+        return True  # a one-word term is as often a common noun or verb ("parsing")
+    if kind == "metric" and (re.fullmatch(r"(?:[A-Z][a-z]+){2,}", label) or NOT_A_MEASURE.search(label)):
+        return True  # a class name ("WordErrorRate"), or no measure of a result ("confusion matrix")
     if kind == "dataset" and re.fullmatch(r"[A-Z][a-z]+", label):
         return True  # a capitalised word names a language, place or product as often as a data set ("Bangla")
     if not all(w in ordinary for w in words) or re.search(r"\d", label):
         return False
     if len(tokens) > 1 and any(re.search(r"[A-Z]", token[1:]) for token in tokens):
         return False  # spelt as a name, not a phrase ("WIDER FACE"); it matches as written
-    return len(tokens) == 1 or kind != "metric" and len(tokens) < 3
+    return len(tokens) == 1 or kind not in TERMS and len(tokens) < 3
 
 
 @dataclass

@@ -75,6 +75,9 @@ def test_display_form_is_the_one_the_source_writes(make):
         ("BraTS", "dataset", False),
         ("Cifar10_1Config", "dataset", True),  # code, with an underscore
         ("Clinical Trials", "metric", False),  # metric names are terms
+        ("parsing", "task", True),  # a one-word term
+        ("WordErrorRate", "metric", True),  # a class name
+        ("confusion matrix", "metric", True),  # not a measure of a result
     ],
 )
 def test_ambiguous_labels_are_dropped(make, label, kind, ambiguous):
@@ -226,6 +229,13 @@ def test_a_name_and_its_number_match_however_they_are_joined():
                 "ir_datasets/docs/msmarco.yaml": "_:\n  pretty_name: 'MSMARCO (passage)'\n  pretty_name: 'args.me version 1.0'\n"
             },
             [("MSMARCO", [])],
+        ),
+        (
+            "tfds_tasks",
+            {
+                "tensorflow_datasets/core/valid_tags.txt": "ml.task.image-classification # Relates to ...\nml.other\n"
+            },
+            [("image classification", [])],
         ),
         (
             "ogb_datasets",
