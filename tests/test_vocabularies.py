@@ -181,6 +181,8 @@ def test_matcher_reads_generated_labels_and_folds_case(tmp_path):
         ("WIDER FACE", "wider-face"),
     ]
     assert matcher.lookup("BRATS").iri == str(KGV["dataset/brats"])
+    assert not matcher.lookup("BRATS").generated  # hand-written, though a generated file adds a label
+    assert matcher.lookup("WIDER FACE").generated
     assert matcher.lookup("cars") is None
 
 

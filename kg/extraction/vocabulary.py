@@ -41,6 +41,9 @@ class Concept:
     iri: str
     type: str  # "method", "dataset", ..., or "nonentity"
     pref_label: str
+    # defined by a generated vocabulary (a library's name list), not by hand: a paper may be where the
+    # name comes from, so knowing it says less against the paper proposing it
+    generated: bool = False
 
 
 @dataclass(frozen=True)
@@ -58,19 +61,22 @@ def load_labels(paths: Iterable[Path]) -> list[Label]:
     may add labels to a concept another file defines). Parsed by Oxigraph: rdflib takes seconds here."""
     prefs: dict[str, str] = {}
     alts: dict[str, set[str]] = {}
+    generated: set[str] = set()
     pref_label, alt_label = SKOS.prefLabel.toPython(), SKOS.altLabel.toPython()
     for path in sorted(paths):
         for quad in pyoxigraph.parse(path=str(path), format=pyoxigraph.RdfFormat.TURTLE):
             predicate = quad.predicate.value
             if predicate == pref_label:
                 prefs[quad.subject.value] = quad.object.value
+                if path.parent.name == GENERATED:
+                    generated.add(quad.subject.value)
             elif predicate == alt_label:
                 alts.setdefault(quad.subject.value, set()).add(quad.object.value)
     labels: list[Label] = []
     for iri, pref in sorted(prefs.items()):
         if not iri.startswith(str(KGV)) or iri.endswith("/"):
             continue  # the ConceptScheme itself
-        concept = Concept(iri, iri[len(str(KGV)) :].split("/", 1)[0], pref)
+        concept = Concept(iri, iri[len(str(KGV)) :].split("/", 1)[0], pref, iri in generated)
         labels.extend(Label(name, concept) for name in sorted({pref} | alts.get(iri, set())))
     return labels
 
