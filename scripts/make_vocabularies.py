@@ -6,10 +6,11 @@ Each source is a pinned PyPI package (``SOURCES``), fetched with ``pip download 
 ``--downloads`` (kept between runs) and read as an archive: nothing is imported or installed. The same
 pins give the same files, so a re-run changes nothing.
 
-- methods: model display names of ``transformers`` (``MODEL_NAMES_MAPPING``) and model classes of ``timm``;
+- methods: model display names of ``transformers`` (``MODEL_NAMES_MAPPING``), model classes of ``timm`` and
+  ``torchaudio``;
 - datasets: ``tensorflow-datasets`` builders, the benchmarks of ``lm-eval``, ``lmms-eval`` and ``opencompass``
   (one directory each), ``ir-datasets`` pretty names,
-  ``ogb`` dataset names, ``torch-geometric`` dataset names;
+  ``ogb`` dataset names, ``torch-geometric`` dataset names, ``torchaudio`` datasets;
 - metrics: the metric names ``torchmetrics`` links in its class docstrings;
 - tasks: the machine-learning task tags of ``tensorflow-datasets``;
 - ``ordinary-words.txt``: the English words ``wordfreq`` rates at least ``ORDINARY_ZIPF``; the matcher folds
@@ -58,6 +59,7 @@ SOURCES = {
     "ogb": "1.3.6",
     "torch-geometric": "2.8.1",
     "torchmetrics": "1.9.0",
+    "torchaudio": "2.11.0",
     "wordfreq": "3.1.1",
 }
 ORDINARY_ZIPF = 3.0  # about once in a million words: "cars", "flowers", "squad", "clip"; not "brats", "cifar"
@@ -100,7 +102,17 @@ def download(package: str, version: str, directory: Path) -> Archive:
     stem = package.replace("-", "_").lower()
     found = [p for p in directory.glob("*.whl") if p.name.lower().startswith(f"{stem}-{version}-")]
     if not found:
+        # one wheel whatever the machine: the platform and Python of the pins (torchaudio's Python files are
+        # the same in all its wheels; the others are pure Python)
         command = [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:", "-q"]
+        command += [
+            "--platform",
+            "manylinux_2_28_x86_64",
+            "--python-version",
+            "3.11",
+            "--implementation",
+            "cp",
+        ]
         subprocess.run([*command, "-d", str(directory), f"{package}=={version}"], check=True)
         found = [p for p in directory.glob("*.whl") if p.name.lower().startswith(f"{stem}-{version}-")]
     return Archive(found[0])
@@ -265,6 +277,26 @@ def torch_geometric_datasets(archive: Archive) -> Iterator[Candidate]:
                 yield Candidate("dataset", quoted)
 
 
+def torchaudio_datasets(archive: Archive) -> Iterator[Candidate]:
+    """The dataset classes' docstrings name their data set in italics ("*LibriSpeech* :cite:`...` dataset")."""
+    for name in archive.matching(r"torchaudio/datasets/[a-z0-9_]+\.py"):
+        for display in re.findall(
+            r'^class \w+\(Dataset\):\n\s+r?"""\*([^*\n]+)\*', archive.read(name), re.MULTILINE
+        ):
+            if "(" not in display:
+                yield Candidate("dataset", display.strip())
+
+
+def torchaudio_methods(archive: Archive) -> Iterator[Candidate]:
+    """The model classes torchaudio exports (``torchaudio.models.__all__``), less parts and search helpers."""
+    tree = ast.parse(archive.read("torchaudio/models/__init__.py"))
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", "") == "__all__":
+            for name in ast.literal_eval(node.value):
+                if name[0].isupper() and not re.search(r"(Model|Search|Objective|Subjective)$", name):
+                    yield Candidate("method", name)
+
+
 def torchmetrics_metrics(archive: Archive) -> Iterator[Candidate]:
     """The names the metric classes' docstrings link ("Compute `Peak Signal-to-Noise Ratio`_ (PSNR)")."""
     for name in archive.matching(r"torchmetrics/(?!functional/)[\w/]+\.py"):
@@ -304,6 +336,8 @@ GENERATORS = [
     ("ogb", ogb_datasets),
     ("torch-geometric", torch_geometric_datasets),
     ("torchmetrics", torchmetrics_metrics),
+    ("torchaudio", torchaudio_datasets),
+    ("torchaudio", torchaudio_methods),
 ]
 
 # --- filtering and merging -----------------------------------------------------------------------------

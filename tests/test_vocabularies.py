@@ -240,6 +240,16 @@ def test_a_name_and_its_number_match_however_they_are_joined():
             [("image classification", [])],
         ),
         (
+            "torchaudio_datasets",
+            {
+                "torchaudio/datasets/librispeech.py": (
+                    'class LIBRISPEECH(Dataset):\n    """*LibriSpeech* :cite:`7178964` dataset.\n'
+                    'class DR_VCTK(Dataset):\n    """*Device Recorded VCTK (Small subset version)* :cite:`x` dataset.\n'
+                )
+            },
+            [("LibriSpeech", [])],
+        ),
+        (
             "ogb_datasets",
             {"ogb/nodeproppred/master.csv": ",ogbn-arxiv,ogbn-mag\nnum tasks,1,1\n"},
             [("ogbn-arxiv", []), ("ogbn-mag", [])],
