@@ -21,6 +21,7 @@ from kg.extraction.vocabulary import (
     is_case_insensitive,
     load_labels,
     ordinary_words,
+    sentence_case,
     spelling_variants,
 )
 from kg.namespaces import KGV
@@ -286,3 +287,20 @@ def test_a_downloaded_release_is_read_again_without_pip(make, tmp_path, monkeypa
     monkeypatch.setattr(make.subprocess, "run", lambda *a, **k: pytest.fail("pip was called"))
     archive = make.download("ogb", "1.3.6", tmp_path)
     assert archive.names == ["ogb/nodeproppred/master.csv"]
+
+
+def test_a_title_case_name_of_ordinary_words_matches_in_sentence_case_but_not_starting_a_sentence(tmp_path):
+    assert sentence_case("Inception Score") == "Inception score"
+    assert sentence_case("ImageNet") is None and sentence_case("PASCAL VOC") is None
+    vocab = tmp_path / "vocab"
+    (vocab / "generated").mkdir(parents=True)
+    (vocab / "datasets.ttl").write_text(
+        "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n@base <https://w3id.org/kg-ml/vocab/> .\n"
+        '<dataset/nq> a skos:Concept ; skos:prefLabel "Natural Questions"@en .\n'
+    )
+    (vocab / "generated" / "ordinary-words.txt").write_text("natural\nquestions\n")
+    ordinary_words.cache_clear()
+    nlp = spacy.blank("en")
+    matcher = VocabularyMatcher(nlp, vocab_dir=str(vocab))
+    doc = matcher(nlp("Natural questions arise. We test on Natural questions and natural questions."))
+    assert [(span.start, span.text) for span in doc.spans[SPANS_KEY]] == [(7, "Natural questions")]

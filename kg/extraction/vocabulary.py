@@ -116,6 +116,18 @@ def spelling_variants(label: str) -> list[str]:
     return [NUMBER_HYPHEN.sub(" ", label), NUMBER_HYPHEN.sub("", label)]
 
 
+TITLE_WORD = re.compile(r"[A-Z][a-z]+")
+SENTENCE_ENDS = frozenset({".", "!", "?", ":", ";"})
+
+
+def sentence_case(label: str) -> str | None:
+    """ "Inception Score" -> "Inception score": papers write a title-case name in sentence case too."""
+    words = label.split(" ")
+    if len(words) < 2 or not all(TITLE_WORD.fullmatch(word) for word in words):
+        return None
+    return " ".join([words[0], *(word.lower() for word in words[1:])])
+
+
 def is_case_insensitive(label: str, ordinary: frozenset[str] = frozenset()) -> bool:
     """Lower-case phrases match in any case, and so do names of four or more characters with a word that is
     not an ordinary English one ("BraTS", "ResNet-50"); the rest ("CLIP", "Cars", "SVM") match as written.
@@ -135,6 +147,9 @@ class VocabularyMatcher:
         self.name = name
         self.lower = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
+        # sentence-case forms of title-case names of ordinary words ("Inception score"), not where a
+        # sentence starts: "Natural questions arise" is no data set
+        self.mid_sentence = PhraseMatcher(nlp.vocab, attr="ORTH")
         self.concepts: dict[str, Concept] = {}
         self.by_label: dict[str, Concept] = {}  # labels matched as written
         self.by_lower: dict[str, Concept] = {}  # labels matched in any case, lower-cased
@@ -150,6 +165,11 @@ class VocabularyMatcher:
         labels = labels + [
             Label(variant, label.concept) for label in labels for variant in spelling_variants(label.text)
         ]
+        mid_sentence: dict[str, list[str]] = {}
+        for label in labels:
+            variant = sentence_case(label.text)
+            if variant and not is_case_insensitive(label.text, self.ordinary):
+                mid_sentence.setdefault(label.concept.iri, []).append(variant)
         # labels written in lower case first: the concept whose label is "federated learning" owns that text,
         # not one whose label "Federated Learning" folds case
         for label in sorted(labels, key=lambda label: label.text != label.text.lower()):
@@ -168,6 +188,8 @@ class VocabularyMatcher:
         for (iri, insensitive), texts in grouped.items():
             matcher = self.lower if insensitive else self.exact
             matcher.add(iri, list(nlp.tokenizer.pipe(texts)))
+        for iri, texts in mid_sentence.items():
+            self.mid_sentence.add(iri, list(nlp.tokenizer.pipe(texts)))
 
     def lookup(self, name: str) -> Concept | None:
         """The concept a name is a label of, by this matcher's case rule."""
@@ -183,8 +205,12 @@ class VocabularyMatcher:
     def __call__(self, doc: Doc) -> Doc:
         spans = []
         strings = doc.vocab.strings
-        for matcher in (self.lower, self.exact):
+        for matcher in (self.lower, self.exact, self.mid_sentence):
             for match_id, start, end in matcher(doc):
+                if matcher is self.mid_sentence and (
+                    start == 0 or doc[start - 1].is_space or doc[start - 1].text in SENTENCE_ENDS
+                ):
+                    continue
                 iri = strings[match_id]
                 concept = self.concepts[iri]
                 spans.append(Span(doc, start, end, label=concept.type, kb_id=iri))
