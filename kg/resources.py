@@ -17,6 +17,13 @@ def ontology_dir() -> Path:
     return _data_dir("ontologies")
 
 
+def vocabulary_paths(directory: Path | None = None) -> list[Path]:
+    """The SKOS vocabularies: the hand-written ``vocab/*.ttl`` and those ``scripts/make_vocabularies.py``
+    generated into ``vocab/generated/`` (which may add labels to hand-written concepts)."""
+    directory = directory or ontology_dir() / "vocab"
+    return sorted(directory.glob("*.ttl")) + sorted((directory / "generated").glob("*.ttl"))
+
+
 def queries_dir() -> Path:
     """``queries/``: the documented example SPARQL queries."""
     return _data_dir("queries")

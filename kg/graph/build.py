@@ -18,7 +18,8 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any, Protocol
 
-from rdflib import Graph, Literal, URIRef
+import pyoxigraph
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import PROV, RDF, RDFS, SKOS, XSD
 
 from kg.domain import ENTITY_KINDS, LINEAGE_RELATIONS_TABLE, RESULT_KINDS
@@ -28,9 +29,10 @@ from kg.graph.iris import entity_iri, node_iri, paper_iri, repository_iri
 from kg.methods import family_name
 from kg.namespaces import KG, PREFIXES, SCHEMA
 from kg.papers import Paper
-from kg.resources import ontology_dir
+from kg.resources import vocabulary_paths
 
 Triple = tuple[Any, Any, Any]
+XSD_STRING = pyoxigraph.NamedNode(str(XSD.string))
 SCHEMA_TERMS = (
     "ScholarlyArticle",
     "Dataset",
@@ -506,15 +508,30 @@ def ntriples_chunk(pairs: Iterable[tuple[Paper, Extraction]]) -> NTriplesChunk:
 
 
 def vocabulary_files() -> list[Path]:
-    """The SKOS vocabularies shipped in ``ontologies/vocab/``; part of every graph."""
-    return sorted((ontology_dir() / "vocab").glob("*.ttl"))
+    """The SKOS vocabularies shipped in ``ontologies/vocab/`` (hand-written and generated); part of every graph."""
+    return vocabulary_paths()
 
 
 def vocabulary_triples() -> Iterator[Triple]:
-    graph = Graph()
+    """The vocabularies' triples as rdflib terms, parsed by Oxigraph (rdflib's Turtle parser takes seconds
+    over the generated vocabularies). Each triple once, though files may repeat one."""
+    seen: set[Triple] = set()
     for path in vocabulary_files():
-        graph.parse(path, format="turtle")
-    yield from graph
+        for quad in pyoxigraph.parse(path=str(path), format=pyoxigraph.RdfFormat.TURTLE):
+            triple = (_rdflib_term(quad.subject), URIRef(quad.predicate.value), _rdflib_term(quad.object))
+            if triple not in seen:
+                seen.add(triple)
+                yield triple
+
+
+def _rdflib_term(term: Any) -> Any:
+    if isinstance(term, pyoxigraph.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, pyoxigraph.BlankNode):
+        return BNode(term.value)
+    if term.language:
+        return Literal(term.value, lang=term.language)
+    return Literal(term.value, datatype=None if term.datatype == XSD_STRING else URIRef(term.datatype.value))
 
 
 def build_graph(pairs: Iterable[tuple[Paper, Extraction]], *, with_vocabularies: bool = True) -> Graph:

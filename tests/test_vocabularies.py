@@ -1,0 +1,306 @@
+"""Vocabularies grown from the field's libraries: the generator on small stand-in archives, and the matcher's
+case rule (fold case only for names that are not ordinary words)."""
+
+from __future__ import annotations
+
+import gzip
+import importlib.util
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+import spacy
+import srsly
+from rdflib import Graph, Literal
+from rdflib.namespace import DCTERMS, SKOS
+
+from kg.extraction.vocabulary import (
+    SPANS_KEY,
+    VocabularyMatcher,
+    is_case_insensitive,
+    load_labels,
+    ordinary_words,
+    sentence_case,
+    spelling_variants,
+)
+from kg.namespaces import KGV
+from kg.resources import vocabulary_paths
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def make():
+    """``scripts/make_vocabularies.py`` as a module (scripts/ is not a package)."""
+    spec = importlib.util.spec_from_file_location(
+        "make_vocabularies", ROOT / "scripts" / "make_vocabularies.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def wheel(path: Path, files: dict[str, str | bytes]) -> Path:
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, content in files.items():
+            archive.writestr(name, content)
+    return path
+
+
+ORDINARY = frozenset(
+    {"cars", "clip", "flowers", "stanford", "wider", "face", "clinical", "trials", "accuracy"}
+)
+
+
+# --- the generator -------------------------------------------------------------------------------------
+
+
+def test_display_form_is_the_one_the_source_writes(make):
+    text = "The CIFAR-10 dataset (see www.example.org/cifar10) has 60000 images. cifar-10 is small."
+    assert make.display_in("cifar10", text) == ["CIFAR-10", "cifar-10"]
+    assert make.display_in("ai2_arc", "A dataset of science questions.") == []
+    assert make.long_form_of("SQuAD", "Stanford Question Answering Dataset (SQuAD) is") == (
+        "Stanford Question Answering Dataset"
+    )
+
+
+@pytest.mark.parametrize(
+    ("label", "kind", "ambiguous"),
+    [
+        ("Cars", "dataset", True),  # a single ordinary word
+        ("CS", "dataset", True),  # too short
+        ("Clinical Trials", "dataset", True),  # a phrase of ordinary words
+        ("WIDER FACE", "dataset", False),  # ordinary words spelt as a name
+        ("BraTS", "dataset", False),
+        ("Cifar10_1Config", "dataset", True),  # code, with an underscore
+        ("Clinical Trials", "metric", False),  # metric names are terms
+        ("parsing", "task", True),  # a one-word term
+        ("WordErrorRate", "metric", True),  # a class name
+        ("confusion matrix", "metric", True),  # not a measure of a result
+    ],
+)
+def test_ambiguous_labels_are_dropped(make, label, kind, ambiguous):
+    assert make.too_ambiguous(label, set(ORDINARY), kind) is ambiguous
+
+
+def test_sources_are_read_from_archives_and_merged_into_hand_written_concepts(make, tmp_path):
+    config = (
+        "from collections import OrderedDict\n"
+        "MODEL_NAMES_MAPPING = OrderedDict[str, str](\n"
+        '    [("vit", "ViT"), ("clip_vision_model", "CLIPVisionModel"), ("dpt", "Dense Prediction Transformer (DPT)"),'
+        ' ("bark", "Bark")]\n)\n'
+    )
+    transformers = make.Archive(
+        wheel(tmp_path / "t.whl", {"transformers/models/auto/configuration_auto.py": config})
+    )
+    readme = "The BraTS benchmark (BRATS) of brain tumour images. BraTS is used for segmentation."
+    tfds = make.Archive(wheel(tmp_path / "d.whl", {"tensorflow_datasets/datasets/brats/README.md": readme}))
+    methods = list(make.transformers_methods(transformers))
+    assert [(c.pref, c.alts) for c in methods] == [
+        ("ViT", []),
+        ("DPT", ["Dense Prediction Transformer"]),
+        ("Bark", []),
+    ]
+    datasets = list(make.tfds_datasets(tfds))
+    assert datasets[0].pref == "BraTS"
+
+    vocab = tmp_path / "vocab"
+    vocab.mkdir()
+    (vocab / "methods.ttl").write_text(
+        "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n@base <https://w3id.org/kg-ml/vocab/> .\n"
+        '<method/vit> a skos:Concept ; skos:inScheme <method/> ; skos:prefLabel "Vision Transformer"@en ;'
+        ' skos:altLabel "ViT"@en .\n'
+    )
+    for cand in [*methods, *datasets]:
+        cand.source = "stand-in 1.0"
+    concepts = make.merge(make.hand_written(vocab), [*methods, *datasets], set(ORDINARY) | {"bark"})
+    by_pref = {c.pref: c for c in concepts}
+    assert set(by_pref) == {"DPT", "BraTS"}  # ViT is known already, "Bark" is an ordinary word
+    assert by_pref["DPT"].labels == {"DPT": "stand-in 1.0", "Dense Prediction Transformer": "stand-in 1.0"}
+
+    out = tmp_path / "generated.ttl"
+    out.write_text(make.turtle(concepts, "method"))
+    graph = Graph().parse(out)
+    dpt = KGV["method/dpt"]
+    assert graph.value(dpt, SKOS.prefLabel) == Literal("DPT", lang="en")
+    assert graph.value(dpt, DCTERMS.source) == Literal("stand-in 1.0")
+
+
+def test_ordinary_words_are_read_from_wordfreq_bins(make, tmp_path):
+    bins = [{"format": "cB", "version": 1}, ["the"], [], ["cars", "3d"], ["brats"]]
+    data = gzip.compress(srsly.msgpack_dumps(bins))
+    archive = make.Archive(wheel(tmp_path / "w.whl", {"wordfreq/data/large_en.msgpack.gz": data}))
+    assert make.ordinary_words(archive, zipf=9 - 0.02) == ["cars", "the"]  # bins 0 to 2, words only
+
+
+# --- the matcher ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("label", "insensitive"),
+    [
+        ("top-1 accuracy", True),  # lower case, as ever
+        ("BraTS", True),  # not an ordinary word
+        ("ResNet-50", True),
+        ("Cars", False),  # ordinary words match as written
+        ("Stanford Cars", False),
+        ("CLIP", False),
+        ("SVM", False),  # too short to fold
+    ],
+)
+def test_case_is_folded_only_for_names_that_are_not_ordinary_words(label, insensitive):
+    assert is_case_insensitive(label, ORDINARY) is insensitive
+    assert is_case_insensitive(label) is (label == label.lower())  # no word list: as written
+
+
+def test_matcher_reads_generated_labels_and_folds_case(tmp_path):
+    vocab = tmp_path / "vocab"
+    (vocab / "generated").mkdir(parents=True)
+    prefixes = (
+        "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n@base <https://w3id.org/kg-ml/vocab/> .\n"
+    )
+    (vocab / "datasets.ttl").write_text(
+        prefixes + '<dataset/brats> a skos:Concept ; skos:prefLabel "BraTS"@en .\n'
+        '<dataset/cars> a skos:Concept ; skos:prefLabel "Cars"@en .\n'
+    )
+    (vocab / "generated" / "datasets.ttl").write_text(
+        prefixes + '<dataset/brats> skos:altLabel "Brain Tumor Segmentation"@en .\n'
+        '<dataset/wider-face> a skos:Concept ; skos:prefLabel "WIDER FACE"@en .\n'
+    )
+    (vocab / "generated" / "ordinary-words.txt").write_text("# test\n" + "\n".join(sorted(ORDINARY)) + "\n")
+    ordinary_words.cache_clear()
+    nlp = spacy.blank("en")
+    matcher = VocabularyMatcher(nlp, vocab_dir=str(vocab))
+    doc = matcher(nlp("BRATS and brain tumor segmentation; cars, Cars, wider face and WIDER FACE."))
+    found = [(span.text, span.kb_id_.rsplit("/", 1)[1]) for span in doc.spans[SPANS_KEY]]
+    assert found == [
+        ("BRATS", "brats"),
+        ("brain tumor segmentation", "brats"),
+        ("Cars", "cars"),
+        ("WIDER FACE", "wider-face"),
+    ]
+    assert matcher.lookup("BRATS").iri == str(KGV["dataset/brats"])
+    assert not matcher.lookup("BRATS").generated  # hand-written, though a generated file adds a label
+    assert matcher.lookup("WIDER FACE").generated
+    assert matcher.lookup("cars") is None
+
+
+def test_shipped_vocabularies_record_their_source():
+    graph = Graph()
+    for path in vocabulary_paths():
+        graph.parse(path)
+    concepts = {c for c in graph.subjects(SKOS.prefLabel, None) if not str(c).endswith("/")}
+    missing = [c for c in concepts if graph.value(c, DCTERMS.source) is None]
+    assert concepts and missing == []
+    labels = load_labels(vocabulary_paths())
+    assert len({label.concept.iri for label in labels}) == len(concepts)
+
+
+def test_a_name_and_its_number_match_however_they_are_joined():
+    assert spelling_variants("NTU-60") == ["NTU 60", "NTU60"]
+    assert spelling_variants("Wav2Vec2-BERT") == []  # no number after the hyphen
+    nlp = spacy.blank("en")
+    matcher = VocabularyMatcher(nlp, vocab_dir=str(ROOT / "ontologies" / "vocab"))
+    doc = matcher(nlp("Results on CIFAR 10 and CIFAR10."))
+    assert [span.kb_id_ for span in doc.spans[SPANS_KEY]] == [str(KGV["dataset/cifar-10"])] * 2
+
+
+@pytest.mark.parametrize(
+    ("generator", "files", "expected"),
+    [
+        (
+            "lm_eval_datasets",
+            {
+                "lm_eval/tasks/tse/README.md": "# Targeted Syntactic Evaluation (TSE)\n",
+                "lm_eval/tasks/kobest/README.md": "# LAMBADA\n",  # a heading that is not this task's name
+                "lm_eval/tasks/GaokaoBench/x.yaml": "task: gaokao\n",
+            },
+            [("GaokaoBench", []), ("TSE", ["Targeted Syntactic Evaluation"])],
+        ),
+        (
+            "lmms_eval_datasets",
+            {
+                "lmms_eval/tasks/docvqa/_default_template_docvqa_yaml": "# DocVQA: documents\ndataset_path: x\n"
+            },
+            [("DocVQA", [])],
+        ),
+        (
+            "ir_datasets_datasets",
+            {
+                "ir_datasets/docs/msmarco.yaml": "_:\n  pretty_name: 'MSMARCO (passage)'\n  pretty_name: 'args.me version 1.0'\n"
+            },
+            [("MSMARCO", [])],
+        ),
+        (
+            "tfds_tasks",
+            {
+                "tensorflow_datasets/core/valid_tags.txt": "ml.task.image-classification # Relates to ...\nml.other\n"
+            },
+            [("image classification", [])],
+        ),
+        (
+            "torchaudio_datasets",
+            {
+                "torchaudio/datasets/librispeech.py": (
+                    'class LIBRISPEECH(Dataset):\n    """*LibriSpeech* :cite:`7178964` dataset.\n'
+                    'class DR_VCTK(Dataset):\n    """*Device Recorded VCTK (Small subset version)* :cite:`x` dataset.\n'
+                )
+            },
+            [("LibriSpeech", [])],
+        ),
+        (
+            "ogb_datasets",
+            {"ogb/nodeproppred/master.csv": ",ogbn-arxiv,ogbn-mag\nnum tasks,1,1\n"},
+            [("ogbn-arxiv", []), ("ogbn-mag", [])],
+        ),
+        (
+            "torch_geometric_datasets",
+            {
+                "torch_geometric/datasets/planetoid.py": (
+                    '    Args:\n        name (str): The name of the dataset (:obj:`"Cora"`, :obj:`"Cora_ML"`,\n'
+                    '            :obj:`"PubMed"`).\n        split (str): :obj:`"Mug"`\n'
+                )
+            },
+            [("Cora", []), ("PubMed", [])],
+        ),
+        (
+            "torchmetrics_metrics",
+            {
+                "torchmetrics/image/psnr.py": (
+                    'class PeakSignalNoiseRatio(Metric):\n    r"""Compute `Peak Signal-to-Noise Ratio`_ (PSNR).\n'
+                    'class Other(Metric):\n    """Calculate `Compute Something`_ for you.\n'
+                )
+            },
+            [("Peak Signal-to-Noise Ratio", ["PSNR"])],
+        ),
+    ],
+)
+def test_each_source_yields_the_names_it_writes(make, tmp_path, generator, files, expected):
+    archive = make.Archive(wheel(tmp_path / "source.whl", files))
+    assert [(c.pref, c.alts) for c in getattr(make, generator)(archive)] == expected
+
+
+def test_a_downloaded_release_is_read_again_without_pip(make, tmp_path, monkeypatch):
+    wheel(tmp_path / "ogb-1.3.6-py3-none-any.whl", {"ogb/nodeproppred/master.csv": ",ogbn-arxiv\n"})
+    monkeypatch.setattr(make.subprocess, "run", lambda *a, **k: pytest.fail("pip was called"))
+    archive = make.download("ogb", "1.3.6", tmp_path)
+    assert archive.names == ["ogb/nodeproppred/master.csv"]
+
+
+def test_a_title_case_name_of_ordinary_words_matches_in_sentence_case_but_not_starting_a_sentence(tmp_path):
+    assert sentence_case("Inception Score") == "Inception score"
+    assert sentence_case("ImageNet") is None and sentence_case("PASCAL VOC") is None
+    vocab = tmp_path / "vocab"
+    (vocab / "generated").mkdir(parents=True)
+    (vocab / "datasets.ttl").write_text(
+        "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n@base <https://w3id.org/kg-ml/vocab/> .\n"
+        '<dataset/nq> a skos:Concept ; skos:prefLabel "Natural Questions"@en .\n'
+    )
+    (vocab / "generated" / "ordinary-words.txt").write_text("natural\nquestions\n")
+    ordinary_words.cache_clear()
+    nlp = spacy.blank("en")
+    matcher = VocabularyMatcher(nlp, vocab_dir=str(vocab))
+    doc = matcher(nlp("Natural questions arise. We test on Natural questions and natural questions."))
+    assert [(span.start, span.text) for span in doc.spans[SPANS_KEY]] == [(7, "Natural questions")]
