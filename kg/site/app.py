@@ -18,6 +18,7 @@ from functools import partial
 from importlib import resources
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup, escape
@@ -184,9 +185,9 @@ class Site:
                 return PlainTextResponse(UPDATES_REFUSED, status_code=403)
             if content_type == "application/sparql-query":
                 params["query"] = (await request.body()).decode("utf-8", errors="replace")
-            elif content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
-                form = await request.form()
-                params.update({k: v for k, v in form.items() if isinstance(v, str)})
+            elif content_type == "application/x-www-form-urlencoded":
+                body = (await request.body()).decode("utf-8", errors="replace")
+                params.update({key: values[0] for key, values in parse_qs(body, keep_blank_values=True).items()})
             else:
                 return PlainTextResponse(
                     "POST a query as application/x-www-form-urlencoded or application/sparql-query",

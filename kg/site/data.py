@@ -216,7 +216,7 @@ class SiteData:
         ]
         pages = [str(r["page"]) for r in self.select("SELECT ?page WHERE { ?paper kg:hasProjectPage ?page }", paper=node)]
         mentions = [self._mention(r) for r in self.select(MENTIONS_QUERY, paper=node)]
-        results = [self._result(r) for r in self.select(RESULTS_QUERY + " ORDER BY ?metric_pref ?value", paper=node)]
+        results = [self._result(r) for r in self.select(results_query("?paper kg:hasResult ?result .") + " ORDER BY ?metric_pref ?value", paper=node)]
         lineage = [
             {"child": entity_ref(r, "child"), "parent": entity_ref(r, "parent"),
              "relation": _relation_phrase(str(r["relation"])), "sentence": text(r.get("sentence")),
@@ -301,7 +301,7 @@ class SiteData:
         page["ancestors"] = tree_data(self.lineage.ancestors(method), "parent") if method else None
         page["descendants"] = tree_data(self.lineage.descendants(method), "child") if method else None
         page["proposed_in"] = [paper_ref(r) for r in self.select(PAPERS_QUERY.replace("?role", "kg:proposes"), entity=node)]
-        page["results"] = [self._result(r) for r in self.select(RESULTS_QUERY + " ORDER BY ?dataset_pref ?metric_pref", method=node)]
+        page["results"] = [self._result(r) for r in self.select(results_query("?result kg:ofMethod ?method .") + " ORDER BY ?dataset_pref ?metric_pref", method=node)]
         used = self.select(METHOD_DATASETS_QUERY, entity=node)
         page["datasets"] = [{**entity_ref(r, "item"), "papers": int(r["n"])} for r in used if str(r["what"]) == "dataset"]
         page["metrics"] = [{**entity_ref(r, "item"), "papers": int(r["n"])} for r in used if str(r["what"]) == "metric"]
@@ -310,7 +310,7 @@ class SiteData:
         page["leaderboards"] = self.leaderboards(node)
 
     def _metric_sections(self, page: dict[str, Any], node: URIRef) -> None:
-        page["results"] = [self._result(r) for r in self.select(RESULTS_QUERY + " ORDER BY ?dataset_pref DESC(?number)", metric=node)][:200]
+        page["results"] = [self._result(r) for r in self.select(results_query("?result kg:metric ?metric .") + " ORDER BY ?dataset_pref DESC(?number)", metric=node)][:200]
 
     def _task_sections(self, page: dict[str, Any], node: URIRef) -> None:
         rows = self.select(TASK_QUERY, entity=node)
@@ -436,10 +436,19 @@ SELECT ?entity ?role ?surface ?confidence ?field ?start ?end ?sentence ?entity_p
              OPTIONAL {{ ?ev kg:sentence ?sentence }} }}
   {labelled("entity")}
 }}"""
+
+
+def results_query(required: str) -> str:
+    """Results with their metric, value, dataset, method, paper, kind and sentence; ``required`` is the
+    pattern that selects them (by paper, method or metric), so a bound parameter filters."""
+    return RESULTS_QUERY.replace("REQUIRED", required)
+
+
 RESULTS_QUERY = f"""
 SELECT ?result ?metric ?value ?number ?dataset ?method ?paper ?kind ?sentence ?confidence
        ?metric_pref ?metric_label ?dataset_pref ?dataset_label ?method_pref ?method_label ?paper_title ?paper_date
 WHERE {{
+  REQUIRED
   ?result a kg:Result ; kg:metric ?metric ; kg:value ?value .
   OPTIONAL {{ ?result prov:wasDerivedFrom ?paper . {paper_fields()} }}
   OPTIONAL {{ ?result kg:numericValue ?number }}
