@@ -4,8 +4,10 @@ over-long queries and Ctrl-C."""
 from __future__ import annotations
 
 import signal
+import socket
 import subprocess
 import sys
+import threading
 import time
 
 import pytest
@@ -147,3 +149,38 @@ def test_kg_query_stops_on_ctrl_c(store_dir):
             process.wait()
     assert process.returncode == 130
     assert "interrupted" in stderr and "Traceback" not in stderr
+
+
+def test_kg_query_endpoint_refuses_service_locally(httpserver):
+    result = invoke(
+        "--endpoint", httpserver.url_for("/query"), "SELECT * WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }"
+    )
+    assert result.exit_code == 2 and "SERVICE is not accepted" in result.output
+    assert httpserver.log == []
+
+
+def test_kg_query_endpoint_does_not_retry_a_read_timeout():
+    """A server that takes the query and never answers: one request, not one per retry."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(8)
+    accepted = []
+
+    def accept() -> None:
+        while True:
+            try:
+                connection, _ = listener.accept()
+            except OSError:
+                return
+            accepted.append(connection)  # read nothing, answer nothing
+
+    threading.Thread(target=accept, daemon=True).start()
+    url = f"http://127.0.0.1:{listener.getsockname()[1]}/query"
+    try:
+        result = invoke("--endpoint", url, "--timeout", "0.5", "--retries", "3", "ASK { ?s ?p ?o }")
+    finally:
+        listener.close()
+        for connection in accepted:
+            connection.close()
+    assert result.exit_code == 4 and "not retried" in result.output
+    assert len(accepted) == 1

@@ -213,7 +213,9 @@ class Site:
             kind, data = await run_in_threadpool(
                 partial(self.pool.run, query, results_format=results_format, graph_format=graph_format)
             )
-        except (QueryTimeout, PoolBusy) as error:
+        except QueryTimeout as error:  # the query's own answer: a client retrying it would only wait again
+            return PlainTextResponse(str(error), status_code=500)
+        except PoolBusy as error:
             return PlainTextResponse(str(error), status_code=503)
         except QueryError as error:
             status = 403 if str(error) == UPDATES_REFUSED else 400

@@ -19,11 +19,12 @@ from rdflib.term import Node
 
 from kg.errors import EndpointError, QueryError
 from kg.namespaces import PREFIXES, sparql_prologue
+from kg.store.guard import check_query
 from kg.store.oxigraph import QueryResult, Store, _result
 from kg.store.sparql import bind_params, from_oxigraph, syntax_message
 
 RESULTS_ACCEPT = "application/sparql-results+json, application/n-triples;q=0.9, text/turtle;q=0.8"
-RETRY_STATUSES = {429, 500, 502, 503, 504}
+RETRY_STATUSES = {429, 502, 503, 504}  # busy or unreachable; a 500 is the server's answer (kg serve: a timed-out query)
 
 
 def safe_url(url: str) -> str:
@@ -74,15 +75,21 @@ class Endpoint:
 
     # -- HTTP with retries ------------------------------------------------------------------------------
 
-    def _request(self, method: str, url: str, **kwargs) -> requests.Response:
+    def _request(
+        self, method: str, url: str, *, retry_read_timeout: bool = True, **kwargs
+    ) -> requests.Response:
         last = ""
         for attempt in range(self.retries + 1):
             if attempt:
                 time.sleep(self.backoff * 2 ** (attempt - 1))
             try:
                 response = self.session.request(method, url, timeout=self.timeout, **kwargs)
-            except requests.Timeout:
+            except requests.Timeout as error:
                 last = f"no answer from {safe_url(url)} within {self.timeout:g} s"
+                if isinstance(error, requests.ReadTimeout) and not retry_read_timeout:
+                    # sent, but no answer in time: the server may still be running the query, and asking
+                    # again would only start another copy there
+                    raise EndpointError(last + " (not retried: the query may still be running there)") from None
                 continue
             except requests.ConnectionError:
                 last = f"cannot reach {safe_url(url)} (connection refused or host unreachable)"
@@ -103,9 +110,14 @@ class Endpoint:
     def query(self, sparql: str, *, params: Mapping[str, str | Node] | None = None) -> QueryResult:
         """Run a query remotely; kg's prefixes are declared for it, parameters bound as locally."""
         bound = bind_params(sparql, params)
+        check_query(bound)  # before check_syntax, which evaluates the query on an empty local store
         check_syntax(bound)
         response = self._request(
-            "POST", self.url, data={"query": sparql_prologue() + bound}, headers={"Accept": RESULTS_ACCEPT}
+            "POST",
+            self.url,
+            data={"query": sparql_prologue() + bound},
+            headers={"Accept": RESULTS_ACCEPT},
+            retry_read_timeout=False,
         )
         if response.status_code == 400:
             raise QueryError(f"the endpoint rejected the query: {_body(response)}")
