@@ -26,6 +26,7 @@ from kg.query import short
 from kg.site.search import SearchIndex
 from kg.store import Store
 
+_PLAIN_IRI = re.compile(r'[^<>"{}|^`\\\x00-\x20]+')
 PAGE_KINDS = ("paper", *(kind.name for kind in ENTITY_KINDS))
 ENTITY_PAGE_KINDS = tuple(kind.name for kind in ENTITY_KINDS)
 KIND_OF_ROLE = {str(KG[kind.role]): kind.name for kind in ENTITY_KINDS} | {str(KG.proposes): "method"}
@@ -39,6 +40,7 @@ LOWER_IS_BETTER = re.compile(
 )
 """Metrics whose leaderboards sort ascending; every other metric sorts highest first."""
 PAPER_LIST_LIMIT = 50
+ANCESTOR_DEPTH, DESCENDANT_DEPTH, TREE_NODES = 8, 4, 300  # lineage trees on a method page
 
 
 # -- links and labels -----------------------------------------------------------------------------------
@@ -170,6 +172,26 @@ class SiteData:
     def select(self, query: str, **params: Node) -> list[dict[str, Node]]:
         return self.store.query(query, params=params or None).dicts()
 
+    def labelled(self, rows: list[dict[str, Node]], *variables: str) -> list[dict[str, Node]]:
+        """``rows`` with ``?x_pref``, ``?x_label``, ``?x_title``, ``?x_date`` filled in for each variable,
+        read in one query over all their IRIs. (Label OPTIONALs inside the page queries made Oxigraph scan
+        every label in the store: seconds per page on a million triples.)"""
+        iris = {str(row[v]) for row in rows for v in variables if isinstance(row.get(v), URIRef)}
+        described: dict[str, dict[str, Node]] = {}
+        ordered = sorted(iri for iri in iris if _PLAIN_IRI.fullmatch(iri))
+        for at in range(0, len(ordered), 400):
+            values = " ".join(f"<{iri}>" for iri in ordered[at : at + 400])
+            for row in self.select(DESCRIBE_QUERY.replace("IRIS", values)):
+                found = described.setdefault(str(row["x"]), {})
+                for key in ("pref", "label", "title", "date"):
+                    if key in row and key not in found:
+                        found[key] = row[key]
+        for row in rows:
+            for variable in variables:
+                for key, value in described.get(str(row.get(variable)), {}).items():
+                    row[f"{variable}_{key}"] = value
+        return rows
+
     def _home(self) -> Home:
         counts = dict.fromkeys(COUNT_NAMES.values(), 0)
         for row in self.select(COUNTS_QUERY):
@@ -215,13 +237,13 @@ class SiteData:
             for r in self.select(REPOSITORIES_QUERY, paper=node)
         ]
         pages = [str(r["page"]) for r in self.select("SELECT ?page WHERE { ?paper kg:hasProjectPage ?page }", paper=node)]
-        mentions = [self._mention(r) for r in self.select(MENTIONS_QUERY, paper=node)]
-        results = [self._result(r) for r in self.select(results_query("?paper kg:hasResult ?result .") + " ORDER BY ?metric_pref ?value", paper=node)]
+        mentions = [self._mention(r) for r in self.labelled(self.select(MENTIONS_QUERY, paper=node), "entity")]
+        results = self.results("?paper kg:hasResult ?result .", paper=node)
         lineage = [
             {"child": entity_ref(r, "child"), "parent": entity_ref(r, "parent"),
              "relation": _relation_phrase(str(r["relation"])), "sentence": text(r.get("sentence")),
              "confidence": number(r.get("confidence"))}
-            for r in self.select(STATED_LINEAGE_QUERY, paper=node)
+            for r in self.labelled(self.select(STATED_LINEAGE_QUERY, paper=node), "child", "parent")
         ]
         title, abstract = str(row["title"]), text(row.get("abstract"))
         return {
@@ -256,6 +278,14 @@ class SiteData:
             "sentence": text(row.get("sentence")),
         }
 
+    def results(self, required: str, limit: int = 500, **params: Node) -> list[dict[str, Any]]:
+        """Results selected by the ``required`` pattern, with their labels; by dataset, metric, value."""
+        rows = self.select(results_query(required) + f" LIMIT {limit}", **params)
+        found = [self._result(r) for r in self.labelled(rows, "metric", "dataset", "method", "paper")]
+        found.sort(key=lambda r: (
+            (r["dataset"] or {}).get("label", ""), r["metric"]["label"], -(r["number"] or 0), r["value"]))
+        return found
+
     @staticmethod
     def _result(row: dict[str, Node]) -> dict[str, Any]:
         kind = text(row.get("kind")).rsplit("#", 1)[-1]
@@ -287,8 +317,8 @@ class SiteData:
             "label": label,
             "alt_labels": sorted({str(r["name"]) for r in names if str(r.get("which")) == "alt"} - {label}),
             "concepts": sorted({str(r["concept"]) for r in rows if r.get("concept") is not None}),
-            "broader": _unique(entity_ref(r, "broader") for r in self.select(BROADER_QUERY, entity=node)),
-            "narrower": _unique(entity_ref(r, "narrower") for r in self.select(NARROWER_QUERY, entity=node)),
+            "broader": _unique(entity_ref(r, "broader") for r in self.labelled(self.select(BROADER_QUERY, entity=node), "broader")),
+            "narrower": _unique(entity_ref(r, "narrower") for r in self.labelled(self.select(NARROWER_QUERY, entity=node), "narrower")),
         }
         role = KG[KIND_BY_NAME[kind].role]
         page["paper_count"] = int(self.select(PAPER_COUNT_QUERY.replace("?role", f"<{role}>"), entity=node)[0]["n"])
@@ -298,11 +328,13 @@ class SiteData:
 
     def _method_sections(self, page: dict[str, Any], node: URIRef) -> None:
         method = self.lineage.methods.get(str(node))
-        page["ancestors"] = tree_data(self.lineage.ancestors(method), "parent") if method else None
-        page["descendants"] = tree_data(self.lineage.descendants(method), "child") if method else None
+        page["ancestors"] = tree_data(self.lineage.ancestors(method, ANCESTOR_DEPTH)) if method else None
+        children = self.lineage.degree(method)[1] if method else 0
+        depth = DESCENDANT_DEPTH if children <= 30 else 1  # a hub's own children are already hundreds
+        page["descendants"] = tree_data(self.lineage.descendants(method, depth)) if method else None
         page["proposed_in"] = [paper_ref(r) for r in self.select(PAPERS_QUERY.replace("?role", "kg:proposes"), entity=node)]
-        page["results"] = [self._result(r) for r in self.select(results_query("?result kg:ofMethod ?method .") + " ORDER BY ?dataset_pref ?metric_pref", method=node)]
-        used = self.select(METHOD_DATASETS_QUERY, entity=node)
+        page["results"] = self.results("?result kg:ofMethod ?method .", limit=200, method=node)
+        used = self.labelled(self.select(METHOD_DATASETS_QUERY, entity=node), "item")
         page["datasets"] = [{**entity_ref(r, "item"), "papers": int(r["n"])} for r in used if str(r["what"]) == "dataset"]
         page["metrics"] = [{**entity_ref(r, "item"), "papers": int(r["n"])} for r in used if str(r["what"]) == "metric"]
 
@@ -310,10 +342,10 @@ class SiteData:
         page["leaderboards"] = self.leaderboards(node)
 
     def _metric_sections(self, page: dict[str, Any], node: URIRef) -> None:
-        page["results"] = [self._result(r) for r in self.select(results_query("?result kg:metric ?metric .") + " ORDER BY ?dataset_pref DESC(?number)", metric=node)][:200]
+        page["results"] = self.results("?result kg:metric ?metric .", limit=200, metric=node)
 
     def _task_sections(self, page: dict[str, Any], node: URIRef) -> None:
-        rows = self.select(TASK_QUERY, entity=node)
+        rows = self.labelled(self.select(TASK_QUERY, entity=node), "item")
         page["methods"] = [{**entity_ref(r, "item"), "papers": int(r["n"])} for r in rows if str(r["what"]) == "method"]
         page["datasets"] = [{**entity_ref(r, "item"), "papers": int(r["n"])} for r in rows if str(r["what"]) == "dataset"]
 
@@ -321,7 +353,8 @@ class SiteData:
         """One table per metric of the score results on the dataset and its versions (``skos:broader*``),
         best first: highest first unless the metric is one where lower is better."""
         by_metric: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        for row in self.select(LEADERBOARD_QUERY, dataset=dataset):
+        rows = self.select(LEADERBOARD_QUERY, dataset=dataset)
+        for row in self.labelled(rows, "metric", "version", "method", "paper"):
             result = self._result(row)
             result["version"] = entity_ref(row, "version") if str(row["version"]) != str(dataset) else None
             by_metric[str(row["metric"])].append(result)
@@ -374,9 +407,17 @@ def _relation_phrase(relation_iri: str) -> str:
     return name
 
 
-def tree_data(tree: Tree, end: str) -> dict[str, Any]:
-    """A lineage tree as nested dicts for the template (and JSON): each hop with its relation and papers."""
+def tree_data(tree: Tree, budget: list[int] | None = None) -> dict[str, Any]:
+    """A lineage tree as nested dicts for the template (and JSON): each hop with its relation and papers.
+    At most TREE_NODES nodes in all (a hub's descendants can number thousands); ``more`` counts the rest."""
+    budget = budget if budget is not None else [TREE_NODES]
+    budget[0] -= 1
     link = tree.link
+    shown = []
+    for branch in tree.branches:
+        if budget[0] <= 0:
+            break
+        shown.append(tree_data(branch, budget))
     return {
         "method": {"iri": tree.method.iri, "href": href(tree.method.iri), "label": tree.method.display},
         "relation": RELATION_BY_NAME[link.relation].phrase if link else None,
@@ -384,7 +425,8 @@ def tree_data(tree: Tree, end: str) -> dict[str, Any]:
         "evidence": link.evidence[:1] if link else [],
         "confidence": link.confidence if link else None,
         "cycle": tree.cycle,
-        "branches": [tree_data(branch, end) for branch in tree.branches],
+        "branches": shown,
+        "more": len(tree.branches) - len(shown),
     }
 
 
@@ -427,15 +469,14 @@ SELECT ?repo ?code ?repo_label ?stars WHERE {
   OPTIONAL { ?repo rdfs:label ?repo_label }
   OPTIONAL { ?repo kg:stars ?stars }
 } ORDER BY ?repo"""
-MENTIONS_QUERY = f"""
-SELECT ?entity ?role ?surface ?confidence ?field ?start ?end ?sentence ?entity_pref ?entity_label WHERE {{
-  ?paper kg:hasMention ?m . ?m kg:entity ?entity ; kg:role ?role .
-  OPTIONAL {{ ?m kg:surfaceForm ?surface }}
-  OPTIONAL {{ ?m kg:confidence ?confidence }}
-  OPTIONAL {{ ?m kg:evidence ?ev . ?ev kg:textField ?field ; kg:startOffset ?start ; kg:endOffset ?end .
-             OPTIONAL {{ ?ev kg:sentence ?sentence }} }}
-  {labelled("entity")}
-}}"""
+MENTIONS_QUERY = """
+SELECT ?entity ?role ?surface ?confidence ?field ?start ?end ?sentence WHERE {
+  ?paper kg:hasMention ?m . ?m kg:entity ?entity ; kg:role ?role ; kg:evidence ?ev .
+  ?ev kg:textField ?field ; kg:startOffset ?start ; kg:endOffset ?end .
+  OPTIONAL { ?ev kg:sentence ?sentence }
+  OPTIONAL { ?m kg:surfaceForm ?surface }
+  OPTIONAL { ?m kg:confidence ?confidence }
+}"""
 
 
 def results_query(required: str) -> str:
@@ -444,43 +485,43 @@ def results_query(required: str) -> str:
     return RESULTS_QUERY.replace("REQUIRED", required)
 
 
-RESULTS_QUERY = f"""
-SELECT ?result ?metric ?value ?number ?dataset ?method ?paper ?kind ?sentence ?confidence
-       ?metric_pref ?metric_label ?dataset_pref ?dataset_label ?method_pref ?method_label ?paper_title ?paper_date
-WHERE {{
+RESULTS_QUERY = """
+SELECT ?result ?metric ?value ?number ?dataset ?method ?paper ?kind ?sentence ?confidence WHERE {
   REQUIRED
   ?result a kg:Result ; kg:metric ?metric ; kg:value ?value .
-  OPTIONAL {{ ?result prov:wasDerivedFrom ?paper . {paper_fields()} }}
-  OPTIONAL {{ ?result kg:numericValue ?number }}
-  OPTIONAL {{ ?result kg:onDataset ?dataset . {labelled("dataset")} }}
-  OPTIONAL {{ ?result kg:ofMethod ?method . {labelled("method")} }}
-  OPTIONAL {{ ?result kg:resultKind ?kind }}
-  OPTIONAL {{ ?result kg:evidence/kg:sentence ?sentence }}
-  OPTIONAL {{ ?result kg:confidence ?confidence }}
-  {labelled("metric")}
-}}"""
-LEADERBOARD_QUERY = f"""
-SELECT ?result ?metric ?value ?number ?version ?method ?paper ?kind ?sentence ?confidence
-       ?metric_pref ?metric_label ?version_pref ?version_label ?method_pref ?method_label ?paper_title ?paper_date
-WHERE {{
+  OPTIONAL { ?result prov:wasDerivedFrom ?paper }
+  OPTIONAL { ?result kg:numericValue ?number }
+  OPTIONAL { ?result kg:onDataset ?dataset }
+  OPTIONAL { ?result kg:ofMethod ?method }
+  OPTIONAL { ?result kg:resultKind ?kind }
+  OPTIONAL { ?result kg:evidence ?evidence . ?evidence kg:sentence ?sentence }
+  OPTIONAL { ?result kg:confidence ?confidence }
+}"""
+LEADERBOARD_QUERY = """
+SELECT ?result ?metric ?value ?number ?version ?method ?paper ?kind ?sentence ?confidence WHERE {
   ?version skos:broader* ?dataset .
   ?result kg:onDataset ?version ; kg:resultKind kg:ScoreResult ; kg:metric ?metric ; kg:value ?value .
   BIND(kg:ScoreResult AS ?kind)
-  OPTIONAL {{ ?result kg:numericValue ?number }}
-  OPTIONAL {{ ?result prov:wasDerivedFrom ?paper . {paper_fields()} }}
-  OPTIONAL {{ ?result kg:ofMethod ?method . {labelled("method")} }}
-  OPTIONAL {{ ?result kg:evidence/kg:sentence ?sentence }}
-  OPTIONAL {{ ?result kg:confidence ?confidence }}
-  {labelled("metric")}
-  {labelled("version")}
-}}"""
-STATED_LINEAGE_QUERY = f"""
-SELECT ?child ?parent ?relation ?sentence ?confidence ?child_pref ?child_label ?parent_pref ?parent_label WHERE {{
-  ?link a kg:LineageLink ; kg:statedIn ?paper ; kg:child ?child ; kg:parent ?parent ; kg:relation ?relation .
-  OPTIONAL {{ ?link kg:evidence/kg:sentence ?sentence }}
-  OPTIONAL {{ ?link kg:confidence ?confidence }}
-  {labelled("child")} {labelled("parent")}
-}} ORDER BY ?child ?parent"""
+  OPTIONAL { ?result kg:numericValue ?number }
+  OPTIONAL { ?result prov:wasDerivedFrom ?paper }
+  OPTIONAL { ?result kg:ofMethod ?method }
+  OPTIONAL { ?result kg:evidence ?evidence . ?evidence kg:sentence ?sentence }
+  OPTIONAL { ?result kg:confidence ?confidence }
+} LIMIT 2000"""
+STATED_LINEAGE_QUERY = """
+SELECT ?child ?parent ?relation ?sentence ?confidence WHERE {
+  ?link kg:statedIn ?paper ; a kg:LineageLink ; kg:child ?child ; kg:parent ?parent ; kg:relation ?relation .
+  OPTIONAL { ?link kg:evidence ?evidence . ?evidence kg:sentence ?sentence }
+  OPTIONAL { ?link kg:confidence ?confidence }
+} ORDER BY ?child ?parent"""
+DESCRIBE_QUERY = """
+SELECT ?x ?pref ?label ?title ?date WHERE {
+  VALUES ?x { IRIS }
+  OPTIONAL { ?x skos:prefLabel ?pref }
+  OPTIONAL { ?x rdfs:label ?label }
+  OPTIONAL { ?x schema:name ?title }
+  OPTIONAL { ?x schema:datePublished ?date }
+}"""
 ENTITY_QUERY = """
 SELECT ?which ?name ?concept WHERE {
   { ?entity skos:prefLabel ?name BIND("pref" AS ?which) }
@@ -489,24 +530,22 @@ SELECT ?which ?name ?concept WHERE {
   UNION { ?entity skos:exactMatch ?concept }
   UNION { ?entity a ?class BIND("class" AS ?which) }
 }"""
-BROADER_QUERY = f"SELECT ?broader ?broader_pref ?broader_label WHERE {{ ?entity skos:broader ?broader . {labelled('broader')} }} ORDER BY ?broader"
-NARROWER_QUERY = f"SELECT ?narrower ?narrower_pref ?narrower_label WHERE {{ ?narrower skos:broader ?entity . {labelled('narrower')} }} ORDER BY ?narrower"
+BROADER_QUERY = "SELECT ?broader WHERE { ?entity skos:broader ?broader } ORDER BY ?broader"
+NARROWER_QUERY = "SELECT ?narrower WHERE { ?narrower skos:broader ?entity } ORDER BY ?narrower LIMIT 200"
 PAPER_COUNT_QUERY = "SELECT (COUNT(DISTINCT ?paper) AS ?n) WHERE { ?paper ?role ?entity }"
 PAPERS_QUERY = f"""
 SELECT DISTINCT ?paper ?paper_title ?paper_date WHERE {{ ?paper ?role ?entity . {paper_fields()} }}
 ORDER BY DESC(STR(COALESCE(?paper_date, ""))) ?paper_title LIMIT {PAPER_LIST_LIMIT}"""
-METHOD_DATASETS_QUERY = f"""
-SELECT ?what ?item (COUNT(DISTINCT ?paper) AS ?n) (SAMPLE(?item_pref_) AS ?item_pref) (SAMPLE(?item_label_) AS ?item_label) WHERE {{
-  {{ ?result kg:ofMethod ?entity ; prov:wasDerivedFrom ?paper .
-     {{ ?result kg:onDataset ?item BIND("dataset" AS ?what) }} UNION {{ ?result kg:metric ?item BIND("metric" AS ?what) }} }}
+METHOD_DATASETS_QUERY = """
+SELECT ?what ?item (COUNT(DISTINCT ?paper) AS ?n) WHERE {
+  { ?result kg:ofMethod ?entity ; prov:wasDerivedFrom ?paper .
+    { ?result kg:onDataset ?item BIND("dataset" AS ?what) } UNION { ?result kg:metric ?item BIND("metric" AS ?what) } }
   UNION
-  {{ ?paper kg:proposes ?entity .
-     {{ ?paper kg:evaluatedOn ?item BIND("dataset" AS ?what) }} UNION {{ ?paper kg:measuredBy ?item BIND("metric" AS ?what) }} }}
-  OPTIONAL {{ ?item skos:prefLabel ?item_pref_ }} OPTIONAL {{ ?item rdfs:label ?item_label_ }}
-}} GROUP BY ?what ?item ORDER BY DESC(?n) ?item LIMIT 60"""
-TASK_QUERY = f"""
-SELECT ?what ?item (COUNT(DISTINCT ?paper) AS ?n) (SAMPLE(?item_pref_) AS ?item_pref) (SAMPLE(?item_label_) AS ?item_label) WHERE {{
+  { ?paper kg:proposes ?entity .
+    { ?paper kg:evaluatedOn ?item BIND("dataset" AS ?what) } UNION { ?paper kg:measuredBy ?item BIND("metric" AS ?what) } }
+} GROUP BY ?what ?item ORDER BY DESC(?n) ?item LIMIT 60"""
+TASK_QUERY = """
+SELECT ?what ?item (COUNT(DISTINCT ?paper) AS ?n) WHERE {
   ?paper kg:addressesTask ?entity .
-  {{ ?paper kg:proposes|kg:usesMethod ?item BIND("method" AS ?what) }} UNION {{ ?paper kg:evaluatedOn ?item BIND("dataset" AS ?what) }}
-  OPTIONAL {{ ?item skos:prefLabel ?item_pref_ }} OPTIONAL {{ ?item rdfs:label ?item_label_ }}
-}} GROUP BY ?what ?item ORDER BY DESC(?n) ?item LIMIT 60"""
+  { ?paper kg:proposes|kg:usesMethod ?item BIND("method" AS ?what) } UNION { ?paper kg:evaluatedOn ?item BIND("dataset" AS ?what) }
+} GROUP BY ?what ?item ORDER BY DESC(?n) ?item LIMIT 60"""
