@@ -26,14 +26,24 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 warnings.filterwarnings("ignore", category=DeprecationWarning)
-from starlette.testclient import TestClient  # noqa: E402
+from starlette.testclient import TestClient
 
-from kg.site.app import create_app  # noqa: E402
-from kg.store import Store  # noqa: E402
+from kg.site.app import create_app
+from kg.store import Store
 
 ENTITY_SAMPLE = "SELECT ?e WHERE {{ ?e a kg:{cls} }} ORDER BY ?e LIMIT 2000"
-SEARCH_WORDS = ["transformer", "diffusion", "speculative decoding", "ImageNet", "language model", "BERT",
-                "segmentation", "reinforcement", "graph", "retrieval"]
+SEARCH_WORDS = [
+    "transformer",
+    "diffusion",
+    "speculative decoding",
+    "ImageNet",
+    "language model",
+    "BERT",
+    "segmentation",
+    "reinforcement",
+    "graph",
+    "retrieval",
+]
 
 
 def build_store(papers: int, folder: Path) -> Path:
@@ -42,7 +52,8 @@ def build_store(papers: int, folder: Path) -> Path:
     subprocess.run([sys.executable, str(here / "make_corpus.py"), str(papers), "-o", str(corpus)], check=True)
     started = time.perf_counter()
     subprocess.run(
-        [sys.executable, "-m", "kg", "build", str(corpus), "--out", str(folder / "out"), "--no-html"], check=True
+        [sys.executable, "-m", "kg", "build", str(corpus), "--out", str(folder / "out"), "--no-html"],
+        check=True,
     )
     print(f"built {papers:,} papers in {time.perf_counter() - started:.0f} s", file=sys.stderr)
     return folder / "out" / "store"
@@ -52,23 +63,34 @@ def sample_paths(store_dir: Path, samples: int, rng: random.Random) -> dict[str,
     with Store(store_dir, read_only=True) as store:
         triples = len(store)
         picked: dict[str, list[str]] = {}
-        for kind, cls in (("paper", "Paper"), ("method", "Method"), ("dataset", "Dataset"), ("task", "Task"),
-                          ("metric", "Metric")):
+        for kind, cls in (
+            ("paper", "Paper"),
+            ("method", "Method"),
+            ("dataset", "Dataset"),
+            ("task", "Task"),
+            ("metric", "Metric"),
+        ):
             iris = [str(row[0]) for row in store.query(ENTITY_SAMPLE.format(cls=cls)).rows]
             chosen = rng.sample(iris, min(samples, len(iris)))
             picked[kind] = ["/" + iri.split("/id/", 1)[1] for iri in chosen]
     print(f"store: {store_dir} ({triples:,} triples)")
     picked["home"] = ["/"] * samples
     picked["search"] = ["/search?q=" + rng.choice(SEARCH_WORDS).replace(" ", "+") for _ in range(samples)]
-    picked["sparql"] = ["/sparql?example=" + name for name in
-                        rng.choices(["results-on-dataset", "top-datasets-metrics", "papers-using-dataset"], k=samples)]
+    picked["sparql"] = [
+        "/sparql?example=" + name
+        for name in rng.choices(
+            ["results-on-dataset", "top-datasets-metrics", "papers-using-dataset"], k=samples
+        )
+    ]
     picked["graph"] = ["/graph/view?focus=" + path.rsplit("/", 1)[-1] for path in picked["method"][:samples]]
     return picked
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--store", type=Path, default=None, help="A store kg build wrote (else one is built).")
+    parser.add_argument(
+        "--store", type=Path, default=None, help="A store kg build wrote (else one is built)."
+    )
     parser.add_argument("--papers", type=int, default=4000, help="Papers to build when no --store is given.")
     parser.add_argument("--samples", type=int, default=15, help="Pages per type.")
     args = parser.parse_args()
@@ -78,10 +100,14 @@ def main() -> None:
         paths = sample_paths(store_dir, args.samples, rng)
         started = time.perf_counter()
         with TestClient(create_app(store_dir, timeout=30)) as client:
-            print(f"site start (search index, rankings, lineage, query pool): {time.perf_counter() - started:.1f} s")
+            print(
+                f"site start (search index, rankings, lineage, query pool): {time.perf_counter() - started:.1f} s"
+            )
             started = time.perf_counter()
             first = client.get(paths["graph"][0])
-            print(f"first graph page (reads the store's NetworkX view once): {time.perf_counter() - started:.1f} s")
+            print(
+                f"first graph page (reads the store's NetworkX view once): {time.perf_counter() - started:.1f} s"
+            )
             times: dict[str, list[float]] = {}
             for kind, urls in paths.items():
                 for url in urls:

@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
-from rdflib import Literal, URIRef
+from rdflib import URIRef
 from rdflib.namespace import RDF, SKOS
 from starlette.testclient import TestClient
 
@@ -104,7 +104,7 @@ def test_search_ranks_names_and_finds_abstract_words(client, store_dir):
     assert "EAGLE-3" in titles and "EAGLE-3: Scaling up Inference Acceleration" in titles
     words = client.get("/search", params={"q": "squeeze excit", "format": "json"}).json()["hits"]
     assert [hit["title"] for hit in words] == ["Squeeze-and-Excitation Networks"]
-    assert client.get("/search", params={"q": "AND OR NEAR(\"", "format": "json"}).status_code == 200
+    assert client.get("/search", params={"q": 'AND OR NEAR("', "format": "json"}).status_code == 200
     assert index_path(store_dir).is_file()  # built beside the store
 
 
@@ -124,7 +124,9 @@ def test_paper_page_highlights_mentions_with_links_evidence_and_confidence(clien
     assert "Aggregated Residual Transformations" in html
     assert 'href="https://arxiv.org/abs/1611.05431"' in html
     assert 'href="https://github.com/facebookresearch/ResNeXt"' in html
-    mention = re.search(r'<a class="mention kind-dataset" href="/dataset/cifar-10" title="([^"]+)">CIFAR-10</a>', html)
+    mention = re.search(
+        r'<a class="mention kind-dataset" href="/dataset/cifar-10" title="([^"]+)">CIFAR-10</a>', html
+    )
     assert mention and "confidence 0.90" in mention.group(1)
     assert 'class="mention kind-method" href="/method/resnet"' in html
     data = client.get("/paper/1611.05431.json").json()
@@ -149,7 +151,9 @@ def test_method_page_shows_lineage_with_the_papers_stating_it(client):
     assert set(parents) == {"EAGLE", "EAGLE-2"}
     assert parents["EAGLE"]["relation"] == "extends"
     assert parents["EAGLE"]["papers"][0]["title"] == "EAGLE-3: Scaling up Inference Acceleration"
-    assert [b["method"]["label"] for b in parents["EAGLE-2"]["branches"]] == ["EAGLE"]  # EAGLE-2 extends EAGLE
+    assert [b["method"]["label"] for b in parents["EAGLE-2"]["branches"]] == [
+        "EAGLE"
+    ]  # EAGLE-2 extends EAGLE
     assert data["proposed_in"][0]["title"].startswith("EAGLE-3")
     html = client.get("/method/eagle-3").text
     assert '<section id="ancestors">' in html and 'href="/method/eagle"' in html
@@ -202,7 +206,9 @@ def test_sparql_page_runs_an_example_with_links_into_the_site(client):
     assert "VALUES (?dataset" in html  # the bound example is in the box, ready to edit
     examples = re.findall(r'href="/sparql\?example=([\w-]+)"', html)
     assert len(examples) == len(list(Path("queries").glob("*.rq")))
-    prefixed = client.get("/sparql", params={"query": "SELECT ?m WHERE { ?m a kg:Method } ORDER BY ?m LIMIT 2"})
+    prefixed = client.get(
+        "/sparql", params={"query": "SELECT ?m WHERE { ?m a kg:Method } ORDER BY ?m LIMIT 2"}
+    )
     assert 'href="/method/bert"' in prefixed.text
     refused = client.get("/sparql", params={"query": "DROP ALL"})
     assert "updates are not accepted" in refused.text
@@ -212,7 +218,11 @@ def test_graph_page_embeds_the_viz_with_hub_labels(client):
     assert '<iframe class="graph" src="/graph/view?focus=EAGLE"' in client.get("/graph?focus=EAGLE").text
     view = client.get("/graph/view", params={"focus": "EAGLE"})
     assert view.status_code == 200 and "default-src 'none'" in view.headers["content-security-policy"]
-    data = json.loads(re.search(r'<script type="application/json" id="kg-data">(.*?)</script>', view.text, re.S).group(1))
+    data = json.loads(
+        re.search(r'<script type="application/json" id="kg-data">(.*?)</script>', view.text, re.DOTALL).group(
+            1
+        )
+    )
     labels = {node["info"]["name"]: node["label"] for node in data["nodes"]}
     assert labels["EAGLE"] == "EAGLE" and "EAGLE-3" in labels
     assert client.get("/graph/view", params={"focus": "no such node"}).status_code == 404
@@ -226,14 +236,19 @@ def test_endpoint_answers_get_and_post_in_negotiated_formats(client):
     as_json = client.get("/query", params={"query": query})
     assert as_json.headers["content-type"].startswith("application/sparql-results+json")
     assert len(as_json.json()["results"]["bindings"]) == 2
-    as_xml = client.post("/query", data={"query": query}, headers={"Accept": "application/sparql-results+xml"})
+    as_xml = client.post(
+        "/query", data={"query": query}, headers={"Accept": "application/sparql-results+xml"}
+    )
     assert as_xml.text.startswith("<?xml") and "<sparql" in as_xml.text
     as_csv = client.post(
         "/query", content=query, headers={"Content-Type": "application/sparql-query", "Accept": "text/csv"}
     )
     assert as_csv.text.splitlines()[0] == "title"
-    graph = client.get("/query", params={"query": "CONSTRUCT { ?p a kg:Paper } WHERE { ?p a kg:Paper }"},
-                       headers={"Accept": "application/n-triples"})
+    graph = client.get(
+        "/query",
+        params={"query": "CONSTRUCT { ?p a kg:Paper } WHERE { ?p a kg:Paper }"},
+        headers={"Accept": "application/n-triples"},
+    )
     assert graph.headers["content-type"].startswith("application/n-triples")
     assert len(graph.text.splitlines()) == len(site_pairs())
 
@@ -241,8 +256,12 @@ def test_endpoint_answers_get_and_post_in_negotiated_formats(client):
 @pytest.mark.parametrize(
     "request_args",
     [
-        {"method": "POST", "url": "/query", "content": "INSERT DATA { <urn:a> <urn:b> <urn:c> }",
-         "headers": {"Content-Type": "application/sparql-update"}},
+        {
+            "method": "POST",
+            "url": "/query",
+            "content": "INSERT DATA { <urn:a> <urn:b> <urn:c> }",
+            "headers": {"Content-Type": "application/sparql-update"},
+        },
         {"method": "POST", "url": "/query", "data": {"update": "DROP ALL"}},
         {"method": "GET", "url": "/query", "params": {"query": "DELETE WHERE { ?s ?p ?o }"}},
         {"method": "POST", "url": "/update", "data": {"update": "CLEAR ALL"}},

@@ -52,7 +52,9 @@ def page(browser, base):
     yield tab
     try:
         assert tab.errors == []
-        elsewhere = [url for url in tab.requests if not url.startswith(base + "/") and not url.startswith("data:")]
+        elsewhere = [
+            url for url in tab.requests if not url.startswith(base + "/") and not url.startswith("data:")
+        ]
         assert elsewhere == []
         assert tab.requests  # the recording works
     finally:
@@ -72,7 +74,9 @@ def click(page, selector: str) -> None:
         return [box.left + box.width / 2, box.top + box.height / 2];
     }})()""")
     for kind in ("mousePressed", "mouseReleased"):
-        page.send("Input.dispatchMouseEvent", {"type": kind, "x": x, "y": y, "button": "left", "clickCount": 1})
+        page.send(
+            "Input.dispatchMouseEvent", {"type": kind, "x": x, "y": y, "button": "left", "clickCount": 1}
+        )
 
 
 def test_search_eagle_then_open_eagle_3_and_see_its_ancestor(page, base):
@@ -81,8 +85,13 @@ def test_search_eagle_then_open_eagle_3_and_see_its_ancestor(page, base):
     page.send("Input.insertText", {"text": "EAGLE"})
     assert page.evaluate("document.getElementById('home-search').value") == "EAGLE"
     enter = {"key": "Enter", "code": "Enter", "windowsVirtualKeyCode": 13, "text": "\r"}
-    wait_for_navigation(page, lambda: (page.send("Input.dispatchKeyEvent", {"type": "keyDown", **enter}),
-                                       page.send("Input.dispatchKeyEvent", {"type": "keyUp", **enter})))
+    wait_for_navigation(
+        page,
+        lambda: (
+            page.send("Input.dispatchKeyEvent", {"type": "keyDown", **enter}),
+            page.send("Input.dispatchKeyEvent", {"type": "keyUp", **enter}),
+        ),
+    )
     assert page.evaluate("location.pathname + location.search") == "/search?q=EAGLE"
     hits = page.evaluate("[...document.querySelectorAll('ol.hits a')].map(a => a.textContent)")
     assert hits[0] == "EAGLE" and "EAGLE-3" in hits
@@ -104,7 +113,10 @@ def test_imagenet_page_shows_a_leaderboard(page, base):
         tr => [...tr.querySelectorAll('td')].map(td => td.textContent.trim()))""")
     assert [row[2] for row in rows] == ["88.5%", "82.7%", "80.9%", "76.1%"]
     assert rows[1][1] == "SENet" and "Squeeze-and-Excitation Networks" in rows[1][3]
-    assert page.evaluate("getComputedStyle(document.querySelector('table.leaderboard-table')).display") == "table"
+    assert (
+        page.evaluate("getComputedStyle(document.querySelector('table.leaderboard-table')).display")
+        == "table"
+    )
 
 
 def test_hostile_title_is_inert_text(page, base):
@@ -135,5 +147,7 @@ def test_graph_view_highlights_the_neighbours_of_a_clicked_node(page, base):
 def test_sparql_page_example_renders_a_linked_table(page, base):
     page.goto(base + "/sparql")
     wait_for_navigation(page, lambda: click(page, "a[href='/sparql?example=results-on-dataset']"))
-    links = page.evaluate("[...document.querySelectorAll('table.sparql-results a')].map(a => a.getAttribute('href'))")
+    links = page.evaluate(
+        "[...document.querySelectorAll('table.sparql-results a')].map(a => a.getAttribute('href'))"
+    )
     assert "/paper/1709.01507" in links

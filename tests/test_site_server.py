@@ -41,8 +41,20 @@ def server(store_dir):
     """`kg serve --timeout 2` as its own process: (base URL, process)."""
     port = free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "kg", "serve", "--store", str(store_dir), "--bind", f"127.0.0.1:{port}",
-         "--timeout", "2", "--workers", "3"],
+        [
+            sys.executable,
+            "-m",
+            "kg",
+            "serve",
+            "--store",
+            str(store_dir),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--timeout",
+            "2",
+            "--workers",
+            "3",
+        ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )
@@ -138,7 +150,9 @@ def test_updates_are_refused(server, kwargs):
     base, _ = server
     response = requests.post(f"{base}/query", timeout=10, **kwargs)
     assert response.status_code == 403 and "updates are not accepted" in response.text
-    count = requests.get(f"{base}/query", params={"query": "SELECT (COUNT(*) AS ?n) { ?p a kg:Paper }"}, timeout=10)
+    count = requests.get(
+        f"{base}/query", params={"query": "SELECT (COUNT(*) AS ?n) { ?p a kg:Paper }"}, timeout=10
+    )
     assert int(count.json()["results"]["bindings"][0]["n"]["value"]) == len(site_pairs())
 
 
@@ -147,7 +161,9 @@ def test_rdflib_sparqlstore_reads_the_endpoint(server):
     graph = Graph(store=SPARQLStore(f"{base}/query"))
     papers = set(graph.subjects(RDF.type, KG.Paper))
     assert len(papers) == len(site_pairs())
-    rows = list(graph.query("SELECT ?title WHERE { ?p a <%s> ; <https://schema.org/name> ?title }" % KG.Paper))
+    rows = list(
+        graph.query(f"SELECT ?title WHERE {{ ?p a <{KG.Paper}> ; <https://schema.org/name> ?title }}")
+    )
     assert "Squeeze-and-Excitation Networks" in {str(row[0]) for row in rows}
     assert URIRef("https://w3id.org/kg-ml/id/paper/1709.01507") in papers
 

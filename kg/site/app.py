@@ -123,7 +123,9 @@ class Site:
         self.timeout = timeout
         self.templates = _environment()
 
-    def render(self, request: Request, template: str, context: dict[str, Any], *, status: int = 200) -> Response:
+    def render(
+        self, request: Request, template: str, context: dict[str, Any], *, status: int = 200
+    ) -> Response:
         if request.query_params.get("format") == "json":
             return JSONResponse(context, status_code=status)
         html = self.templates.get_template(template).render(request=request, **context)
@@ -187,7 +189,9 @@ class Site:
                 params["query"] = (await request.body()).decode("utf-8", errors="replace")
             elif content_type == "application/x-www-form-urlencoded":
                 body = (await request.body()).decode("utf-8", errors="replace")
-                params.update({key: values[0] for key, values in parse_qs(body, keep_blank_values=True).items()})
+                params.update(
+                    {key: values[0] for key, values in parse_qs(body, keep_blank_values=True).items()}
+                )
             else:
                 return PlainTextResponse(
                     "POST a query as application/x-www-form-urlencoded or application/sparql-query",
@@ -235,7 +239,10 @@ class Site:
 
     async def graph(self, request: Request) -> Response:
         focus = request.query_params.get("focus", "").strip()
-        context = {"focus": focus, "view": "/graph/view" + (f"?{request.url.query}" if request.url.query else "")}
+        context = {
+            "focus": focus,
+            "view": "/graph/view" + (f"?{request.url.query}" if request.url.query else ""),
+        }
         return self.render(request, "graph.html", context)
 
     async def graph_view(self, request: Request) -> Response:
@@ -314,7 +321,10 @@ def create_app(
         else []
     )
     return Starlette(
-        routes=routes, middleware=middleware, lifespan=lifespan, exception_handlers={HTTPException: _http_error}
+        routes=routes,
+        middleware=middleware,
+        lifespan=lifespan,
+        exception_handlers={HTTPException: _http_error},
     )
 
 
@@ -324,4 +334,3 @@ def _with_kind(handle, kind: str):
         return await handle(request)
 
     return with_kind
-

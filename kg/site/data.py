@@ -91,7 +91,11 @@ def entity_ref(row: dict[str, Node], variable: str) -> dict[str, str] | None:
     if row.get(variable) is None:
         return None
     iri = str(row[variable])
-    return {"iri": iri, "href": href(iri), "label": label_of(row, variable, f"{variable}_pref", f"{variable}_label")}
+    return {
+        "iri": iri,
+        "href": href(iri),
+        "label": label_of(row, variable, f"{variable}_pref", f"{variable}_label"),
+    }
 
 
 def paper_ref(row: dict[str, Node], variable: str = "paper") -> dict[str, str] | None:
@@ -106,9 +110,7 @@ def paper_ref(row: dict[str, Node], variable: str = "paper") -> dict[str, str] |
     }
 
 
-PAPER_FIELDS = (
-    "OPTIONAL {{ ?{v} schema:name ?{v}_title }} OPTIONAL {{ ?{v} schema:datePublished ?{v}_date }}"
-)
+PAPER_FIELDS = "OPTIONAL {{ ?{v} schema:name ?{v}_title }} OPTIONAL {{ ?{v} schema:datePublished ?{v}_date }}"
 
 
 def paper_fields(variable: str = "paper") -> str:
@@ -135,13 +137,22 @@ SELECT ?entity ?n ?entity_pref ?entity_label WHERE {{
   {labelled("entity")}
 }} ORDER BY DESC(?n) ?entity"""
 
-LATEST_QUERY = f"""
-SELECT ?paper ?paper_title ?paper_date WHERE {{
+
+LATEST_QUERY = """
+SELECT ?paper ?paper_title ?paper_date WHERE {
   ?paper a kg:Paper ; schema:name ?paper_title .
-  OPTIONAL {{ ?paper schema:datePublished ?paper_date }}
-}} ORDER BY DESC(STR(COALESCE(?paper_date, ""))) ?paper_title LIMIT 12"""
-COUNT_NAMES = {"Paper": "papers", "Method": "methods", "Technique": "techniques", "Dataset": "datasets",
-               "Metric": "metrics", "Task": "tasks", "Result": "results", "Repository": "repositories"}
+  OPTIONAL { ?paper schema:datePublished ?paper_date }
+} ORDER BY DESC(STR(COALESCE(?paper_date, ""))) ?paper_title LIMIT 12"""
+COUNT_NAMES = {
+    "Paper": "papers",
+    "Method": "methods",
+    "Technique": "techniques",
+    "Dataset": "datasets",
+    "Metric": "metrics",
+    "Task": "tasks",
+    "Result": "results",
+    "Repository": "repositories",
+}
 
 
 @dataclass
@@ -215,8 +226,14 @@ class SiteData:
         return {
             "query": query,
             "hits": [
-                {"kind": hit.kind, "iri": hit.iri, "href": href(hit.iri), "title": hit.title,
-                 "snippet": hit.snippet, "date": hit.date}
+                {
+                    "kind": hit.kind,
+                    "iri": hit.iri,
+                    "href": href(hit.iri),
+                    "title": hit.title,
+                    "snippet": hit.snippet,
+                    "date": hit.date,
+                }
                 for hit in hits
             ],
         }
@@ -230,19 +247,35 @@ class SiteData:
         if not rows or "title" not in rows[0]:
             return None
         row = rows[0]
-        authors = [str(r["author"]) for r in self.select("SELECT ?author WHERE { ?paper schema:author ?author }", paper=node)]
+        authors = [
+            str(r["author"])
+            for r in self.select("SELECT ?author WHERE { ?paper schema:author ?author }", paper=node)
+        ]
         repositories = [
-            {"url": text(r.get("code")), "label": text(r.get("repo_label")) or text(r.get("code")),
-             "stars": int(r["stars"]) if r.get("stars") is not None else None, "href": href(str(r["repo"]))}
+            {
+                "url": text(r.get("code")),
+                "label": text(r.get("repo_label")) or text(r.get("code")),
+                "stars": int(r["stars"]) if r.get("stars") is not None else None,
+                "href": href(str(r["repo"])),
+            }
             for r in self.select(REPOSITORIES_QUERY, paper=node)
         ]
-        pages = [str(r["page"]) for r in self.select("SELECT ?page WHERE { ?paper kg:hasProjectPage ?page }", paper=node)]
-        mentions = [self._mention(r) for r in self.labelled(self.select(MENTIONS_QUERY, paper=node), "entity")]
+        pages = [
+            str(r["page"])
+            for r in self.select("SELECT ?page WHERE { ?paper kg:hasProjectPage ?page }", paper=node)
+        ]
+        mentions = [
+            self._mention(r) for r in self.labelled(self.select(MENTIONS_QUERY, paper=node), "entity")
+        ]
         results = self.results("?paper kg:hasResult ?result .", paper=node)
         lineage = [
-            {"child": entity_ref(r, "child"), "parent": entity_ref(r, "parent"),
-             "relation": _relation_phrase(str(r["relation"])), "sentence": text(r.get("sentence")),
-             "confidence": number(r.get("confidence"))}
+            {
+                "child": entity_ref(r, "child"),
+                "parent": entity_ref(r, "parent"),
+                "relation": _relation_phrase(str(r["relation"])),
+                "sentence": text(r.get("sentence")),
+                "confidence": number(r.get("confidence")),
+            }
             for r in self.labelled(self.select(STATED_LINEAGE_QUERY, paper=node), "child", "parent")
         ]
         title, abstract = str(row["title"]), text(row.get("abstract"))
@@ -282,8 +315,14 @@ class SiteData:
         """Results selected by the ``required`` pattern, with their labels; by dataset, metric, value."""
         rows = self.select(results_query(required) + f" LIMIT {limit}", **params)
         found = [self._result(r) for r in self.labelled(rows, "metric", "dataset", "method", "paper")]
-        found.sort(key=lambda r: (
-            (r["dataset"] or {}).get("label", ""), r["metric"]["label"], -(r["number"] or 0), r["value"]))
+        found.sort(
+            key=lambda r: (
+                (r["dataset"] or {}).get("label", ""),
+                r["metric"]["label"],
+                -(r["number"] or 0),
+                r["value"],
+            )
+        )
         return found
 
     @staticmethod
@@ -317,12 +356,22 @@ class SiteData:
             "label": label,
             "alt_labels": sorted({str(r["name"]) for r in names if str(r.get("which")) == "alt"} - {label}),
             "concepts": sorted({str(r["concept"]) for r in rows if r.get("concept") is not None}),
-            "broader": _unique(entity_ref(r, "broader") for r in self.labelled(self.select(BROADER_QUERY, entity=node), "broader")),
-            "narrower": _unique(entity_ref(r, "narrower") for r in self.labelled(self.select(NARROWER_QUERY, entity=node), "narrower")),
+            "broader": _unique(
+                entity_ref(r, "broader")
+                for r in self.labelled(self.select(BROADER_QUERY, entity=node), "broader")
+            ),
+            "narrower": _unique(
+                entity_ref(r, "narrower")
+                for r in self.labelled(self.select(NARROWER_QUERY, entity=node), "narrower")
+            ),
         }
         role = KG[KIND_BY_NAME[kind].role]
-        page["paper_count"] = int(self.select(PAPER_COUNT_QUERY.replace("?role", f"<{role}>"), entity=node)[0]["n"])
-        page["papers"] = [paper_ref(r) for r in self.select(PAPERS_QUERY.replace("?role", f"<{role}>"), entity=node)]
+        page["paper_count"] = int(
+            self.select(PAPER_COUNT_QUERY.replace("?role", f"<{role}>"), entity=node)[0]["n"]
+        )
+        page["papers"] = [
+            paper_ref(r) for r in self.select(PAPERS_QUERY.replace("?role", f"<{role}>"), entity=node)
+        ]
         getattr(self, f"_{kind}_sections", lambda *_: None)(page, node)
         return page
 
@@ -332,11 +381,17 @@ class SiteData:
         children = self.lineage.degree(method)[1] if method else 0
         depth = DESCENDANT_DEPTH if children <= 30 else 1  # a hub's own children are already hundreds
         page["descendants"] = tree_data(self.lineage.descendants(method, depth)) if method else None
-        page["proposed_in"] = [paper_ref(r) for r in self.select(PAPERS_QUERY.replace("?role", "kg:proposes"), entity=node)]
+        page["proposed_in"] = [
+            paper_ref(r) for r in self.select(PAPERS_QUERY.replace("?role", "kg:proposes"), entity=node)
+        ]
         page["results"] = self.results("?result kg:ofMethod ?method .", limit=200, method=node)
         used = self.labelled(self.select(METHOD_DATASETS_QUERY, entity=node), "item")
-        page["datasets"] = [{**entity_ref(r, "item"), "papers": int(r["n"])} for r in used if str(r["what"]) == "dataset"]
-        page["metrics"] = [{**entity_ref(r, "item"), "papers": int(r["n"])} for r in used if str(r["what"]) == "metric"]
+        page["datasets"] = [
+            {**entity_ref(r, "item"), "papers": int(r["n"])} for r in used if str(r["what"]) == "dataset"
+        ]
+        page["metrics"] = [
+            {**entity_ref(r, "item"), "papers": int(r["n"])} for r in used if str(r["what"]) == "metric"
+        ]
 
     def _dataset_sections(self, page: dict[str, Any], node: URIRef) -> None:
         page["leaderboards"] = self.leaderboards(node)
@@ -346,8 +401,12 @@ class SiteData:
 
     def _task_sections(self, page: dict[str, Any], node: URIRef) -> None:
         rows = self.labelled(self.select(TASK_QUERY, entity=node), "item")
-        page["methods"] = [{**entity_ref(r, "item"), "papers": int(r["n"])} for r in rows if str(r["what"]) == "method"]
-        page["datasets"] = [{**entity_ref(r, "item"), "papers": int(r["n"])} for r in rows if str(r["what"]) == "dataset"]
+        page["methods"] = [
+            {**entity_ref(r, "item"), "papers": int(r["n"])} for r in rows if str(r["what"]) == "method"
+        ]
+        page["datasets"] = [
+            {**entity_ref(r, "item"), "papers": int(r["n"])} for r in rows if str(r["what"]) == "dataset"
+        ]
 
     def leaderboards(self, dataset: URIRef) -> list[dict[str, Any]]:
         """One table per metric of the score results on the dataset and its versions (``skos:broader*``),
@@ -362,7 +421,13 @@ class SiteData:
         for rows in by_metric.values():
             metric = rows[0]["metric"]
             lower = bool(LOWER_IS_BETTER.search(metric["label"]))
-            rows.sort(key=lambda r: (r["number"] is None, (r["number"] or 0) * (1 if lower else -1), r["paper"]["title"] if r["paper"] else ""))
+            rows.sort(
+                key=lambda r: (
+                    r["number"] is None,
+                    (r["number"] or 0) * (1 if lower else -1),
+                    r["paper"]["title"] if r["paper"] else "",
+                )
+            )
             boards.append({"metric": metric, "lower_is_better": lower, "rows": rows})
         boards.sort(key=lambda board: (-len(board["rows"]), board["metric"]["label"].casefold()))
         return boards
@@ -421,7 +486,9 @@ def tree_data(tree: Tree, budget: list[int] | None = None) -> dict[str, Any]:
     return {
         "method": {"iri": tree.method.iri, "href": href(tree.method.iri), "label": tree.method.display},
         "relation": RELATION_BY_NAME[link.relation].phrase if link else None,
-        "papers": [{"title": p.title, "date": p.date or "", "href": href(p.iri)} for p in link.papers] if link else [],
+        "papers": [{"title": p.title, "date": p.date or "", "href": href(p.iri)} for p in link.papers]
+        if link
+        else [],
         "evidence": link.evidence[:1] if link else [],
         "confidence": link.confidence if link else None,
         "cycle": tree.cycle,

@@ -90,5 +90,7 @@ def graph_page(data: SiteData, focus: str | None) -> str:
     if "</script" in script.lower():
         raise ValueError("graph_view.js cannot be inlined")
     config = json.dumps({"dataIri": DATA_IRI, "pageKinds": list(PAGE_KINDS)}).replace("<", "\\u003c")
-    extra = Markup(f'<script type="application/json" id="kg-site">{config}</script>\n<script>{script}</script>\n')
+    extra = Markup(
+        f'<script type="application/json" id="kg-site">{config}</script>\n<script>{script}</script>\n'
+    )
     return page.replace("</body>", extra + "</body>", 1)

@@ -38,7 +38,13 @@ SELECT ?item ?class ?name ?alt WHERE {
   BIND(COALESCE(?pref, ?label, REPLACE(STR(?item), "^.*/", "")) AS ?name)
   OPTIONAL { ?item skos:altLabel ?alt }
 }"""
-KIND_OF_CLASS = {"Method": "method", "Technique": "technique", "Dataset": "dataset", "Metric": "metric", "Task": "task"}
+KIND_OF_CLASS = {
+    "Method": "method",
+    "Technique": "technique",
+    "Dataset": "dataset",
+    "Metric": "metric",
+    "Task": "task",
+}
 
 
 @dataclass(frozen=True)
@@ -107,7 +113,9 @@ class SearchIndex:
                    ORDER BY exact DESC, bm25(docs, 0.0, 0.0, 10.0, 1.0, 0.0) LIMIT ?""",
                 (text.strip(), match, limit),
             ).fetchall()
-        return [Hit(kind, iri, title, snippet or "", date or "") for kind, iri, title, date, snippet, _ in rows]
+        return [
+            Hit(kind, iri, title, snippet or "", date or "") for kind, iri, title, date, snippet, _ in rows
+        ]
 
     def __len__(self) -> int:
         with self._lock:
@@ -162,12 +170,15 @@ def _fill(connection: sqlite3.Connection, store: Store, fingerprint: str) -> Non
     for row in store.query(ENTITIES_QUERY).dicts():
         iri = str(row["item"])
         kind = KIND_OF_CLASS[str(row["class"]).rsplit("#", 1)[-1]]
-        _, name, alternatives = entities.setdefault(iri, (kind, str(row["name"]), set()))
+        _, _, alternatives = entities.setdefault(iri, (kind, str(row["name"]), set()))
         if "alt" in row:
             alternatives.add(str(row["alt"]))
     connection.executemany(
         "INSERT INTO docs VALUES (?, ?, ?, ?, '')",
-        ((kind, iri, name, " · ".join(sorted(alts - {name}))) for iri, (kind, name, alts) in entities.items()),
+        (
+            (kind, iri, name, " · ".join(sorted(alts - {name})))
+            for iri, (kind, name, alts) in entities.items()
+        ),
     )
     connection.execute("INSERT INTO meta VALUES ('fingerprint', ?)", (fingerprint,))
     connection.commit()

@@ -106,7 +106,14 @@ class SparqlPage:
             triples = sorted(graph)
             self.total = len(triples)
             self.rows = [
-                [_cell({"type": "uri", "value": str(t)} if isinstance(t, URIRef) else {"type": "literal", "value": str(t)}) for t in triple]
+                [
+                    _cell(
+                        {"type": "uri", "value": str(t)}
+                        if isinstance(t, URIRef)
+                        else {"type": "literal", "value": str(t)}
+                    )
+                    for t in triple
+                ]
                 for triple in triples[:SHOWN_ROWS]
             ]
             return

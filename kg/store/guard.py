@@ -33,8 +33,10 @@ SERVICE_REFUSED = "SERVICE is not accepted: queries run on this graph only and n
 _OPENERS, _CLOSERS = "{([", "})]"
 _ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 _IRIREF = re.compile(r'<[^<>"{}|^`\\\x00-\x20]*>')
-_LONG_STRING = re.compile(r'"""(?:[^"\\]|\\.|"(?!""))*(?:"""|$)|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*(?:\'\'\'|$)', re.S)
-_SHORT_STRING = re.compile(r'"(?:[^"\\\n]|\\.)*(?:"|$)|\'(?:[^\'\\\n]|\\.)*(?:\'|$)', re.M)
+_LONG_STRING = re.compile(
+    r'"""(?:[^"\\]|\\.|"(?!""))*(?:"""|$)|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*(?:\'\'\'|$)', re.DOTALL
+)
+_SHORT_STRING = re.compile(r'"(?:[^"\\\n]|\\.)*(?:"|$)|\'(?:[^\'\\\n]|\\.)*(?:\'|$)', re.MULTILINE)
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_\-.]*(?::[^\s{}()\[\]<>,;]*)?")
 _VARIABLE = re.compile(r"[?$][A-Za-z0-9_\u00b7\u00c0-\uffff]*")
 
@@ -85,9 +87,7 @@ def scan(query: str) -> tuple[list[str], int]:
     return words, deepest
 
 
-def check_query(
-    query: str, *, max_chars: int = MAX_QUERY_CHARS, max_depth: int = MAX_DEPTH
-) -> None:
+def check_query(query: str, *, max_chars: int = MAX_QUERY_CHARS, max_depth: int = MAX_DEPTH) -> None:
     """Raise :class:`GuardError` unless ``query`` is a read-only, local query of sane size and depth."""
     if len(query) > max_chars:
         raise GuardError(f"the query is {len(query):,} characters long; the limit is {max_chars:,}")

@@ -24,7 +24,8 @@ from kg.store.oxigraph import QueryResult, Store, _result
 from kg.store.sparql import bind_params, from_oxigraph, syntax_message
 
 RESULTS_ACCEPT = "application/sparql-results+json, application/n-triples;q=0.9, text/turtle;q=0.8"
-RETRY_STATUSES = {429, 502, 503, 504}  # busy or unreachable; a 500 is the server's answer (kg serve: a timed-out query)
+# busy or unreachable: worth asking again; a 500 is the server's answer (kg serve: a timed-out query)
+RETRY_STATUSES = {429, 502, 503, 504}
 
 
 def safe_url(url: str) -> str:
@@ -89,7 +90,9 @@ class Endpoint:
                 if isinstance(error, requests.ReadTimeout) and not retry_read_timeout:
                     # sent, but no answer in time: the server may still be running the query, and asking
                     # again would only start another copy there
-                    raise EndpointError(last + " (not retried: the query may still be running there)") from None
+                    raise EndpointError(
+                        last + " (not retried: the query may still be running there)"
+                    ) from None
                 continue
             except requests.ConnectionError:
                 last = f"cannot reach {safe_url(url)} (connection refused or host unreachable)"

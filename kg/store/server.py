@@ -24,6 +24,7 @@ import threading
 import time
 from multiprocessing.connection import Connection
 from pathlib import Path
+from typing import Self
 
 import pyoxigraph
 import requests
@@ -154,7 +155,9 @@ def _worker_main(store_dir: str, fd: int) -> None:
             return
         text, results_format, graph_format = request
         try:
-            kind, data = store.query_serialized(text, results_format=results_format, graph_format=graph_format)
+            kind, data = store.query_serialized(
+                text, results_format=results_format, graph_format=graph_format
+            )
             reply = ("ok", kind, data)
         except KgError as error:
             reply = ("error", str(error))
@@ -220,7 +223,7 @@ class QueryPool:
         self._closed = False
         self.killed = 0  # workers stopped for overrunning: for tests and the log
 
-    def start(self, wait: float = 60.0) -> QueryPool:
+    def start(self, wait: float = 60.0) -> Self:
         check_readable(self.store_dir)
         started = [self._spawn() for _ in range(self.size)]
         try:
@@ -273,7 +276,9 @@ class QueryPool:
         try:
             worker = self._idle.get(timeout=self.timeout)
         except queue.Empty:
-            raise PoolBusy(f"every query worker stayed busy for {self.timeout:g} s; try again later") from None
+            raise PoolBusy(
+                f"every query worker stayed busy for {self.timeout:g} s; try again later"
+            ) from None
         try:
             worker.connection.send((sparql, results_format, graph_format))
             if not worker.connection.poll(self.timeout):
@@ -305,8 +310,9 @@ class QueryPool:
                 pass
             self._retire(worker)
 
-    def __enter__(self) -> QueryPool:
-        return self.start()
+    def __enter__(self) -> Self:
+        self.start()
+        return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
