@@ -18,8 +18,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from kg.browser import Chromium  # noqa: E402
-from kg.store.server import stop, wait_until_ready  # noqa: E402
+from kg.browser import Chromium
+from kg.store.server import stop, wait_until_ready
 
 
 def main() -> None:

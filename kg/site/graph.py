@@ -14,8 +14,6 @@ import json
 from importlib import resources
 from typing import TYPE_CHECKING
 
-from markupsafe import Markup
-
 from kg.errors import KgError
 from kg.namespaces import DATA_IRI, KG
 from kg.site.data import _PLAIN_IRI, PAGE_KINDS
@@ -83,14 +81,15 @@ def graph_page(data: SiteData, focus: str | None) -> str:
     sizes = sorted((node["size"] for node in network.nodes), reverse=True)
     threshold = sizes[min(LABELLED_HUBS, len(sizes)) - 1] if sizes else 0
     for node in network.nodes:
-        if node["size"] < threshold and not node.get("focus"):
+        if node["size"] >= threshold or node.get("focus"):
+            node["font"] = {"size": 22, "strokeWidth": 4, "strokeColor": "#ffffff"}  # readable zoomed out
+        else:
             node["fullLabel"], node["label"] = node["label"], ""
+    network.options["nodes"]["scaling"] = {"label": {"drawThreshold": 4}}
     page = render_page(network)
     script = (resources.files("kg.site") / "static" / "graph_view.js").read_text(encoding="utf-8")
     if "</script" in script.lower():
         raise ValueError("graph_view.js cannot be inlined")
     config = json.dumps({"dataIri": DATA_IRI, "pageKinds": list(PAGE_KINDS)}).replace("<", "\\u003c")
-    extra = Markup(
-        f'<script type="application/json" id="kg-site">{config}</script>\n<script>{script}</script>\n'
-    )
+    extra = f'<script type="application/json" id="kg-site">{config}</script>\n<script>{script}</script>\n'
     return page.replace("</body>", extra + "</body>", 1)
