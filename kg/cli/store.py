@@ -108,10 +108,11 @@ def serve(store_dir, bind, timeout, workers, cors) -> None:
 
     from kg.site.app import create_app
     from kg.site.data import SiteData
-    from kg.store.server import QueryPool, parse_bind
+    from kg.store.server import QueryPool, check_bindable, parse_bind
 
     with reported_errors():
         host, port = parse_bind(bind)
+        check_bindable(host, port)
         data = SiteData.open(store_dir)  # the store read-only, the search index, what every page needs
         try:
             pool = QueryPool(store_dir, workers=workers, timeout=timeout).start()

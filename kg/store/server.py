@@ -74,6 +74,15 @@ def parse_bind(bind: str) -> tuple[str, int]:
     return host, int(port)
 
 
+def check_bindable(host: str, port: int) -> None:
+    """EndpointError unless this process can listen on ``host:port`` (checked before the slow start-up)."""
+    try:
+        with socket.create_server((host, port)):
+            pass
+    except OSError as error:
+        raise EndpointError(f"cannot listen on {host}:{port}: {error.strerror or error}") from None
+
+
 def serve_args(store_dir: Path, bind: str, *, read_only: bool = True) -> list[str]:
     """The server's command line; a read-only server first checks the store exists and is not being written."""
     parse_bind(bind)
