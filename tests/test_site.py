@@ -127,7 +127,7 @@ def test_paper_page_highlights_mentions_with_links_evidence_and_confidence(clien
     mention = re.search(
         r'<a class="mention kind-dataset" href="/dataset/cifar-10" title="([^"]+)">CIFAR-10</a>', html
     )
-    assert mention and "confidence 0.90" in mention.group(1)
+    assert mention and "confidence 0.90" in mention.group(1) and "evidence: ResNeXt extends ResNet" in mention.group(1)
     assert 'class="mention kind-method" href="/method/resnet"' in html
     data = client.get("/paper/1611.05431.json").json()
     spans = "".join(span["text"] for span in data["abstract_spans"])
