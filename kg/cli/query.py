@@ -60,6 +60,9 @@ def _shipped_queries() -> str:
 def query(query_text, file, store_dir, fmt, params, endpoint, timeout, retries, list_queries) -> None:
     """Run a SPARQL query (QUERY, --file, or - for stdin) with kg's prefixes predeclared.
 
+    Queries only: updates and SERVICE are refused, as are queries nested over 64 levels deep; Ctrl-C
+    stops a running query.
+
     \b
     Examples:
       kg query 'SELECT ?title WHERE { ?p a kg:Paper ; schema:name ?title } LIMIT 5'
