@@ -3,12 +3,14 @@ over-long queries and Ctrl-C."""
 
 from __future__ import annotations
 
+import os
 import signal
 import socket
 import subprocess
 import sys
 import threading
 import time
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -130,6 +132,15 @@ def test_kg_query_deep_nesting_is_an_error_not_a_crash(store_dir):
     assert "nests 5000 levels deep" in process.stderr and "Traceback" not in process.stderr
 
 
+def store_is_open(pid: int, store_dir) -> bool:
+    """True once the process has a file of the store open."""
+    try:
+        links = [os.readlink(fd) for fd in Path(f"/proc/{pid}/fd").iterdir()]
+    except OSError:
+        return False
+    return any(link.startswith(str(store_dir)) for link in links)
+
+
 def test_kg_query_stops_on_ctrl_c(store_dir):
     process = subprocess.Popen(
         [sys.executable, "-m", "kg", "query", "--store", str(store_dir), CROSS_JOIN],
@@ -138,7 +149,10 @@ def test_kg_query_stops_on_ctrl_c(store_dir):
         text=True,
     )
     try:
-        time.sleep(3)  # started, store open, query running (it would run for hours)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not store_is_open(process.pid, store_dir):
+            time.sleep(0.1)
+        time.sleep(0.5)  # store open: the query is running (it would run for hours)
         assert process.poll() is None, process.stderr.read()
         sent = time.monotonic()
         process.send_signal(signal.SIGINT)

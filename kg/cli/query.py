@@ -72,21 +72,21 @@ def query(query_text, file, store_dir, fmt, params, endpoint, timeout, retries, 
     if list_queries:
         click.echo(_shipped_queries())
         return
-    with reported_errors():
-        if query_text == "-":
-            query_text = sys.stdin.read()
-        text = read_query(query_text, file)
-        bound = dict(parse_param(param) for param in params)
-        try:
+    try:
+        with reported_errors():
+            if query_text == "-":
+                query_text = sys.stdin.read()
+            text = read_query(query_text, file)
+            bound = dict(parse_param(param) for param in params)
             result = run_query(
                 text, bound, store_dir=store_dir, endpoint=endpoint, timeout=timeout, retries=retries
             )
-        except KeyboardInterrupt:
-            # the query thread cannot be stopped; leave at once, without waiting for it (or a traceback)
-            click.echo("interrupted: the query was stopped", err=True)
-            sys.stderr.flush()
-            os._exit(130)
-        click.echo(format_result(result, fmt), nl=False)
+            click.echo(format_result(result, fmt), nl=False)
+    except KeyboardInterrupt:
+        # a local query's thread cannot be stopped: leave at once, without waiting for it (or a traceback)
+        click.echo("interrupted: the query was stopped", err=True)
+        sys.stderr.flush()
+        os._exit(130)
 
 
 COMMANDS = [query]
