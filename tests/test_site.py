@@ -42,6 +42,20 @@ def site_pairs():
             ("top-1 accuracy", "+1.5%", "ImageNet", "BigViT"),
         ],
     )
+    errors = _paper(
+        "Robust Nets",
+        "2402.00002",
+        "2024-02",
+        "RobustNet has 3.1% error rate on CIFAR-10 and TinyNet has 2.4% error rate on CIFAR-10.",
+        methods=["RobustNet", "TinyNet"],
+        datasets=["CIFAR-10"],
+        metrics=["error rate"],
+        proposed=["RobustNet"],
+        results=[
+            ("error rate", "3.1%", "CIFAR-10", "RobustNet"),
+            ("error rate", "2.4%", "CIFAR-10", "TinyNet"),
+        ],
+    )
     hostile = _paper(
         HOSTILE,
         "2403.00001",
@@ -51,7 +65,7 @@ def site_pairs():
         datasets=["ImageNet"],
         proposed=["EvilNet"],
     )
-    return [*fixture_pairs(), *lineage_pairs(), vision, hostile]
+    return [*fixture_pairs(), *lineage_pairs(), vision, errors, hostile]
 
 
 def site_graph():
@@ -127,7 +141,11 @@ def test_paper_page_highlights_mentions_with_links_evidence_and_confidence(clien
     mention = re.search(
         r'<a class="mention kind-dataset" href="/dataset/cifar-10" title="([^"]+)">CIFAR-10</a>', html
     )
-    assert mention and "confidence 0.90" in mention.group(1) and "evidence: ResNeXt extends ResNet" in mention.group(1)
+    assert (
+        mention
+        and "confidence 0.90" in mention.group(1)
+        and "evidence: ResNeXt extends ResNet" in mention.group(1)
+    )
     assert 'class="mention kind-method" href="/method/resnet"' in html
     data = client.get("/paper/1611.05431.json").json()
     spans = "".join(span["text"] for span in data["abstract_spans"])
@@ -181,6 +199,12 @@ def test_dataset_leaderboard_has_only_scores_sorted_with_versions(client):
     assert data["paper_count"] == 5
     html = client.get("/dataset/imagenet").text
     assert '<table class="leaderboard-table">' in html and "higher is better" in html
+
+
+def test_leaderboard_of_an_error_metric_is_lowest_first(client):
+    (board,) = client.get("/dataset/cifar-10.json").json()["leaderboards"]
+    assert board["lower_is_better"] and [r["value"] for r in board["rows"]] == ["2.4%", "3.1%"]
+    assert [r["method"]["label"] for r in board["rows"]] == ["TinyNet", "RobustNet"]
 
 
 def test_task_metric_and_resource_pages(client):

@@ -18,7 +18,7 @@ from rdflib.namespace import RDF
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
 
 from kg.namespaces import KG
-from kg.store.server import stop, wait_until_ready
+from kg.store.server import PoolBusy, QueryPool, QueryTimeout, stop, wait_until_ready
 from tests.test_guard import CROSS_JOIN
 from tests.test_site import make_store, site_pairs
 
@@ -178,3 +178,32 @@ def test_many_requests_at_once(server):
     with ThreadPoolExecutor(16) as pool:
         statuses = list(pool.map(fetch, urls + [f"{base}/query?query=ASK%7B%7D"] * 16))
     assert statuses == [200] * len(statuses)
+
+
+def test_pool_stops_a_runaway_and_replaces_its_worker(store_dir):
+    with QueryPool(store_dir, workers=1, timeout=1.5) as pool:
+        (first,) = {worker.process.pid for worker in pool._workers}
+        outcome: dict[str, Exception] = {}
+
+        def runaway() -> None:
+            try:
+                pool.run(CROSS_JOIN)
+            except QueryTimeout as error:
+                outcome["error"] = error
+
+        thread = threading.Thread(target=runaway)
+        thread.start()
+        time.sleep(0.3)
+        with pytest.raises(PoolBusy):  # the one worker stays busy past the time limit
+            pool.run("ASK { ?s ?p ?o }")
+        thread.join()
+        assert "time limit" in str(outcome["error"]) and pool.killed == 1
+        assert not Path(f"/proc/{first}").exists()
+        deadline = time.monotonic() + 30
+        while True:  # a fresh worker answers once it has started
+            try:
+                assert pool.run("ASK { ?s ?p ?o }") == ("ask", b'{"head":{},"boolean":true}')
+                break
+            except PoolBusy:
+                assert time.monotonic() < deadline
+        assert {worker.process.pid for worker in pool._workers} != {first}
