@@ -102,7 +102,9 @@ def encode_batch(batch: list[Paper]) -> EncodedBatch:
     return EncodedBatch(chunk, extracted - started, time.perf_counter() - extracted)
 
 
-def encoded_batches(papers: Sequence[Paper], *, workers: int = 1, batch_size: int = 64) -> Iterator[EncodedBatch]:
+def encoded_batches(
+    papers: Sequence[Paper], *, workers: int = 1, batch_size: int = 64
+) -> Iterator[EncodedBatch]:
     """Papers -> N-Triples batches in input order; with ``workers > 1`` in that many worker processes.
 
     The workers do everything per paper (extraction and triples), so the main process only writes text."""
@@ -213,7 +215,9 @@ def build(
                 # a large fresh graph: its Turtle is the spool's triples in build order, written by a
                 # thread while the store loads them (both in Rust, each on its own core)
                 with ThreadPoolExecutor(1) as background:
-                    writing = background.submit(timer.timed, "turtle", transcode, spool.path, "ntriples", turtle)
+                    writing = background.submit(
+                        timer.timed, "turtle", transcode, spool.path, "ntriples", turtle
+                    )
                     with timer.stage("store"):
                         store.load_file(spool.path, "ntriples", trusted=True, compact=False)
                     writing.result()
@@ -257,7 +261,12 @@ def spool_papers(
 
 
 def extract_and_link(
-    papers: Sequence[Paper], spool: Spool, timer: StageTimes, summary: BuildSummary, *, online: ApiClient,
+    papers: Sequence[Paper],
+    spool: Spool,
+    timer: StageTimes,
+    summary: BuildSummary,
+    *,
+    online: ApiClient,
     workers: int,
 ) -> list[tuple[Paper, Extraction]]:
     """Extract, link the papers online and spool the repository facts.

@@ -133,7 +133,9 @@ def test_ntriples_spelling_is_the_same_graph_as_rdflib_terms(eagle_paper):
     text = chunk.text + "".join(text for _, text in chunk.shared.values())
     assert chunk.triples + sum(count for count, _ in chunk.shared.values()) == text.count("\n")
     described = Described()
-    labels = [triple for iri, names in chunk.names for triple in described.label_triples(NTRIPLES, iri, names)]
+    labels = [
+        triple for iri, names in chunk.names for triple in described.label_triples(NTRIPLES, iri, names)
+    ]
     text += "".join(f"{s} {p} {o} .\n" for s, p, o in labels)
     parsed = Graph().parse(data=text, format="nt")
     assert set(parsed) == set(paper_graph(pair))
@@ -163,9 +165,18 @@ def test_shared_nodes_are_described_once_per_build(eagle_paper):
 def test_name_variants_of_one_node_get_one_pref_label_and_alt_labels(eagle_paper):
     paper, extraction = eagle_paper
     variant = Paper(title="Another paper", abstract=paper.abstract.replace("MT-bench", "MT-Bench"))
-    renamed = Extraction(paper_id=variant.id, datasets=[
-        Entity(name="MT-Bench", type="dataset", canonical="MT-Bench", confidence=0.9,
-               evidence=extraction.datasets[0].evidence)])
+    renamed = Extraction(
+        paper_id=variant.id,
+        datasets=[
+            Entity(
+                name="MT-Bench",
+                type="dataset",
+                canonical="MT-Bench",
+                confidence=0.9,
+                evidence=extraction.datasets[0].evidence,
+            )
+        ],
+    )
     graph = build_graph([eagle_paper, (variant, renamed)], with_vocabularies=False)
     dataset = entity_iri("dataset", "MT-bench")
     assert dataset == entity_iri("dataset", "MT-Bench")

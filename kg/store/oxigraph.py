@@ -146,7 +146,9 @@ class Store:
             if node is None:
                 if len(self._term_cache) > 500_000:
                     self._term_cache.clear()
-                node = self._term_cache[term] = ox.NamedNode(term) if isinstance(term, URIRef) else to_oxigraph(term)
+                node = self._term_cache[term] = (
+                    ox.NamedNode(term) if isinstance(term, URIRef) else to_oxigraph(term)
+                )
             return node
         return to_oxigraph(term)
 
