@@ -11,10 +11,11 @@ import csv
 import io
 import json
 import re
-from collections.abc import Mapping
+import threading
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import XSD
@@ -25,7 +26,10 @@ from kg.lookup import KIND_CLASSES, not_found_message, resolve
 from kg.namespaces import PREFIXES
 from kg.resources import queries_dir
 from kg.store import QueryResult, Store
+from kg.store.guard import check_query
 from kg.store.sparql import is_iri_param
+
+T = TypeVar("T")
 
 FORMATS = ("table", "json", "csv", "tsv")
 TABLE_CELL_WIDTH = 80
@@ -102,9 +106,15 @@ def run_query(
     graph: str | None = None,
 ) -> QueryResult:
     """Run ``query`` on the store in ``store_dir`` (read-only) or on the remote ``endpoint`` (on its named
-    ``graph`` when given)."""
+    ``graph`` when given).
+
+    The query first passes the guard (no updates, no SERVICE, no over-deep nesting: the same check as
+    ``kg serve``). Locally it runs in a helper thread (pyoxigraph releases the GIL while it works), so the
+    main thread stays free to take Ctrl-C: a KeyboardInterrupt reaches the caller at once, mid-query.
+    """
     params = dict(params or {})
     check_required(query, params)
+    check_query(query.text)
     if endpoint:
         from kg.store.remote import Endpoint
 
@@ -113,7 +123,8 @@ def run_query(
     if graph:
         raise QueryError("--graph names a graph on a remote endpoint: give --endpoint too")
     with Store(Path(store_dir or "outputs/store"), read_only=True) as store:
-        return store.query(query.text, params=resolve_params(query, params, store))
+        bound = resolve_params(query, params, store)
+        return interruptible(lambda: store.query(query.text, params=bound))
 
 
 def resolve_params(
@@ -161,6 +172,27 @@ def paper_titles(
         found = run_query(lookup, store_dir=store_dir, endpoint=endpoint, timeout=timeout, retries=retries)
         titles.update((str(paper), str(title)) for paper, title in found.rows if paper is not None)
     return titles
+
+
+def interruptible(work: Callable[[], T]) -> T:
+    """``work()`` run in a daemon thread while this thread waits; Ctrl-C raises KeyboardInterrupt here at
+    once. The abandoned thread cannot be stopped: a caller that catches the interrupt should end the
+    process (``os._exit``), as ``kg query`` does."""
+    outcome: dict[str, object] = {}
+
+    def run() -> None:
+        try:
+            outcome["value"] = work()
+        except BaseException as error:  # noqa: BLE001 - handed to the waiting thread as is
+            outcome["error"] = error
+
+    thread = threading.Thread(target=run, daemon=True, name="kg-query")
+    thread.start()
+    while thread.is_alive():
+        thread.join(0.1)
+    if "error" in outcome:
+        raise outcome["error"]  # type: ignore[misc]
+    return outcome["value"]  # type: ignore[return-value]
 
 
 # -- rendering ---------------------------------------------------------------------------------------------

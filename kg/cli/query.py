@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import textwrap
 
@@ -89,6 +90,9 @@ def query_header(text: str) -> tuple[str, str]:
 def query(query_text, file, store_dir, fmt, params, endpoint, graph, timeout, retries, list_queries) -> None:
     """Run a SPARQL query (QUERY, --file, or - for stdin) with kg's prefixes predeclared.
 
+    Queries only: updates and SERVICE are refused, as are queries nested over 64 levels deep; Ctrl-C
+    stops a running query.
+
     \b
     Examples:
       kg query 'SELECT ?title WHERE { ?p a kg:Paper ; schema:name ?title } LIMIT 5'
@@ -99,20 +103,32 @@ def query(query_text, file, store_dir, fmt, params, endpoint, graph, timeout, re
     if list_queries:
         click.echo(_shipped_queries())
         return
-    with reported_errors():
-        if query_text == "-":
-            query_text = sys.stdin.read()
-        text = read_query(query_text, file)
-        bound = dict(parse_param(param) for param in params)
-        result = run_query(
-            text, bound, store_dir=store_dir, endpoint=endpoint, timeout=timeout, retries=retries, graph=graph
-        )
-        titles = {}
-        if fmt == "table" and result.kind == "select":
-            titles = paper_titles(
-                result, store_dir=store_dir, endpoint=endpoint, timeout=timeout, retries=retries
+    try:
+        with reported_errors():
+            if query_text == "-":
+                query_text = sys.stdin.read()
+            text = read_query(query_text, file)
+            bound = dict(parse_param(param) for param in params)
+            result = run_query(
+                text,
+                bound,
+                store_dir=store_dir,
+                endpoint=endpoint,
+                timeout=timeout,
+                retries=retries,
+                graph=graph,
             )
-        click.echo(format_result(result, fmt, titles), nl=False)
+            titles = {}
+            if fmt == "table" and result.kind == "select":
+                titles = paper_titles(
+                    result, store_dir=store_dir, endpoint=endpoint, timeout=timeout, retries=retries
+                )
+            click.echo(format_result(result, fmt, titles), nl=False)
+    except KeyboardInterrupt:
+        # a local query's thread cannot be stopped: leave at once, without waiting for it (or a traceback)
+        click.echo("interrupted: the query was stopped", err=True)
+        sys.stderr.flush()
+        os._exit(130)
 
 
 COMMANDS = [query]

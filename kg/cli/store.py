@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
@@ -76,25 +75,60 @@ def validate(source, store_dir) -> None:
     help="Address to listen on; 0.0.0.0:PORT to serve beyond this machine.",
 )
 @click.option(
+    "--timeout",
+    type=click.FloatRange(0, min_open=True),
+    default=10.0,
+    show_default=True,
+    metavar="SECONDS",
+    help="Time limit of each SPARQL query; a query past it is stopped.",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=3,
+    show_default=True,
+    help="Query worker processes: how many SPARQL queries run at once.",
+)
+@click.option(
     "--cors", is_flag=True, help="Allow cross-origin requests (web pages on other hosts querying it)."
 )
-def serve(store_dir, bind, cors) -> None:
-    """Serve the store read-only over SPARQL (Oxigraph's server): queries at http://HOST:PORT/query.
+def serve(store_dir, bind, timeout, workers, cors) -> None:
+    """Serve the store read-only: a web site to browse it and the SPARQL endpoint at /query, on one port.
 
-    Any number of readers (kg query, kg export) can use the store meanwhile; stop the server before
-    running `kg build` on the same store.
+    \b
+    http://HOST:PORT/        papers, methods (with lineage), dataset leaderboards, tasks, search, graph
+    http://HOST:PORT/sparql  a query page with kg's prefixes and the example queries
+    http://HOST:PORT/query   the SPARQL 1.1 Protocol endpoint, for any SPARQL client
+
+    Queries are read-only (updates refused), never reach other hosts (SERVICE refused) and each gets
+    --timeout seconds. Any number of readers (kg query, kg export) can use the store meanwhile.
     """
-    from kg.store.server import serve_args, version_mismatch
+    import uvicorn
+
+    from kg.site.app import create_app
+    from kg.site.data import SiteData
+    from kg.store.server import QueryPool, check_bindable, parse_bind
 
     with reported_errors():
-        args = serve_args(store_dir, bind) + (["--cors"] if cors else [])
-        warning = version_mismatch(args[0])
-    if warning:
-        click.echo(f"warning: {warning}", err=True)
-    click.echo(f"serving {store_dir} read-only: SPARQL endpoint http://{bind}/query (Ctrl-C stops)", err=True)
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os.execv(args[0], args)  # the server replaces this process: signals reach it directly
+        host, port = parse_bind(bind)
+        check_bindable(host, port)
+        data = SiteData.open(store_dir)  # the store read-only, the search index, what every page needs
+        try:
+            pool = QueryPool(store_dir, workers=workers, timeout=timeout).start()
+        except BaseException:
+            data.close()
+            raise
+    app = create_app(store_dir, timeout=timeout, cors=cors, data=data, pool=pool)
+    click.echo(
+        f"serving {store_dir} read-only at http://{host}:{port}/ (SPARQL endpoint: /query; "
+        f"search index: {data.search.location}; Ctrl-C stops)",
+        err=True,
+    )
+    try:
+        uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
+    finally:
+        pool.close()
+        data.close()
 
 
 @click.command()

@@ -576,7 +576,8 @@ def build_extraction(
         start_s, end_s, source = span.id_.split(":", 2)
         start, end = int(start_s), int(end_s)
         kind = None if span.label_ == "name" else span.label_
-        concept = base = None
+        concept = base = known = None
+        cue = source
         surface = text[start:end]
         if kind is None:
             known = lookup(surface) or vocabulary.lookup_folded(surface)
@@ -590,8 +591,13 @@ def build_extraction(
                 kind = "method"  # a coined name: a method unless a cue says otherwise
         elif (known := lookup(surface)) is not None and known.type == "nonentity":
             continue
+        # a name a library lists (timm's IFormer) is still the paper's own when its title or a proposal
+        # cue says so; a hand-written vocabulary name (BERT) is not
+        library_name = known is not None and known.generated
+        if library_name:
+            source = cue
         proposed = source in ("title", "proposal") or (
-            source in ("naming", "proposal-near") and lookup(surface) is None
+            source in ("naming", "proposal-near") and (lookup(surface) is None or library_name)
         )
         mentions.append(Mention(start, end, kind, source, concept, proposed, base))
     mentions = [_extend_version(text, m) for m in mentions]

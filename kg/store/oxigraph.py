@@ -34,6 +34,13 @@ FORMATS: dict[str, ox.RdfFormat] = {
     "trig": ox.RdfFormat.TRIG,
 }
 
+RESULTS_FORMATS: dict[str, ox.QueryResultsFormat] = {
+    "json": ox.QueryResultsFormat.JSON,
+    "xml": ox.QueryResultsFormat.XML,
+    "csv": ox.QueryResultsFormat.CSV,
+    "tsv": ox.QueryResultsFormat.TSV,
+}
+
 OPTIMIZE_AFTER = 50_000  # new triples that make compaction worth its seconds
 _OPEN_FOR_WRITING: set[str] = set()  # paths this process holds RocksDB's lock on
 
@@ -221,14 +228,34 @@ class Store:
 
     def query(self, sparql: str, *, params: Mapping[str, str | Node] | None = None) -> QueryResult:
         """Run a SPARQL query with kg's prefixes predeclared and ``params`` bound to variables."""
+        return _result(self._evaluate(sparql, params))
+
+    def _evaluate(self, sparql: str, params: Mapping[str, str | Node] | None = None):
+        """pyoxigraph's answer to the query: the one place every read of the store goes through."""
         bound = bind_params(sparql, params)
         try:
-            answer = self._store.query(bound, prefixes=PREFIXES)
+            return self._store.query(bound, prefixes=PREFIXES)
         except SyntaxError as error:
             raise QueryError(syntax_message(str(error), bound)) from None
         except (OSError, RuntimeError) as error:
             raise QueryError(f"the query failed: {error}") from None
-        return _result(answer)
+
+    def query_serialized(
+        self, sparql: str, *, results_format: str = "json", graph_format: str = "ntriples"
+    ) -> tuple[str, bytes]:
+        """The answer as an endpoint sends it: ``("select"|"ask", bytes)`` in a SPARQL results format
+        (RESULTS_FORMATS) or ``("graph", bytes)`` in an RDF format (FORMATS) for CONSTRUCT/DESCRIBE.
+
+        Serialised by Oxigraph itself, with no rdflib term per value: the SPARQL endpoint's path."""
+        answer = self._evaluate(sparql)
+        try:
+            if isinstance(answer, ox.QueryBoolean):
+                return "ask", answer.serialize(format=RESULTS_FORMATS[results_format])
+            if isinstance(answer, ox.QuerySolutions):
+                return "select", answer.serialize(format=RESULTS_FORMATS[results_format])
+            return "graph", answer.serialize(format=FORMATS[graph_format])
+        except (OSError, RuntimeError) as error:
+            raise QueryError(f"the query failed: {error}") from None
 
     def triples(self) -> Iterator[tuple[Node, Node, Node]]:
         """Every triple of the default graph as rdflib terms."""

@@ -30,6 +30,7 @@ from urllib3.exceptions import NewConnectionError
 
 from kg.errors import EndpointError, QueryError
 from kg.namespaces import PREFIXES
+from kg.store.guard import check_query
 from kg.store.oxigraph import QueryResult, Store, _result
 from kg.store.paging import PagedSelect, paged_select, query_form, top_level_limit
 from kg.store.sparql import bind_params, from_oxigraph, syntax_message
@@ -268,6 +269,7 @@ class Endpoint:
 
         An answer the server cut at its row cap is read again in pages (a SELECT) or refused."""
         bound = bind_params(sparql, params)
+        check_query(bound)  # before check_syntax, which evaluates the query on an empty local store
         check_syntax(bound)
         form = query_form(bound)
         graph_form = form in ("CONSTRUCT", "DESCRIBE")
