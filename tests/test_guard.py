@@ -199,5 +199,5 @@ def test_kg_query_endpoint_does_not_retry_a_read_timeout():
         listener.close()
         for connection in accepted:
             connection.close()
-    assert result.exit_code == 4 and "not retried" in result.output
+    assert result.exit_code == 4 and "not sent again" in result.output
     assert len(accepted) == 1

@@ -300,13 +300,14 @@ def test_results_on_dataset_best_first(store_dir):
 def test_a_datasets_leaderboard_holds_its_versions_scores(tmp_path):
     """A score on ImageNet-1K is on ImageNet's leaderboard once ImageNet-1K is linked to it (skos:broader);
     a change on it is not."""
-    from rdflib.namespace import SKOS
+    from rdflib.namespace import RDF, SKOS
 
     from kg.graph.iris import entity_iri
 
     graph = fixture_graph()
     member, family = entity_iri("dataset", "ImageNet-1K"), entity_iri("dataset", "ImageNet")
     graph.add((member, SKOS.prefLabel, Literal("ImageNet-1K")))
+    graph.add((member, RDF.type, KG.Dataset))
     graph.add((member, SKOS.broader, family))
     for result in graph.subjects(KG.resultKind, None):
         if str(graph.value(result, KG.value)) in ("82.7%", "4.8%"):  # SENet's score, ResNeXt's change

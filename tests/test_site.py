@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from rdflib import URIRef
-from rdflib.namespace import RDF, SKOS
+from rdflib.namespace import SKOS
 from starlette.testclient import TestClient
 
 from kg.graph import build_graph
@@ -39,7 +39,7 @@ def site_pairs():
         proposed=["BigViT"],
         results=[
             ("top-1 accuracy", "88.5%", "ImageNet-1k", "BigViT"),
-            ("top-1 accuracy", "+1.5%", "ImageNet", "BigViT"),
+            ("top-1 accuracy", "+1.5%", "ImageNet", "BigViT", "change"),
         ],
     )
     errors = _paper(
@@ -70,10 +70,7 @@ def site_pairs():
 
 def site_graph():
     graph = build_graph(site_pairs(), with_vocabularies=False)
-    # result kinds and dataset families (the graph's contracts, added here as another branch adds them)
-    for result in graph.subjects(RDF.type, KG.Result):
-        value = str(graph.value(result, KG.value))
-        graph.add((result, RESULT_KIND, KIND_TERMS["Change" if value.startswith("+") else "Score"]))
+    # a dataset family the vocabulary would give (the fixture is built without vocabularies)
     graph.add((KGR["dataset/imagenet-1k"], SKOS.broader, KGR["dataset/imagenet"]))
     return graph
 
@@ -181,7 +178,7 @@ def test_method_page_shows_lineage_with_the_papers_stating_it(client):
 
 def test_method_page_lists_results_datasets_and_metrics(client):
     data = client.get("/method/resnext.json").json()
-    assert [r["value"] for r in data["results"]] == ["80.9%"]
+    assert sorted(r["value"] for r in data["results"]) == ["4.8%", "80.9%"]  # its score and its change
     assert {d["label"] for d in data["datasets"]} >= {"ImageNet", "CIFAR-10"}
     assert [m["label"] for m in data["metrics"]] == ["top-1 accuracy"]
 
@@ -211,7 +208,7 @@ def test_task_metric_and_resource_pages(client):
     task = client.get("/task/image-classification.json").json()
     assert [m["label"] for m in task["methods"]] == ["ResNet"]
     metric = client.get("/metric/top-1-accuracy.json").json()
-    assert len(metric["results"]) == 5
+    assert len(metric["results"]) == 6  # every result in the metric, changes too
     repo = "https://w3id.org/kg-ml/id/repo/github.com/facebookresearch/resnext"
     resource = client.get("/resource", params={"iri": repo, "format": "json"}).json()
     assert any(t["object"]["value"] == "https://github.com/facebookresearch/ResNeXt" for t in resource["out"])

@@ -173,7 +173,7 @@ class Site:
             query=request.query_params.get("query", ""),
             example=request.query_params.get("example", ""),
         )
-        await run_in_threadpool(page.run, self.pool)
+        await run_in_threadpool(page.run, self.pool, self.data.store)
         return self.render(request, "sparql.html", page.context())
 
     # -- the endpoint ------------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from rdflib import Graph, URIRef
 
 from kg.errors import KgError
 from kg.namespaces import PREFIXES
-from kg.query import short
+from kg.query import read_query, resolve_params, short
 from kg.resources import queries_dir
 from kg.site.data import href
 from kg.store.server import QueryPool
@@ -38,9 +38,15 @@ class Example:
     params: tuple[tuple[str, str], ...]
     text: str
 
-    def bound(self) -> str:
-        """The query with its example parameters bound (a VALUES block), ready to run."""
-        return bind_params(self.text, dict(self.params)) if self.params else self.text
+    def bound(self, store: Any = None) -> str:
+        """The query with its example parameters bound (a VALUES block), ready to run; a parameter the
+        header declares as a name is bound to the nodes it names in ``store``, as ``kg query`` does."""
+        if not self.params:
+            return self.text
+        params: dict[str, Any] = dict(self.params)
+        if store is not None:
+            params = resolve_params(read_query(file=self.name), params, store)
+        return bind_params(self.text, params)
 
 
 @cache
@@ -83,11 +89,11 @@ class SparqlPage:
     error: str = ""
     ran: bool = False
 
-    def run(self, pool: QueryPool) -> None:
+    def run(self, pool: QueryPool, store: Any = None) -> None:
         chosen = next((e for e in examples() if e.name == self.example), None)
         if chosen is not None and not self.query:
             try:
-                self.query = chosen.bound()
+                self.query = chosen.bound(store)
             except KgError as error:
                 self.query, self.error = chosen.text, str(error)
                 return
