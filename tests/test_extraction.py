@@ -18,9 +18,10 @@ from kg.extraction.abbreviations import (
     find_abbreviations,
     title_abbreviation,
 )
+from kg.extraction.mentions import VOCABULARY, mentions_by
 from kg.extraction.names import find_names, is_coined, title_prefix
 from kg.extraction.results import Span, find_results
-from kg.extraction.vocabulary import SPANS_KEY, default_vocab_dir, load_labels
+from kg.extraction.vocabulary import default_vocab_dir, load_labels
 from kg.namespaces import KGV
 from kg.papers import Paper
 
@@ -252,7 +253,7 @@ def test_labels_know_their_type_and_concept():
 )
 def test_vocabulary_matcher_case_rule_and_plurals(text, expected):
     doc = build_pipeline()(text)
-    assert {(s.text, s.label_) for s in doc.spans[SPANS_KEY] if s.label_ != "nonentity"} == expected
+    assert {(s.text, s.label_) for s in mentions_by(doc, VOCABULARY) if s.label_ != "nonentity"} == expected
 
 
 def test_factories_are_registered_for_add_pipe():
@@ -261,7 +262,13 @@ def test_factories_are_registered_for_add_pipe():
         nlp.add_pipe(name)
     doc = nlp("Large language models (LLMs) such as HiCMAE beat BERT.")
     assert [(a.short, a.long) for a in abbreviations_of(doc)] == [("LLMs", "Large language models")]
-    assert any(s.text == "HiCMAE" for s in doc.spans["kg_names"])
+    # every component wrote to the one mention list, each span saying which rule wrote it
+    by_rule = {
+        (s.text, s.id_.rsplit(":", 1)[-1] if s.id_.count(":") >= 2 else s.id_) for s in mentions_by(doc)
+    }
+    assert ("HiCMAE", "coined") in by_rule
+    assert ("BERT", VOCABULARY) in by_rule
+    assert {("LLMs", "abbreviation"), ("Large language models", "abbreviation")} <= by_rule
 
 
 # --- whole papers -----------------------------------------------------------------------------------

@@ -15,8 +15,8 @@ import srsly
 from rdflib import Graph, Literal
 from rdflib.namespace import DCTERMS, SKOS
 
+from kg.extraction.mentions import VOCABULARY, mentions_by
 from kg.extraction.vocabulary import (
-    SPANS_KEY,
     VocabularyMatcher,
     is_case_insensitive,
     load_labels,
@@ -174,7 +174,7 @@ def test_matcher_reads_generated_labels_and_folds_case(tmp_path):
     nlp = spacy.blank("en")
     matcher = VocabularyMatcher(nlp, vocab_dir=str(vocab))
     doc = matcher(nlp("BRATS and brain tumor segmentation; cars, Cars, wider face and WIDER FACE."))
-    found = [(span.text, span.kb_id_.rsplit("/", 1)[1]) for span in doc.spans[SPANS_KEY]]
+    found = [(span.text, span.kb_id_.rsplit("/", 1)[1]) for span in mentions_by(doc, VOCABULARY)]
     assert found == [
         ("BRATS", "brats"),
         ("brain tumor segmentation", "brats"),
@@ -204,7 +204,7 @@ def test_a_name_and_its_number_match_however_they_are_joined():
     nlp = spacy.blank("en")
     matcher = VocabularyMatcher(nlp, vocab_dir=str(ROOT / "ontologies" / "vocab"))
     doc = matcher(nlp("Results on CIFAR 10 and CIFAR10."))
-    assert [span.kb_id_ for span in doc.spans[SPANS_KEY]] == [str(KGV["dataset/cifar-10"])] * 2
+    assert [span.kb_id_ for span in mentions_by(doc, VOCABULARY)] == [str(KGV["dataset/cifar-10"])] * 2
 
 
 @pytest.mark.parametrize(
@@ -303,4 +303,4 @@ def test_a_title_case_name_of_ordinary_words_matches_in_sentence_case_but_not_st
     nlp = spacy.blank("en")
     matcher = VocabularyMatcher(nlp, vocab_dir=str(vocab))
     doc = matcher(nlp("Natural questions arise. We test on Natural questions and natural questions."))
-    assert [(span.start, span.text) for span in doc.spans[SPANS_KEY]] == [(7, "Natural questions")]
+    assert [(span.start, span.text) for span in mentions_by(doc, VOCABULARY)] == [(7, "Natural questions")]

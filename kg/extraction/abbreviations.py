@@ -11,8 +11,9 @@ import re
 from typing import NamedTuple
 
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
+from kg.extraction.mentions import ABBREVIATION, add_mentions
 from kg.extraction.text import doc_text
 
 SHORT_FORM = re.compile(r"^[A-Za-z0-9][\w'^+&.\-/]{0,14}$")
@@ -255,6 +256,13 @@ class AbbreviationDetector:
         if from_title and from_title.short not in {a.short for a in found}:
             found.append(from_title)
         doc._.abbreviations = [tuple(a) for a in found]
+        forms = []
+        for a in found:  # both forms join the mention list; the pairs stay in doc._.abbreviations
+            for start, end in ((a.short_start, a.short_end), (a.long_start, a.long_end)):
+                span = doc.char_span(start, end, alignment_mode="expand")
+                if span is not None and len(span):
+                    forms.append(Span(doc, span.start, span.end, label="name", span_id=ABBREVIATION))
+        add_mentions(doc, forms)
         return doc
 
 
@@ -263,6 +271,6 @@ def abbreviations_of(doc: Doc) -> list[Abbreviation]:
     return [Abbreviation(*a) for a in (doc._.abbreviations or [])]
 
 
-@Language.factory("kg_abbreviations", assigns=["doc._.abbreviations"])
+@Language.factory("kg_abbreviations", assigns=["doc._.abbreviations", "doc.spans"])
 def make_abbreviation_detector(nlp: Language, name: str) -> AbbreviationDetector:
     return AbbreviationDetector(nlp, name)

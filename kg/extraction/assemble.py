@@ -22,11 +22,12 @@ from kg.domain import FIELD_FOR_TYPE
 from kg.extraction import names as name_rules
 from kg.extraction import resolver
 from kg.extraction.abbreviations import Abbreviation, abbreviations_of
+from kg.extraction.mentions import VOCABULARY, char_spans, mentions_by, name_mentions
 from kg.extraction.records import Alias, Entity, Evidence, Extraction, Link, Result
 from kg.extraction.results import Span as ResultSpan
 from kg.extraction.results import find_results
 from kg.extraction.text import doc_text
-from kg.extraction.vocabulary import SPANS_KEY, Concept, VocabularyMatcher
+from kg.extraction.vocabulary import Concept, VocabularyMatcher
 from kg.linking.urls import find_links
 
 # how much each rule's word on an entity's type counts; the strongest wins
@@ -311,7 +312,7 @@ def _vocab_mentions(doc: Doc, concepts: dict[str, Concept]) -> tuple[list[Mentio
     "received attention"); the second list is where non-entity names (GitHub, LLMs) sit."""
     text = doc_text(doc)
     mentions, blocked = [], []
-    for span in doc.spans.get(SPANS_KEY, []):
+    for span in mentions_by(doc, VOCABULARY):
         start, end = span.start_char, span.end_char
         if span.label_ == "nonentity":
             blocked.append((start, end))
@@ -570,9 +571,7 @@ def build_extraction(
     defined = {a.short for a in abbreviations}
 
     mentions, blocked = _vocab_mentions(doc, vocabulary.concepts)
-    for span in list(doc.spans.get(name_rules.NAMES_KEY, [])) + list(
-        doc.spans.get(name_rules.PROPOSED_KEY, [])
-    ):
+    for span in name_mentions(doc):
         start_s, end_s, source = span.id_.split(":", 2)
         start, end = int(start_s), int(end_s)
         kind = None if span.label_ == "name" else span.label_
@@ -683,6 +682,9 @@ def build_extraction(
         if proposing and kind in ("method", "dataset"):
             proposed_entities.append((min(m.start for m in proposing), entity))
     extraction.proposed = [e for _, e in sorted(proposed_entities, key=lambda p: p[0])]
+    char_spans(
+        doc, [(m.start, m.end, kind) for kind, ms in typed_groups for m in ms]
+    )  # the resolved entities
 
     spans_of: dict[str, list[ResultSpan]] = {"metric": [], "method": [], "dataset": []}
     for kind, ms in typed_groups:

@@ -7,8 +7,9 @@ Rules, each a pure function of the text (offsets into it):
 - cue phrases that type a name: "on the X and Y datasets", "benchmarks such as X, Y", "tasks like X",
   "in terms of X", "a technique named X", a title's "for <Task Phrase>".
 
-``NameFinder`` writes ``doc.spans["kg_names"]`` (label: entity type, or ``name`` when the type is unknown) and
-``doc.spans["kg_proposed"]`` (the names the paper introduces).
+``NameFinder`` adds its spans to the doc's mention list (``kg.extraction.mentions``): label the entity type,
+or ``name`` when the type is unknown; ``id_`` "START:END:CUE", the cue saying whether the paper introduces
+the name ("title", "proposal", "naming", "proposal-near").
 """
 
 from __future__ import annotations
@@ -22,10 +23,8 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from kg.extraction.abbreviations import Abbreviation, abbreviations_of
+from kg.extraction.mentions import add_mentions
 from kg.extraction.text import doc_text
-
-NAMES_KEY = "kg_names"
-PROPOSED_KEY = "kg_proposed"
 
 # one name-like token: letters/digits with inner hyphens, carets, dots between digits, a trailing ++
 TOKEN = r"[A-Za-z0-9][A-Za-z0-9^]*(?:(?:-|\.(?=\d)|'(?=\d))[A-Za-z0-9^]+)*(?:\+\+)?"
@@ -651,7 +650,7 @@ def find_names(
 
 
 class NameFinder:
-    """Writes ``doc.spans["kg_names"]`` (label: the type, or ``name``) and ``doc.spans["kg_proposed"]``.
+    """Adds the names to ``doc.spans["kg_mentions"]`` (label: the type, or ``name``).
 
     Character offsets are snapped outward to token boundaries; the assembly step keeps the exact
     characters in each span's ``id_`` as "start:end" so evidence offsets always slice to the name."""
@@ -660,7 +659,7 @@ class NameFinder:
         self.name = name
 
     def __call__(self, doc: Doc) -> Doc:
-        names, proposed = [], []
+        names = []
         defined = abbreviations_of(doc)
         for mention in find_names(doc_text(doc), None, defined):
             span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
@@ -673,9 +672,8 @@ class NameFinder:
                 label=mention.type or "name",
                 span_id=f"{mention.start}:{mention.end}:{mention.cue}",
             )
-            (proposed if mention.proposed else names).append(span)
-        doc.spans[NAMES_KEY] = names
-        doc.spans[PROPOSED_KEY] = proposed
+            names.append(span)
+        add_mentions(doc, names)
         return doc
 
 

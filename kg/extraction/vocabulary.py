@@ -27,10 +27,10 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
+from kg.extraction.mentions import VOCABULARY, add_mentions
 from kg.namespaces import KGV
 from kg.resources import ontology_dir, vocabulary_paths
 
-SPANS_KEY = "kg_vocab"
 GENERATED = "generated"  # the sub-folder of generated vocabularies and of the ordinary-word list
 ORDINARY_WORDS = "ordinary-words.txt"
 WORD = re.compile(r"[^\W\d_]+")
@@ -140,8 +140,8 @@ def is_case_insensitive(label: str, ordinary: frozenset[str] = frozenset()) -> b
 
 
 class VocabularyMatcher:
-    """Marks known names: ``doc.spans["kg_vocab"]``, each span's ``label_`` the concept type and ``kb_id_``
-    the concept IRI. Overlaps resolve to the longest match. Loaded from Turtle when built, not at import."""
+    """Marks known names in the doc's mention list (``kg.extraction.mentions``, ``id_`` "vocab"), each span's
+    ``label_`` the concept type and ``kb_id_`` the concept IRI. Overlaps resolve to the longest match. Loaded from Turtle when built, not at import."""
 
     def __init__(self, nlp: Language, name: str = "kg_vocabulary", *, vocab_dir: str = "") -> None:
         self.name = name
@@ -213,8 +213,8 @@ class VocabularyMatcher:
                     continue
                 iri = strings[match_id]
                 concept = self.concepts[iri]
-                spans.append(Span(doc, start, end, label=concept.type, kb_id=iri))
-        doc.spans[SPANS_KEY] = filter_spans(spans)
+                spans.append(Span(doc, start, end, label=concept.type, kb_id=iri, span_id=VOCABULARY))
+        add_mentions(doc, filter_spans(spans))
         return doc
 
 
