@@ -5,32 +5,39 @@ The CLI's `kg build` is a thin layer over :func:`build`; tests call it directly.
 
 from __future__ import annotations
 
+import hashlib
 import multiprocessing
 import os
+import signal
 import tempfile
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from functools import partial
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import Graph
+from rdflib import Dataset, Graph, URIRef
 
 from kg.errors import InputError
 from kg.extraction import batched, default_workers, extract_many
 from kg.extraction.records import Extraction
 from kg.graph import vocabulary_triples
-from kg.graph.build import NTRIPLES, Described, NTriplesChunk, ntriples_chunk, ntriples_text
+from kg.graph.build import RDFLIB, Names, NTriplesChunk, ntriples_chunk
+from kg.graph.iris import NAMES_GRAPH, VOCABULARY_GRAPH
+from kg.io import atomic_writer, remove_stale_temporaries
 from kg.linking import ApiClient, LinkReport, link_papers
-from kg.linking.graph import facts_triples
+from kg.linking.graph import facts_quads
 from kg.papers import Paper
 from kg.resources import sample_paths
 from kg.sources import Problem, read_papers
 from kg.store import Store
+from kg.store.lock import write_lock
 from kg.store.oxigraph import CANONICAL_ORDER_LIMIT, transcode
 from kg.timing import StageTimes
 
 STORE_DIRNAME = "store"
+LIKELY_TRIPLES_PER_PAPER = 200  # generous: a paper gives 60-120 triples; past the limit, spool the union too
 HTML_NODE_LIMIT = 5_000  # past this, graph.html shows the best-connected nodes (kg viz draws any part)
 SUMMARY_QUERY = """
 SELECT
@@ -86,81 +93,107 @@ def read_inputs(inputs: Sequence[str | Path], fmt: str | None = None) -> tuple[l
 
 @dataclass
 class EncodedBatch:
-    """A worker's share: a batch of papers as N-Triples, and the seconds it spent extracting and encoding."""
+    """A worker's share: a batch of papers as N-Quads, and the seconds it spent extracting and encoding."""
 
     chunk: NTriplesChunk
     extract_seconds: float
     graph_seconds: float
 
 
-def encode_batch(batch: list[Paper]) -> EncodedBatch:
-    """Extract a batch of papers and spell their triples as N-Triples: all of a paper's work, in one process."""
+def encode_batch(batch: list[Paper], union: bool = False) -> EncodedBatch:
+    """Extract a batch of papers and spell their triples as N-Quads: all of a paper's work, in one process."""
     started = time.perf_counter()
     pairs = list(extract_many(batch, batch_size=len(batch)))
     extracted = time.perf_counter()
-    chunk = ntriples_chunk(pairs)
+    chunk = ntriples_chunk(pairs, union=union)
     return EncodedBatch(chunk, extracted - started, time.perf_counter() - extracted)
 
 
-def encoded_batches(papers: Sequence[Paper], *, workers: int = 1, batch_size: int = 64) -> Iterator[EncodedBatch]:
-    """Papers -> N-Triples batches in input order; with ``workers > 1`` in that many worker processes.
+def _ignore_interrupts() -> None:
+    """Workers leave Ctrl-C to the main process, which stops the pool: one message, no trace per worker."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def encoded_batches(
+    papers: Sequence[Paper], *, workers: int = 1, batch_size: int = 64, union: bool = False
+) -> Iterator[EncodedBatch]:
+    """Papers -> N-Quads batches in input order; with ``workers > 1`` in that many worker processes.
 
     The workers do everything per paper (extraction and triples), so the main process only writes text."""
     batches = batched(papers, batch_size)
+    encode = partial(encode_batch, union=union)
     if workers > 1:
-        with multiprocessing.Pool(workers) as pool:
-            yield from pool.imap(encode_batch, batches)
+        with multiprocessing.Pool(workers, initializer=_ignore_interrupts) as pool:
+            yield from pool.imap(encode, batches)
     else:
-        yield from map(encode_batch, batches)
+        yield from map(encode, batches)
 
 
 class Spool:
-    """The build's new triples as one N-Triples file: the store bulk-loads it, and a fresh large build's
-    Turtle is transcoded from it rather than read back out of the store (several times faster).
+    """The build's new triples as one N-Quads file (each paper in its named graph) that the store bulk-loads.
 
-    Shared descriptions (entities, repositories) come from every batch that names them; each is written once.
+    With ``union`` (a fresh build that may pass CANONICAL_ORDER_LIMIT), the same triples also go to an
+    N-Triples file, shared descriptions once, that the Turtle is transcoded from rather than read back out
+    of the store (several times faster). Spool names carry a hash of the store's path: the store's write
+    lock (held by now) means no other build is spooling for this store, so an older spool of the same name
+    is stale (a build killed outright), while builds into other stores keep theirs.
     """
 
     PREFIX = ".kg-build-"
 
-    def __init__(self, directory: Path) -> None:
-        # a build killed outright leaves its spool behind; the store's lock (held by now) means no other
-        # build is writing here, so any spool in the folder is stale
-        for stale in directory.glob(self.PREFIX + "*.nt"):
+    def __init__(self, directory: Path, store_path: Path, *, union: bool = False) -> None:
+        tag = hashlib.sha1(str(store_path.resolve()).encode("utf-8", "surrogatepass")).hexdigest()[:12]
+        prefix = f"{self.PREFIX}{tag}-"
+        for stale in [*directory.glob(prefix + "*.nq"), *directory.glob(prefix + "*.nt")]:
             stale.unlink(missing_ok=True)
-        handle, name = tempfile.mkstemp(prefix=self.PREFIX, suffix=".nt", dir=directory)
+        handle, name = tempfile.mkstemp(prefix=prefix, suffix=".nq", dir=directory)
         self.path = Path(name)
         self._out = os.fdopen(handle, "wb")
-        self._described = Described()
-        self.triples = 0  # lines written; the store may hold fewer (a triple can come twice)
-
-    def write_text(self, text: str, triples: int) -> None:
-        self._out.write(text.encode("utf-8", "replace"))
-        self.triples += triples
+        self.union_path: Path | None = None
+        self._union = None
+        if union:
+            handle, name = tempfile.mkstemp(prefix=prefix, suffix=".nt", dir=directory)
+            self.union_path = Path(name)
+            self._union = os.fdopen(handle, "wb")
+        self._shared: set[Hashable] = set()
+        self.graphs: set[str] = set()  # the named graphs this build writes, to be replaced in the store
+        self.quads = 0  # lines written; the store may hold fewer (a quad can come twice)
 
     def write_chunk(self, chunk: NTriplesChunk) -> None:
-        self.write_text(chunk.text, chunk.triples)
-        for key, (triples, text) in chunk.shared.items():
-            if self._described.new(key):
-                self.write_text(text, triples)
-        for iri, names in chunk.names:
-            if labels := self._described.label_triples(NTRIPLES, iri, names):
-                self.write_text(ntriples_text(labels), len(labels))
+        self._out.write(chunk.quads.encode("utf-8", "replace"))
+        self.quads += chunk.quad_count
+        self.graphs.update(chunk.graphs)
+        if self._union is not None:
+            self._union.write(chunk.text.encode("utf-8", "replace"))
+            for key, (_, text) in chunk.shared.items():
+                if key not in self._shared:
+                    self._shared.add(key)
+                    self._union.write(text.encode("utf-8", "replace"))
 
-    def write_triples(self, triples: Iterable[tuple]) -> None:
-        """rdflib triples (vocabularies, repository facts: a few thousand) through rdflib's own writer."""
-        graph = Graph()
-        for triple in triples:
-            graph.add(triple)
-        self._out.write(graph.serialize(format="nt", encoding="utf-8"))
-        self.triples += len(graph)
+    def write_quads(self, quads: Iterable[tuple]) -> None:
+        """rdflib quads (vocabularies, repository facts: a few thousand) through rdflib's own writer."""
+        dataset = Dataset()
+        for subject, predicate, obj, graph in quads:
+            dataset.graph(URIRef(graph)).add((subject, predicate, obj))
+            self.graphs.add(str(graph))
+        self._out.write(dataset.serialize(format="nquads", encoding="utf-8"))
+        self.quads += len(dataset)
+        if self._union is not None:
+            union = Graph()
+            for triple in dataset.triples((None, None, None)):
+                union.add(triple)
+            self._union.write(union.serialize(format="nt", encoding="utf-8"))
 
     def close(self) -> None:
         self._out.close()
+        if self._union is not None:
+            self._union.close()
 
     def remove(self) -> None:
-        self._out.close()
+        self.close()
         self.path.unlink(missing_ok=True)
+        if self.union_path is not None:
+            self.union_path.unlink(missing_ok=True)
 
 
 def build(
@@ -177,57 +210,85 @@ def build(
 ) -> BuildSummary:
     """Build (or add to) the graph in ``out_dir``: the store, ``graph.ttl`` and ``graph.html``.
 
-    ``workers``: processes for extraction, None for ``default_workers`` (one per core for large inputs).
-    ``progress(total)`` is called once with the number of papers and returns a callback advanced as papers
-    are done. With ``online`` (an API client), papers are also linked through GitHub and Hugging Face and
-    the repository facts stored. Raises InputError when no paper could be read.
+    Each paper's triples go into a named graph of its own, which a later build of the same paper replaces,
+    so adding to a store gives exactly what a fresh build of all its papers would. ``workers``: processes
+    for extraction, None for ``default_workers`` (one per core for large inputs). ``progress(total)`` is
+    called once with the number of papers and returns a callback advanced as papers are done. With
+    ``online`` (an API client), papers are also linked through GitHub and Hugging Face and the repository
+    facts stored. Raises InputError when no paper could be read, StoreError when another process uses the
+    store. An interrupted build leaves the previous outputs as they were and no temporary files.
     """
     started = time.perf_counter()
     timer = StageTimes()
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
+    store_path = Path(store_dir) if store_dir else out / STORE_DIRNAME
     with timer.stage("read"):
         papers, problems = read_inputs(list(inputs) if inputs else default_inputs(), fmt)
     summary = BuildSummary(papers_read=len(papers), problems=problems)
     workers = workers or default_workers(len(papers))
     advance = progress(len(papers)) if progress else None
 
-    with Store(Path(store_dir) if store_dir else out / STORE_DIRNAME) as store:
+    with write_lock(store_path), Store(store_path) as store:
+        remove_stale_temporaries(out)
         with timer.stage("setup"):
             if fresh:
                 store.clear()
             started_empty = store.is_empty()
-            spool = Spool(out)
+            # the N-Triples union spool only pays when the Turtle may be transcoded from it
+            union = started_empty and len(papers) * LIKELY_TRIPLES_PER_PAPER > CANONICAL_ORDER_LIMIT
+            spool = Spool(out, store_path, union=union)
         try:
             with timer.stage("setup"):
-                spool.write_triples(vocabulary_triples())
+                spool.write_quads((*triple, VOCABULARY_GRAPH) for triple in vocabulary_triples())
             if online is not None:
                 pairs = extract_and_link(papers, spool, timer, summary, online=online, workers=workers)
-                batches = encoded_pairs(pairs)
+                batches = encoded_pairs(pairs, union=union)
             else:
-                batches = encoded_batches(papers, workers=workers)
+                batches = encoded_batches(papers, workers=workers, union=union)
             spool_papers(batches, spool, timer, progress=advance)
             spool.close()
             turtle = out / "graph.ttl"
-            if started_empty and spool.triples > CANONICAL_ORDER_LIMIT:
+            names_file = out / (spool.path.name[:-3] + ".names.nt")
+            if spool.union_path is not None and spool.quads > CANONICAL_ORDER_LIMIT:
                 # a large fresh graph: its Turtle is the spool's triples in build order, written by a
-                # thread while the store loads them (both in Rust, each on its own core)
+                # thread while the store loads them (both in Rust, each on its own core); the derived
+                # names follow once the store can say them
+                def names_then() -> Path:
+                    loaded.result()
+                    return names_file
+
                 with ThreadPoolExecutor(1) as background:
-                    writing = background.submit(timer.timed, "turtle", transcode, spool.path, "ntriples", turtle)
-                    with timer.stage("store"):
-                        store.load_file(spool.path, "ntriples", trusted=True, compact=False)
+                    loaded: Future = Future()
+                    writing = background.submit(
+                        timer.timed, "turtle", transcode, spool.union_path, "ntriples", turtle, "turtle",
+                        names_then,
+                    )
+                    try:
+                        with timer.stage("store"):
+                            store.load_file(spool.path, "nquads", trusted=True, compact=False)
+                            derive_names(store, names_file)
+                        loaded.set_result(None)
+                    except BaseException as error:
+                        loaded.set_exception(error)
+                        raise
                     writing.result()
+                summary.triples = len(store)
             else:
                 with timer.stage("store"):
-                    store.load_file(spool.path, "ntriples", trusted=True)
+                    if not started_empty:
+                        store.remove_graphs(spool.graphs)  # what this build rebuilds, it replaces
+                    store.load_file(spool.path, "nquads", trusted=True)
+                    derive_names(store)
                 with timer.stage("turtle"):
-                    store.dump(turtle, "turtle")  # sorted lines: the same bytes for the same graph
-            with timer.stage("summary"), ThreadPoolExecutor(1) as background:
-                triples = background.submit(len, store)  # two scans of the store, side by side
+                    with atomic_writer(turtle, "wb") as handle:  # sorted lines: the same bytes for the same graph
+                        written = store.write(handle, "turtle")
+                summary.triples = written if written is not None else len(store)
+            with timer.stage("summary"):
                 summary.counts = store_counts(store)
-                summary.triples = triples.result()
         finally:
             spool.remove()
+            Path(out / (spool.path.name[:-3] + ".names.nt")).unlink(missing_ok=True)
         summary.outputs["turtle"] = turtle
         if html:
             with timer.stage("html"):
@@ -235,6 +296,32 @@ def build(
     summary.seconds = time.perf_counter() - started
     summary.stages = timer.as_dict()
     return summary
+
+
+NAMES_QUERY = """
+SELECT ?node ?name (COUNT(DISTINCT ?g) AS ?papers) WHERE {
+  GRAPH ?g { ?node kg:canonicalName ?name }
+} GROUP BY ?node ?name
+"""
+FORMS_QUERY = "SELECT DISTINCT ?node ?form WHERE { GRAPH ?g { ?node kg:nameForm ?form } }"
+
+
+def derive_names(store: Store, also_to: Path | None = None) -> None:
+    """Rewrite the names graph from the names every paper graph gives (see kg.graph.build.Names): the
+    labels of an entity depend on which papers the store holds, never on the order they were built in."""
+    names = Names()
+    for node, name, papers in store.query(NAMES_QUERY).rows:
+        names.add(str(node), str(name), papers=int(papers))
+    for node, form in store.query(FORMS_QUERY).rows:
+        if str(node) in names.canonical:
+            names.add_form(str(node), str(form))
+    triples = list(names.triples(RDFLIB))
+    store.replace_graph(NAMES_GRAPH, triples)
+    if also_to is not None:
+        graph = Graph()
+        for triple in triples:
+            graph.add(triple)
+        graph.serialize(also_to, format="nt", encoding="utf-8")
 
 
 def spool_papers(
@@ -267,14 +354,16 @@ def extract_and_link(
         pairs = list(extract_many(papers, workers=workers))
     with timer.stage("link"):
         links, summary.link_report = link_papers(pairs, online=True, client=online)
-        spool.write_triples(facts_triples(links))
+        spool.write_quads(facts_quads(links))
     return pairs
 
 
-def encoded_pairs(pairs: Sequence[tuple[Paper, Extraction]], batch_size: int = 64) -> Iterator[EncodedBatch]:
+def encoded_pairs(
+    pairs: Sequence[tuple[Paper, Extraction]], batch_size: int = 64, *, union: bool = False
+) -> Iterator[EncodedBatch]:
     for batch in batched(pairs, batch_size):
         started = time.perf_counter()
-        chunk = ntriples_chunk(batch)
+        chunk = ntriples_chunk(batch, union=union)
         yield EncodedBatch(chunk, 0.0, time.perf_counter() - started)
 
 
