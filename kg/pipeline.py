@@ -8,7 +8,6 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 import os
-import signal
 import tempfile
 import time
 from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
@@ -20,7 +19,7 @@ from pathlib import Path
 from rdflib import Dataset, Graph, URIRef
 
 from kg.errors import InputError
-from kg.extraction import batched, default_workers, extract_many
+from kg.extraction import batched, default_workers, extract_many, ignore_interrupts
 from kg.extraction.records import Extraction
 from kg.graph import vocabulary_triples
 from kg.graph.build import RDFLIB, Names, NTriplesChunk, ntriples_chunk
@@ -37,7 +36,7 @@ from kg.store.oxigraph import CANONICAL_ORDER_LIMIT, transcode
 from kg.timing import StageTimes
 
 STORE_DIRNAME = "store"
-LIKELY_TRIPLES_PER_PAPER = 200  # generous: a paper gives 60-120 triples; past the limit, spool the union too
+LIKELY_TRIPLES_PER_PAPER = 400  # generous: a paper gives 100-250 triples; past the limit, spool the union too
 HTML_NODE_LIMIT = 5_000  # past this, graph.html shows the best-connected nodes (kg viz draws any part)
 SUMMARY_QUERY = """
 SELECT
@@ -109,11 +108,6 @@ def encode_batch(batch: list[Paper], union: bool = False) -> EncodedBatch:
     return EncodedBatch(chunk, extracted - started, time.perf_counter() - extracted)
 
 
-def _ignore_interrupts() -> None:
-    """Workers leave Ctrl-C to the main process, which stops the pool: one message, no trace per worker."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
 def encoded_batches(
     papers: Sequence[Paper], *, workers: int = 1, batch_size: int = 64, union: bool = False
 ) -> Iterator[EncodedBatch]:
@@ -123,7 +117,7 @@ def encoded_batches(
     batches = batched(papers, batch_size)
     encode = partial(encode_batch, union=union)
     if workers > 1:
-        with multiprocessing.Pool(workers, initializer=_ignore_interrupts) as pool:
+        with multiprocessing.Pool(workers, initializer=ignore_interrupts) as pool:
             yield from pool.imap(encode, batches)
     else:
         yield from map(encode, batches)
@@ -142,8 +136,7 @@ class Spool:
     PREFIX = ".kg-build-"
 
     def __init__(self, directory: Path, store_path: Path, *, union: bool = False) -> None:
-        tag = hashlib.sha1(str(store_path.resolve()).encode("utf-8", "surrogatepass")).hexdigest()[:12]
-        prefix = f"{self.PREFIX}{tag}-"
+        prefix = self.prefix(store_path)
         for stale in [*directory.glob(prefix + "*.nq"), *directory.glob(prefix + "*.nt")]:
             stale.unlink(missing_ok=True)
         handle, name = tempfile.mkstemp(prefix=prefix, suffix=".nq", dir=directory)
@@ -158,6 +151,12 @@ class Spool:
         self._shared: set[Hashable] = set()
         self.graphs: set[str] = set()  # the named graphs this build writes, to be replaced in the store
         self.quads = 0  # lines written; the store may hold fewer (a quad can come twice)
+
+    @classmethod
+    def prefix(cls, store_path: Path) -> str:
+        """The start of the names of the spools of builds into ``store_path``."""
+        tag = hashlib.sha1(str(store_path.resolve()).encode("utf-8", "surrogatepass")).hexdigest()[:12]
+        return f"{cls.PREFIX}{tag}-"
 
     def write_chunk(self, chunk: NTriplesChunk) -> None:
         self._out.write(chunk.quads.encode("utf-8", "replace"))
@@ -180,8 +179,8 @@ class Spool:
         self.quads += len(dataset)
         if self._union is not None:
             union = Graph()
-            for triple in dataset.triples((None, None, None)):
-                union.add(triple)
+            for subject, predicate, obj, _ in dataset.quads((None, None, None, None)):
+                union.add((subject, predicate, obj))
             self._union.write(union.serialize(format="nt", encoding="utf-8"))
 
     def close(self) -> None:
