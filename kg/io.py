@@ -1,4 +1,5 @@
-"""Atomic file writes: a temporary file beside the target, renamed over it only when complete."""
+"""Atomic file writes (a temporary file beside the target, renamed over it only when complete), and text
+made safe for a terminal."""
 
 from __future__ import annotations
 
@@ -55,3 +56,17 @@ def _alive(pid: int) -> bool:
     except PermissionError:
         return True
     return True
+
+
+# C0/C1 controls (ESC starts terminal escape codes), bidirectional overrides and isolates (U+202A-U+202E,
+# U+2066-U+2069: "Trojan Source" reordering), zero-width and other invisible format characters
+UNSAFE_FOR_TERMINAL = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ufff9-\ufffb]"
+)
+
+
+def terminal_safe(text: str) -> str:
+    """``text`` with nothing that could move the cursor, recolour, retitle or reorder a terminal: control
+    characters and escape codes, bidi overrides and invisible marks become U+FFFD; tabs and newlines stay.
+    Everything kg prints from papers, records or API answers goes through this one function."""
+    return UNSAFE_FOR_TERMINAL.sub("\ufffd", text.encode("utf-8", "replace").decode("utf-8"))

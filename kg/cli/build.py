@@ -17,6 +17,7 @@ from kg.cli.common import (
     warn_problems,
     workers_option,
 )
+from kg.io import terminal_safe
 from kg.pipeline import build as run_build
 
 
@@ -40,7 +41,9 @@ def build(inputs, out_dir, fmt, store_dir, fresh, workers, no_html, strict, onli
     input twice leaves the same graph; --fresh starts over. Writes OUT/graph.ttl, OUT/graph.html and
     OUT/store (read by `kg query`).
     """
-    with reported_errors(), ExitStack() as stack:
+    interrupted = ("interrupted: graph.ttl, graph.html and the store stay readable; "
+                   "run the build again to finish it")
+    with reported_errors(interrupted), ExitStack() as stack:
         def progress(total: int):
             return stack.enter_context(progress_bar("extracting", total))
 
@@ -60,9 +63,10 @@ def build(inputs, out_dir, fmt, store_dir, fresh, workers, no_html, strict, onli
     )
     report = summary.link_report
     if report is not None:
+        warn_problems(report.errors)
         sources = ", ".join(f"{count} from {source}" for source, count in sorted(report.by_source.items()))
-        click.echo(f"linked {report.linked} papers ({sources or 'none'}), {report.unlinked} without code"
-                   + (f"; stopped early: {report.stopped}" if report.stopped else ""))
+        click.echo(terminal_safe(f"linked {report.linked} papers ({sources or 'none'}), {report.unlinked} "
+                                 "without code" + (f"; stopped early: {report.stopped}" if report.stopped else "")))
     for name, path in summary.outputs.items():
         click.echo(f"  {name}: {path}")
     if strict and summary.problems:

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 import click
 
 from kg.errors import KgError
+from kg.io import terminal_safe
 from kg.sources import FORMATS
 
 if TYPE_CHECKING:
@@ -47,7 +48,7 @@ def online_options(command):
         click.option("--github-api", default=GITHUB_API, show_default=True, help="GitHub REST API base URL."),
         click.option("--hf-api", default=HF_API, show_default=True, help="Hugging Face API base URL."),
         click.option("--timeout", type=click.FloatRange(0, min_open=True), default=10.0, show_default=True,
-                     help="Seconds to wait for each API answer."),
+                     help="Seconds each API call may take in all (connecting, waiting and reading)."),
     ]
     for option in reversed(options):
         command = option(command)
@@ -81,18 +82,22 @@ workers_option = click.option(
 
 
 @contextmanager
-def reported_errors() -> Iterator[None]:
-    """Turn the library's own exceptions into one clean line and its exit status."""
+def reported_errors(interrupted_message: str = "interrupted") -> Iterator[None]:
+    """Turn the library's own exceptions into one clean line and its exit status, and Ctrl-C into one
+    line (``interrupted_message``) and status 130."""
     try:
         yield
     except KgError as error:
-        click.echo(f"Error: {error}", err=True)
+        click.echo(terminal_safe(f"Error: {error}"), err=True)
         raise SystemExit(error.exit_code) from None
+    except KeyboardInterrupt:
+        click.echo(interrupted_message, err=True)
+        raise SystemExit(130) from None
 
 
 def warn_problems(problems) -> None:
     for problem in problems:
-        click.echo(f"warning: {problem}", err=True)
+        click.echo(terminal_safe(f"warning: {problem}"), err=True)
 
 
 @contextmanager

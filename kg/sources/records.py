@@ -183,7 +183,12 @@ def _sequence(text: str, position: int, ends: list[int]) -> Iterator[tuple[int, 
     """(offset, value) for one JSON value or several in a row (JSON Lines, concatenated JSON): a file read
     as one document whose first value is followed by more keeps them all."""
     while position < len(text):
-        value, end = DECODER.raw_decode(text, position)
+        try:
+            value, end = DECODER.raw_decode(text, position)
+        except json.JSONDecodeError as error:
+            if not ends:
+                raise
+            raise json.JSONDecodeError(f"Extra data after the JSON document ({error.msg})", text, position) from None
         ends.append(end)
         yield position, value
         position = _skip(text, end)
