@@ -272,7 +272,6 @@ def build(
                         loaded.set_exception(error)
                         raise
                     writing.result()
-                summary.triples = len(store)
             else:
                 with timer.stage("store"):
                     if not started_empty:
@@ -282,9 +281,12 @@ def build(
                 with timer.stage("turtle"):
                     with atomic_writer(turtle, "wb") as handle:  # sorted lines: the same bytes for the same graph
                         written = store.write(handle, "turtle")
-                summary.triples = written if written is not None else len(store)
-            with timer.stage("summary"):
+                summary.triples = written or 0  # 0: counted below
+            with timer.stage("summary"), ThreadPoolExecutor(1) as background:
+                # two scans of the store, side by side
+                triples = None if summary.triples else background.submit(distinct_triples, store)
                 summary.counts = store_counts(store)
+                summary.triples = triples.result() if triples else summary.triples
         finally:
             spool.remove()
             Path(out / (spool.path.name[:-3] + ".names.nt")).unlink(missing_ok=True)
@@ -376,6 +378,12 @@ def write_page(store: Store, path: Path) -> Path:
     view = to_networkx(view_triples)
     render_html(view, path, limit=HTML_NODE_LIMIT if view.number_of_nodes() > HTML_NODE_LIMIT else None)
     return path
+
+
+def distinct_triples(store: Store) -> int:
+    """Triples in the union of the store's graphs, each once (a shared node's type is in many graphs)."""
+    result = store.query("SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }")
+    return int(result.rows[0][0])
 
 
 def store_counts(store: Store) -> dict[str, int]:
