@@ -6,8 +6,9 @@ A spaCy pipeline built on ``spacy.blank("en")``: a sentencizer, then the project
 is a pure function of the title and abstract.
 
 Over-long fields are extracted up to ``MAX_FIELD_CHARS`` characters (the readers warn about them), so no
-input can exceed spaCy's ``max_length``; a name longer than ``MAX_NAME_CHARS`` (a pasted blob, not a
-name) is left out of the extraction.
+input can exceed spaCy's ``max_length``; a "word" longer than ``MAX_WORD_CHARS`` (base64, a pasted blob)
+is read as a run of dots of the same length, so offsets hold and no rule spends quadratic time on it; and a
+name longer than ``MAX_NAME_CHARS`` is left out of the extraction.
 
 Importing this package (or ``kg.extraction.records``) does not load spaCy: the pipeline loads on first use.
 """
@@ -17,6 +18,7 @@ from __future__ import annotations
 import dataclasses
 import multiprocessing
 import os
+import re
 import signal
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
@@ -35,6 +37,8 @@ __all__ = [
 T = TypeVar("T")
 
 MAX_FIELD_CHARS = 100_000  # of a title or an abstract; a real abstract has 2,000
+MAX_WORD_CHARS = 1_000  # longer than any URL or name kg keeps
+LONG_WORD = re.compile(r"\S{%d,}" % (MAX_WORD_CHARS + 1))
 MAX_NAME_CHARS = 200  # of an entity, alias, metric or method name; the longest real ones have ~100
 PAPERS_PER_EXTRA_WORKER = 500  # a worker takes ~2 s to load the pipeline: worth it past a few hundred papers
 
@@ -53,8 +57,11 @@ def over_long_fields(paper: Paper) -> list[tuple[str, int]]:
 
 
 def extractable(paper: Paper) -> Paper:
-    """The paper as extraction reads it: fields cut at MAX_FIELD_CHARS (prefixes, so offsets hold)."""
+    """The paper as extraction reads it: fields cut at MAX_FIELD_CHARS, giant words as dots (a prefix and a
+    same-length replacement, so every offset into it is an offset into the paper's own text)."""
     title, abstract = paper.title[:MAX_FIELD_CHARS], paper.abstract[:MAX_FIELD_CHARS]
+    if MAX_WORD_CHARS < max(len(title), len(abstract)):
+        title, abstract = (LONG_WORD.sub(lambda m: "." * len(m.group(0)), text) for text in (title, abstract))
     if title == paper.title and abstract == paper.abstract:
         return paper
     copy = dataclasses.replace(paper)
