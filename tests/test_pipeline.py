@@ -121,6 +121,7 @@ def test_a_large_fresh_build_writes_its_turtle_from_the_build_itself(tmp_path, m
     with Store(None) as written, Store(tmp_path / "store", read_only=True) as store:
         written.load_file(tmp_path / "graph.ttl")
         assert written.ntriples_lines() == store.ntriples_lines()  # exactly the same terms
-        assert len(written) == summary.triples > 1_000
+        assert len(written) <= summary.triples <= len(written) * 1.05  # lineage stated twice: counted twice
+        assert len(written) > 1_000
     assert sorted(p.name for p in tmp_path.iterdir()) == ["graph.ttl", "store"]
     assert set(summary.stages) >= {"read", "extract", "graph", "store", "turtle"}
