@@ -27,9 +27,13 @@ def best_of(runs: int, *args: str) -> float:
 
 
 def loaded(*args: str) -> list[str]:
-    code = (f"import sys; from click.testing import CliRunner; from kg.cli import main; "
-            f"CliRunner().invoke(main, {list(args)!r}); print(' '.join(m for m in {HEAVY!r} if m in sys.modules))")
-    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    code = (
+        f"import sys; from click.testing import CliRunner; from kg.cli import main; "
+        f"CliRunner().invoke(main, {list(args)!r}); print(' '.join(m for m in {HEAVY!r} if m in sys.modules))"
+    )
+    return subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.split()
 
 
 def main() -> None:
@@ -40,7 +44,9 @@ def main() -> None:
     print(f"{'command':<18} {'best s':>7} {'minus python':>13}  heavy modules loaded")
     for args in (("--help",), ("query", "--help")):
         seconds = best_of(runs, *args)
-        print(f"{'kg ' + ' '.join(args):<18} {seconds:7.3f} {seconds - python:13.3f}  {' '.join(loaded(*args)) or '-'}")
+        print(
+            f"{'kg ' + ' '.join(args):<18} {seconds:7.3f} {seconds - python:13.3f}  {' '.join(loaded(*args)) or '-'}"
+        )
 
 
 def best_of_python(runs: int) -> float:

@@ -12,8 +12,8 @@ import tempfile
 import time
 from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from functools import partial
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from rdflib import Dataset, Graph, URIRef
@@ -264,7 +264,13 @@ def build(
                 with ThreadPoolExecutor(1) as background:
                     loaded: Future = Future()
                     writing = background.submit(
-                        timer.timed, "turtle", transcode, spool.union_path, "ntriples", turtle, "turtle",
+                        timer.timed,
+                        "turtle",
+                        transcode,
+                        spool.union_path,
+                        "ntriples",
+                        turtle,
+                        "turtle",
                         names_then,
                     )
                     try:
@@ -285,9 +291,9 @@ def build(
                         store.remove_graphs(spool.graphs)  # what this build rebuilds, it replaces
                     store.load_file(spool.path, "nquads", trusted=True)
                     derive_names(store)
-                with timer.stage("turtle"):
-                    with atomic_writer(turtle, "wb") as handle:  # sorted lines: the same bytes for the same graph
-                        written = store.write(handle, "turtle")
+                # sorted lines: the same bytes for the same graph
+                with timer.stage("turtle"), atomic_writer(turtle, "wb") as handle:
+                    written = store.write(handle, "turtle")
                 summary.triples = written if written is not None else distinct_triples(store)
             with timer.stage("summary"):
                 summary.counts = store_counts(store)
@@ -349,7 +355,12 @@ def spool_papers(
 
 
 def extract_and_link(
-    papers: Sequence[Paper], spool: Spool, timer: StageTimes, summary: BuildSummary, *, online: ApiClient,
+    papers: Sequence[Paper],
+    spool: Spool,
+    timer: StageTimes,
+    summary: BuildSummary,
+    *,
+    online: ApiClient,
     workers: int,
 ) -> list[tuple[Paper, Extraction]]:
     """Extract, link the papers online and spool the repository facts.

@@ -168,9 +168,18 @@ def test_a_paper_graph_holds_only_that_paper_and_the_names_it_gives(eagle_paper)
 def test_name_variants_of_one_node_get_one_pref_label_and_alt_labels(eagle_paper):
     paper, extraction = eagle_paper
     variant = Paper(title="Another paper", abstract=paper.abstract.replace("MT-bench", "MT-Bench"))
-    renamed = Extraction(paper_id=variant.id, datasets=[
-        Entity(name="MT-Bench", type="dataset", canonical="MT-Bench", confidence=0.9,
-               evidence=extraction.datasets[0].evidence)])
+    renamed = Extraction(
+        paper_id=variant.id,
+        datasets=[
+            Entity(
+                name="MT-Bench",
+                type="dataset",
+                canonical="MT-Bench",
+                confidence=0.9,
+                evidence=extraction.datasets[0].evidence,
+            )
+        ],
+    )
     graph = build_graph([eagle_paper, (variant, renamed)], with_vocabularies=False)
     reordered = build_graph([(variant, renamed), eagle_paper], with_vocabularies=False)
     assert isomorphic(graph, reordered)  # labels never depend on the order papers are met in

@@ -26,25 +26,51 @@ GOOD = [
 HUGE_ABSTRACT = "We evaluate BERT on SQuAD. " * 80_000  # 2 MB
 HOSTILE = [
     {"id": "huge", "title": "A paper with a 2 MB abstract", "abstract": HUGE_ABSTRACT},
-    {"id": "token", "title": "A paper with a giant token", "abstract": "We use BERT. " + "x" * 100_000 + " On SQuAD."},
+    {
+        "id": "token",
+        "title": "A paper with a giant token",
+        "abstract": "We use BERT. " + "x" * 100_000 + " On SQuAD.",
+    },
     {"id": "space", "title": "Repository with a space", "abstract": "We use BERT.", "repository": "x:a b"},
-    {"id": "inject", "title": "Repository that injects", "abstract": "We use BERT.",
-     "githubRepo": "x:a> . <urn:evil:s> <urn:evil:p> <urn:evil:o"},
-    {"id": "script", "title": "Script URL", "abstract": "We use BERT.", "repository": "javascript:alert(4)",
-     "url": "javascript:alert(4)", "project_page": 'https://example.com/a b"<>'},
-    {"id": "owner", "title": "Over-long owner", "abstract": "We use BERT.",
-     "repository": "https://github.com/" + "o" * 5000 + "/name"},
+    {
+        "id": "inject",
+        "title": "Repository that injects",
+        "abstract": "We use BERT.",
+        "githubRepo": "x:a> . <urn:evil:s> <urn:evil:p> <urn:evil:o",
+    },
+    {
+        "id": "script",
+        "title": "Script URL",
+        "abstract": "We use BERT.",
+        "repository": "javascript:alert(4)",
+        "url": "javascript:alert(4)",
+        "project_page": 'https://example.com/a b"<>',
+    },
+    {
+        "id": "owner",
+        "title": "Over-long owner",
+        "abstract": "We use BERT.",
+        "repository": "https://github.com/" + "o" * 5000 + "/name",
+    },
     {"id": "name", "title": "We propose " + "Q" * 100_000, "abstract": "We propose " + "Z" * 100_000 + "."},
-    {"id": "turkish", "title": "Sentiment Analysis of Tweets from İzmir with BERTurk",
-     "abstract": "We fine-tune BERTurk on İzmir tweets. BERTurk beats BERT."},
-    {"id": "bidi", "title": "Evil \u202etitle\u202c with \x1b[31mcolour", "abstract": "We use BERT.",
-     "repository": "not a url \u202e"},
+    {
+        "id": "turkish",
+        "title": "Sentiment Analysis of Tweets from İzmir with BERTurk",
+        "abstract": "We fine-tune BERTurk on İzmir tweets. BERTurk beats BERT.",
+    },
+    {
+        "id": "bidi",
+        "title": "Evil \u202etitle\u202c with \x1b[31mcolour",
+        "abstract": "We use BERT.",
+        "repository": "not a url \u202e",
+    },
 ]
 
 
 def run_kg(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "kg", *args], cwd=cwd, capture_output=True, text=True,
-                          timeout=900, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "kg", *args], cwd=cwd, capture_output=True, text=True, timeout=900, check=False
+    )
 
 
 @pytest.fixture(scope="module")
@@ -72,7 +98,10 @@ def test_the_build_keeps_every_paper_and_shows_no_traceback(hostile_build):
 def test_case_1_an_over_long_abstract_is_extracted_up_to_the_limit_with_a_warning(hostile_build):
     folder, result = hostile_build
     records = folder / "papers.jsonl"
-    assert f"warning: {records}:{len(GOOD) + 1}: the abstract of 'A paper with a 2 MB abstract' has " in result.stderr
+    assert (
+        f"warning: {records}:{len(GOOD) + 1}: the abstract of 'A paper with a 2 MB abstract' has "
+        in result.stderr
+    )
     assert "extraction reads the first 100,000" in result.stderr
     assert "E088" not in result.stderr
     with Store(folder / "out" / "store", read_only=True) as store:
@@ -102,14 +131,19 @@ def test_case_3_urls_from_records_go_through_the_normaliser_or_are_dropped(hosti
     for _, _, page in graph.triples((None, KG.hasProjectPage, None)):
         assert str(page).startswith(("https://", "http://"))
     # and the store takes another build and export after it (one record used to poison it)
-    again = run_kg("build", str(folder / "papers.jsonl"), "--out", str(folder / "out"), "--no-html", cwd=folder)
+    again = run_kg(
+        "build", str(folder / "papers.jsonl"), "--out", str(folder / "out"), "--no-html", cwd=folder
+    )
     assert again.returncode == 0 and "Traceback" not in again.stderr
 
 
 def test_case_6_a_bare_json_scalar_gets_the_right_warning(hostile_build):
     folder, result = hostile_build
-    assert f"warning: {folder / 'scalar.json'}:1: expected a JSON object for a paper, found a number" in result.stderr
-    assert "title" not in [line for line in result.stderr.splitlines() if "scalar.json" in line][0]
+    assert (
+        f"warning: {folder / 'scalar.json'}:1: expected a JSON object for a paper, found a number"
+        in result.stderr
+    )
+    assert "title" not in next(line for line in result.stderr.splitlines() if "scalar.json" in line)
 
 
 def test_case_7_long_names_and_owners_are_capped(hostile_build):
@@ -140,8 +174,10 @@ def test_case_8_a_dotted_capital_i_keeps_the_paper(hostile_build):
 
 
 def test_case_2_json_lines_whose_first_record_is_long_are_read_whole(tmp_path):
-    records = [{"id": f"a{i}", "title": f"Paper {i}", "abstract": "word " * (8000 if i == 0 else 5)}
-               for i in range(6)]
+    records = [
+        {"id": f"a{i}", "title": f"Paper {i}", "abstract": "word " * (8000 if i == 0 else 5)}
+        for i in range(6)
+    ]
     path = tmp_path / "firstlong.jsonl"
     path.write_text("".join(json.dumps(record) + "\n" for record in records), encoding="utf-8")
     papers, problems = read_papers([path])
@@ -154,9 +190,13 @@ def test_case_2_json_lines_whose_first_record_is_long_are_read_whole(tmp_path):
 
 def test_a_record_cannot_inject_through_the_url_field(tmp_path):
     path = tmp_path / "p.jsonl"
-    path.write_text(json.dumps({"id": "u", "title": "T", "url": "https://x.org/a> . <urn:evil:s"}) + "\n"
-                    + json.dumps({"id": "v", "title": "Kept", "url": "https://Example.org/page/"}) + "\n",
-                    encoding="utf-8")
+    path.write_text(
+        json.dumps({"id": "u", "title": "T", "url": "https://x.org/a> . <urn:evil:s"})
+        + "\n"
+        + json.dumps({"id": "v", "title": "Kept", "url": "https://Example.org/page/"})
+        + "\n",
+        encoding="utf-8",
+    )
     papers, problems = read_papers([path])
     assert [paper.url for paper in papers] == [None, "https://example.org/page"]
     assert len(problems) == 1 and problems[0].line == 1 and "url" in problems[0].message

@@ -508,8 +508,20 @@ def test_build_online_stores_repository_facts_in_the_graph(fake, tmp_path):
     inputs = tmp_path / "papers.jsonl"
     write_jsonl(inputs, [HICMAE, HF_ONLY, NOTHING])
     out = tmp_path / "out"
-    args = ["build", str(inputs), "--out", str(out), "--no-html", "--online", "--cache-dir", str(tmp_path / "c"),
-            "--github-api", fake.server.url_for("/github"), "--hf-api", fake.server.url_for("/hf")]
+    args = [
+        "build",
+        str(inputs),
+        "--out",
+        str(out),
+        "--no-html",
+        "--online",
+        "--cache-dir",
+        str(tmp_path / "c"),
+        "--github-api",
+        fake.server.url_for("/github"),
+        "--hf-api",
+        fake.server.url_for("/hf"),
+    ]
     result = CliRunner().invoke(main, args, catch_exceptions=False)
     assert result.exit_code == 0, result.output
     assert "linked 2 papers" in result.stdout

@@ -116,7 +116,9 @@ def test_a_large_fresh_build_writes_its_turtle_from_the_build_itself(tmp_path, m
     import kg.pipeline
 
     monkeypatch.setattr(kg.pipeline, "CANONICAL_ORDER_LIMIT", 1_000)
-    (tmp_path / (kg.pipeline.Spool.prefix(tmp_path / "store") + "killed.nq")).write_text("left by a killed build")
+    (tmp_path / (kg.pipeline.Spool.prefix(tmp_path / "store") + "killed.nq")).write_text(
+        "left by a killed build"
+    )
     summary = build(None, tmp_path, html=False, workers=2)
     with Store(None) as written, Store(tmp_path / "store", read_only=True) as store:
         written.load_file(tmp_path / "graph.ttl")

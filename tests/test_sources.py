@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from kg.linking.urls import web_iri
-
 import io
 import json
 import sys
@@ -12,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from kg.linking.urls import web_iri
 from kg.papers import Paper, normalise_title
 from kg.resources import sample_paths
 from kg.sources import FORMATS, Problem, detect_format, iter_papers, read_papers

@@ -23,8 +23,16 @@ from kg.store.lock import read_lock, write_lock
 from tests.test_linking_online import FakeApis, repo_json
 
 PAPERS = [
-    {"id": "2401.00001", "title": "Fine-tuning BERT for reading", "abstract": "We fine-tune BERT on SQuAD and MNLI."},
-    {"id": "2401.00002", "title": "A study of ResNet-50", "abstract": "We train ResNet-50 on ImageNet and CIFAR-10."},
+    {
+        "id": "2401.00001",
+        "title": "Fine-tuning BERT for reading",
+        "abstract": "We fine-tune BERT on SQuAD and MNLI.",
+    },
+    {
+        "id": "2401.00002",
+        "title": "A study of ResNet-50",
+        "abstract": "We train ResNet-50 on ImageNet and CIFAR-10.",
+    },
     {"id": "2401.00003", "title": "Translation with T5", "abstract": "We evaluate T5 on WMT14 with BLEU."},
 ]
 
@@ -48,10 +56,15 @@ def test_an_edited_paper_rebuilt_without_fresh_equals_a_fresh_build(tmp_path):
     second = write_jsonl(tmp_path / "v2.jsonl", edited)
     build([second], tmp_path / "incremental", html=False)
     build([second], tmp_path / "fresh", html=False, fresh=True)
-    incremental, fresh = union_lines(tmp_path / "incremental" / "store"), union_lines(tmp_path / "fresh" / "store")
+    incremental, fresh = (
+        union_lines(tmp_path / "incremental" / "store"),
+        union_lines(tmp_path / "fresh" / "store"),
+    )
     assert b"id/dataset/cifar" not in b"\n".join(fresh).lower()
     assert incremental == fresh  # no blank nodes: equal lines are an isomorphism
-    assert (tmp_path / "incremental" / "graph.ttl").read_bytes() == (tmp_path / "fresh" / "graph.ttl").read_bytes()
+    assert (tmp_path / "incremental" / "graph.ttl").read_bytes() == (
+        tmp_path / "fresh" / "graph.ttl"
+    ).read_bytes()
 
 
 def test_a_second_writer_and_a_build_under_a_reader_are_refused(tmp_path):
@@ -71,12 +84,24 @@ def test_a_second_writer_and_a_build_under_a_reader_are_refused(tmp_path):
 def test_builds_into_one_out_with_different_stores_keep_their_spools(tmp_path):
     inputs = write_jsonl(tmp_path / "p.jsonl", PAPERS[:2])
     commands = [
-        [sys.executable, "-m", "kg", "build", str(inputs), "--out", str(tmp_path / "out"), "--no-html",
-         "--store", str(tmp_path / name)]
+        [
+            sys.executable,
+            "-m",
+            "kg",
+            "build",
+            str(inputs),
+            "--out",
+            str(tmp_path / "out"),
+            "--no-html",
+            "--store",
+            str(tmp_path / name),
+        ]
         for name in ("store-a", "store-b")
     ]
-    runs = [subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-            for command in commands]
+    runs = [
+        subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for command in commands
+    ]
     results = [run.communicate(timeout=600) for run in runs]
     assert [run.returncode for run in runs] == [0, 0], results
     assert union_lines(tmp_path / "store-a") == union_lines(tmp_path / "store-b")
@@ -84,7 +109,17 @@ def test_builds_into_one_out_with_different_stores_keep_their_spools(tmp_path):
 
 
 def interrupt_build(tmp_path: Path, inputs: Path, sig: int, after: float) -> subprocess.CompletedProcess:
-    command = [sys.executable, "-m", "kg", "build", str(inputs), "--out", str(tmp_path / "out"), "--workers", "2"]
+    command = [
+        sys.executable,
+        "-m",
+        "kg",
+        "build",
+        str(inputs),
+        "--out",
+        str(tmp_path / "out"),
+        "--workers",
+        "2",
+    ]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     time.sleep(after)
     process.send_signal(sig)
@@ -94,8 +129,10 @@ def interrupt_build(tmp_path: Path, inputs: Path, sig: int, after: float) -> sub
 
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGKILL])
 def test_an_interrupted_build_leaves_the_previous_outputs_readable(tmp_path, sig):
-    many = [{"id": f"t{i}", "title": f"Paper {i} on BERT", "abstract": f"We fine-tune BERT-{i} on SQuAD."}
-            for i in range(400)]
+    many = [
+        {"id": f"t{i}", "title": f"Paper {i} on BERT", "abstract": f"We fine-tune BERT-{i} on SQuAD."}
+        for i in range(400)
+    ]
     inputs = write_jsonl(tmp_path / "p.jsonl", PAPERS)
     build([inputs], tmp_path / "out")
     before = {name: (tmp_path / "out" / name).read_bytes() for name in ("graph.ttl", "graph.html")}
@@ -119,22 +156,34 @@ def test_an_interrupted_build_leaves_the_previous_outputs_readable(tmp_path, sig
             assert not [p.name for p in (tmp_path / "out").iterdir() if p.name.startswith(".")]
     summary = build([inputs], tmp_path / "out")  # the next build succeeds
     assert summary.counts["papers"] == len(PAPERS) + len(many)
-    assert not [p.name for p in (tmp_path / "out").iterdir() if p.name.startswith(".")]  # killed leftovers gone
+    assert not [
+        p.name for p in (tmp_path / "out").iterdir() if p.name.startswith(".")
+    ]  # killed leftovers gone
 
 
 @pytest.fixture
 def stand_in(httpserver):
     fake = FakeApis()
     fake.repos["org/tool"] = repo_json("org/tool", stargazers_count=5, projectPage=None)
-    fake.papers["2401.00001"] = {"id": "2401.00001", "githubRepo": "https://github.com/org/tool",
-                                 "projectPage": 'https://example.com/a b"<>'}
+    fake.papers["2401.00001"] = {
+        "id": "2401.00001",
+        "githubRepo": "https://github.com/org/tool",
+        "projectPage": 'https://example.com/a b"<>',
+    }
     httpserver.expect_request("").respond_with_handler(fake.handle)
     return fake, httpserver
 
 
 def client(server, tmp_path: Path, **options) -> ApiClient:
-    return ApiClient(github_api=server.url_for("/github"), hf_api=server.url_for("/hf"),
-                     cache_dir=tmp_path / "cache", backoff=0, github_token="", hf_token="", **options)
+    return ApiClient(
+        github_api=server.url_for("/github"),
+        hf_api=server.url_for("/hf"),
+        cache_dir=tmp_path / "cache",
+        backoff=0,
+        github_token="",
+        hf_token="",
+        **options,
+    )
 
 
 def test_a_second_online_read_leaves_one_value_per_repository_fact(stand_in, tmp_path):
@@ -144,16 +193,24 @@ def test_a_second_online_read_leaves_one_value_per_repository_fact(stand_in, tmp
     fake.repos["org/tool"]["stargazers_count"] = 7  # the repository changed between the reads
     build([inputs], tmp_path / "out", html=False, online=client(server, tmp_path))
     with Store(tmp_path / "out" / "store", read_only=True) as store:
-        rows = store.query("SELECT ?p (COUNT(DISTINCT ?o) AS ?n) WHERE { ?r a kg:Repository ; ?p ?o } GROUP BY ?p")
+        rows = store.query(
+            "SELECT ?p (COUNT(DISTINCT ?o) AS ?n) WHERE { ?r a kg:Repository ; ?p ?o } GROUP BY ?p"
+        )
         stars = store.query("SELECT ?s WHERE { ?r kg:stars ?s }").rows
     assert [int(row[0]) for row in stars] == [7]
-    assert all(int(count) == 1 for predicate, count in rows.rows if not str(predicate).endswith("#type")), rows.rows
+    assert all(int(count) == 1 for predicate, count in rows.rows if not str(predicate).endswith("#type")), (
+        rows.rows
+    )
 
 
 def test_hostile_api_answers_never_crash_an_online_build(stand_in, tmp_path):
     fake, server = stand_in
-    fake.repos["org/tool"].update(license={"spdx_id": "MIT License"}, created_at="not a date",
-                                  pushed_at="2024-13-45T99:99:99Z", stargazers_count=-3)
+    fake.repos["org/tool"].update(
+        license={"spdx_id": "MIT License"},
+        created_at="not a date",
+        pushed_at="2024-13-45T99:99:99Z",
+        stargazers_count=-3,
+    )
     inputs = write_jsonl(tmp_path / "p.jsonl", PAPERS[:1])
     summary = build([inputs], tmp_path / "out", html=False, online=client(server, tmp_path))
     assert summary.counts["papers"] == 1
@@ -184,12 +241,20 @@ def test_a_trickling_server_is_cut_off_by_the_overall_deadline(httpserver):
 
 
 def test_kg_help_does_not_load_spacy_or_networkx():
-    code = ("import sys; from click.testing import CliRunner; from kg.cli import main; "
-            "CliRunner().invoke(main, ['--help']); CliRunner().invoke(main, ['query', '--help']); "
-            "import kg.extraction.records; "
-            "print(sorted(m for m in ('spacy', 'networkx') if m in sys.modules))")
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
-                            check=True, env={**os.environ, "PYTHONWARNINGS": "ignore"})
+    code = (
+        "import sys; from click.testing import CliRunner; from kg.cli import main; "
+        "CliRunner().invoke(main, ['--help']); CliRunner().invoke(main, ['query', '--help']); "
+        "import kg.extraction.records; "
+        "print(sorted(m for m in ('spacy', 'networkx') if m in sys.modules))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+        env={**os.environ, "PYTHONWARNINGS": "ignore"},
+    )
     assert result.stdout.strip() == "[]"
 
 

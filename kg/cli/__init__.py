@@ -54,8 +54,10 @@ class LazyGroup(click.Group):
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         """The command list from SUMMARIES, shortened as click shortens help, without importing anything."""
         limit = formatter.width - 6 - max(len(name) for name in COMMAND_MODULES)
-        rows = [(name, click.utils.make_default_short_help(SUMMARIES.get(name, ""), limit))
-                for name in COMMAND_MODULES]
+        rows = [
+            (name, click.utils.make_default_short_help(SUMMARIES.get(name, ""), limit))
+            for name in COMMAND_MODULES
+        ]
         with formatter.section("Commands"):
             formatter.write_dl(rows)
 

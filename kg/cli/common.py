@@ -41,14 +41,26 @@ def online_options(command):
     from kg.linking.client import GITHUB_API, HF_API  # late: `kg query` need not load the linking stack
 
     options = [
-        click.option("--online", is_flag=True,
-                     help="Also ask the Hugging Face papers API and GitHub (facts, search); offline by default."),
-        click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-                     help="Where API answers are cached with their ETags [default: ~/.cache/kg/api]."),
+        click.option(
+            "--online",
+            is_flag=True,
+            help="Also ask the Hugging Face papers API and GitHub (facts, search); offline by default.",
+        ),
+        click.option(
+            "--cache-dir",
+            type=click.Path(file_okay=False, path_type=Path),
+            default=None,
+            help="Where API answers are cached with their ETags [default: ~/.cache/kg/api].",
+        ),
         click.option("--github-api", default=GITHUB_API, show_default=True, help="GitHub REST API base URL."),
         click.option("--hf-api", default=HF_API, show_default=True, help="Hugging Face API base URL."),
-        click.option("--timeout", type=click.FloatRange(0, min_open=True), default=10.0, show_default=True,
-                     help="Seconds each API call may take in all (connecting, waiting and reading)."),
+        click.option(
+            "--timeout",
+            type=click.FloatRange(0, min_open=True),
+            default=10.0,
+            show_default=True,
+            help="Seconds each API call may take in all (connecting, waiting and reading).",
+        ),
     ]
     for option in reversed(options):
         command = option(command)
@@ -57,25 +69,39 @@ def online_options(command):
 
 def endpoint_options(command):
     """--timeout and --retries for requests to a remote SPARQL endpoint, shared by `kg query` and `kg push`."""
-    command = click.option("--retries", type=click.IntRange(0), default=3, show_default=True,
-                           help="Retries of a request that failed to connect, timed out or got a 5xx.")(command)
-    return click.option("--timeout", type=click.FloatRange(0, min_open=True), default=60.0, show_default=True,
-                        help="Seconds to wait for each request to a remote endpoint.")(command)
+    command = click.option(
+        "--retries",
+        type=click.IntRange(0),
+        default=3,
+        show_default=True,
+        help="Retries of a request that failed to connect, timed out or got a 5xx.",
+    )(command)
+    return click.option(
+        "--timeout",
+        type=click.FloatRange(0, min_open=True),
+        default=60.0,
+        show_default=True,
+        help="Seconds to wait for each request to a remote endpoint.",
+    )(command)
 
 
-def api_client(online: bool, cache_dir: Path | None, github_api: str, hf_api: str,
-               timeout: float) -> ApiClient | None:
+def api_client(
+    online: bool, cache_dir: Path | None, github_api: str, hf_api: str, timeout: float
+) -> ApiClient | None:
     """The client for --online (the caller closes it), or None offline."""
     from kg.linking.client import ApiClient, default_cache_dir
 
     if not online:
         return None
-    return ApiClient(github_api=github_api, hf_api=hf_api, cache_dir=cache_dir or default_cache_dir(),
-                     timeout=timeout)
+    return ApiClient(
+        github_api=github_api, hf_api=hf_api, cache_dir=cache_dir or default_cache_dir(), timeout=timeout
+    )
 
 
 workers_option = click.option(
-    "--workers", type=click.IntRange(1), default=None,
+    "--workers",
+    type=click.IntRange(1),
+    default=None,
     help="Worker processes for extraction (same output whatever the number) "
     "[default: one per CPU core, fewer below a few thousand papers].",
 )

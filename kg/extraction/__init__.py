@@ -31,14 +31,20 @@ if TYPE_CHECKING:
     from spacy.language import Language
 
 __all__ = [
-    "MAX_FIELD_CHARS", "batched", "build_pipeline", "default_workers", "extract", "extract_many", "over_long_fields"
+    "MAX_FIELD_CHARS",
+    "batched",
+    "build_pipeline",
+    "default_workers",
+    "extract",
+    "extract_many",
+    "over_long_fields",
 ]
 
 T = TypeVar("T")
 
 MAX_FIELD_CHARS = 100_000  # of a title or an abstract; a real abstract has 2,000
 MAX_WORD_CHARS = 1_000  # longer than any URL or name kg keeps
-LONG_WORD = re.compile(r"\S{%d,}" % (MAX_WORD_CHARS + 1))
+LONG_WORD = re.compile(rf"\S{{{MAX_WORD_CHARS + 1},}}")
 MAX_NAME_CHARS = 200  # of an entity, alias, metric or method name; the longest real ones have ~100
 PAPERS_PER_EXTRA_WORKER = 500  # a worker takes ~2 s to load the pipeline: worth it past a few hundred papers
 
@@ -52,8 +58,11 @@ def default_workers(papers: int) -> int:
 
 def over_long_fields(paper: Paper) -> list[tuple[str, int]]:
     """(field, length) of the paper's fields that extraction reads only the first MAX_FIELD_CHARS of."""
-    return [(name, len(text)) for name, text in (("title", paper.title), ("abstract", paper.abstract))
-            if len(text) > MAX_FIELD_CHARS]
+    return [
+        (name, len(text))
+        for name, text in (("title", paper.title), ("abstract", paper.abstract))
+        if len(text) > MAX_FIELD_CHARS
+    ]
 
 
 def extractable(paper: Paper) -> Paper:

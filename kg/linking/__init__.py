@@ -27,7 +27,19 @@ _HOMES = {
     "FoundLink": "urls",
     "find_links": "urls",
 }
-__all__ = sorted(_HOMES)
+__all__ = [
+    "ApiClient",
+    "ApiError",
+    "ApiUnavailable",
+    "FoundLink",
+    "LinkReport",
+    "PaperLinks",
+    "RateLimited",
+    "RepositoryFacts",
+    "default_cache_dir",
+    "find_links",
+    "link_papers",
+]
 
 
 def __getattr__(name: str) -> Any:

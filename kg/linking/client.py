@@ -238,7 +238,9 @@ class ApiClient:
         """One GET whose whole answer (connection, headers and body) must arrive within ``timeout``
         seconds: a server trickling a byte a second is cut off, not waited on for ever."""
         deadline = time.monotonic() + self.timeout
-        response = self.session.get(url, headers=headers, timeout=self.timeout, allow_redirects=True, stream=True)
+        response = self.session.get(
+            url, headers=headers, timeout=self.timeout, allow_redirects=True, stream=True
+        )
         try:
             body = bytearray()
             while True:

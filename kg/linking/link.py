@@ -144,7 +144,8 @@ def summarise(links: list[PaperLinks], run: OnlineRun | None) -> LinkReport:
         by_source={source: by_source[source] for source in SOURCES if by_source[source]},
         unlinked=len(links) - linked,
         stopped="; ".join(run.stopped.values()) or None if run else None,
-        errors=(run.errors if run else []) + [f"{item.paper_key}: {m}" for item in links for m in item.rejected],
+        errors=(run.errors if run else [])
+        + [f"{item.paper_key}: {m}" for item in links for m in item.rejected],
         requests=run.client.stats.as_dict() if run else {},
         facts=len({url for item in links for url in item.facts}),
     )
@@ -369,10 +370,12 @@ def facts_from(url: str, data: dict | None) -> RepositoryFacts | None:
 
 def _timestamp(value: object) -> str | None:
     """An ISO 8601 timestamp with a time zone as GitHub gives it (``2024-01-02T03:04:05Z``), else None."""
-    if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})", value):
+    if not isinstance(value, str) or not re.fullmatch(
+        r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})", value
+    ):
         return None
     try:
-        datetime.fromisoformat(value.replace("Z", "+00:00"))
+        datetime.fromisoformat(value)  # Python 3.11 reads the "Z"
     except ValueError:
         return None
     return value

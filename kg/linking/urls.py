@@ -150,9 +150,7 @@ REPOSITORY_SEGMENT = re.compile(r"[A-Za-z0-9_.-]{1,100}")
 HOST_LABEL = re.compile(r"(?!-)[a-z0-9-]{1,63}(?<!-)")
 SCHEME_PREFIX = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
 # never part of a URL kg keeps: spaces, quotes, brackets IRIs forbid, controls, bidi and zero-width marks
-URL_FORBIDDEN = re.compile(
-    r"[\x00-\x20<>\"{}|\\^`\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]"
-)
+URL_FORBIDDEN = re.compile(r"[\x00-\x20<>\"{}|\\^`\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]")
 
 
 def normalise_url(raw: str) -> tuple[str, str, str, str | None, str | None]:
@@ -207,7 +205,9 @@ def normalise_url(raw: str) -> tuple[str, str, str, str | None, str | None]:
                 repo_segments[0] = repo_segments[0].lower()
             owner, name = repo_segments[-2], repo_segments[-1]
             if canonical_host == "github.com" and not GITHUB_OWNER.fullmatch(owner):
-                raise UrlRejected(f"not a GitHub owner (letters, digits and hyphens, at most 39): {owner[:40]!r}")
+                raise UrlRejected(
+                    f"not a GitHub owner (letters, digits and hyphens, at most 39): {owner[:40]!r}"
+                )
             if not REPOSITORY_SEGMENT.fullmatch(name) or name in (".", ".."):
                 raise UrlRejected(
                     f"not a repository name (letters, digits, '_.-', at most {MAX_SEGMENT_LENGTH}): {name[:40]!r}"
@@ -218,7 +218,9 @@ def normalise_url(raw: str) -> tuple[str, str, str, str | None, str | None]:
             path = "/" + "/".join(rest) if rest else None
             return "repository", url, canonical_host, path, None
     netloc = host if port is None else f"{host}:{port}"
-    url = f"{parts.scheme.lower()}://{netloc}{parts.path.rstrip('/')}" + (f"?{parts.query}" if parts.query else "")
+    url = f"{parts.scheme.lower()}://{netloc}{parts.path.rstrip('/')}" + (
+        f"?{parts.query}" if parts.query else ""
+    )
     if host in REFERENCE_HOSTS or host.endswith(".arxiv.org"):
         return "reference", url, host, None, None
     suggested = None

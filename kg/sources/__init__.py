@@ -196,8 +196,12 @@ def checked_fields(paper: Paper, source: str) -> Iterator[Problem]:
     where = where if line is not None else source
     label = shorten(paper.title)
     for field_name, length in over_long_fields(paper):
-        yield Problem(where, line, f"the {field_name} of {label!r} has {length:,} characters; "
-                                   f"extraction reads the first {MAX_FIELD_CHARS:,}")
+        yield Problem(
+            where,
+            line,
+            f"the {field_name} of {label!r} has {length:,} characters; "
+            f"extraction reads the first {MAX_FIELD_CHARS:,}",
+        )
     if paper.url:
         try:
             paper.url = normalise_url(paper.url)[1]
@@ -208,20 +212,28 @@ def checked_fields(paper: Paper, source: str) -> Iterator[Problem]:
         try:
             kind, url, *_ = normalise_url(paper.repository)
         except UrlRejected as error:
-            yield Problem(where, line, f"repository {_quoted(paper.repository)} of {label!r} dropped: {error}")
+            yield Problem(
+                where, line, f"repository {_quoted(paper.repository)} of {label!r} dropped: {error}"
+            )
             paper.repository = None
         else:
             paper.repository = url if kind == "repository" else None
             if kind == "project_page" and not paper.project_page:
                 paper.project_page = url
             if kind != "repository":
-                yield Problem(where, line, f"repository {_quoted(url)} of {label!r} is not on a code host; "
-                                           + ("kept as its project page" if paper.project_page == url else "dropped"))
+                yield Problem(
+                    where,
+                    line,
+                    f"repository {_quoted(url)} of {label!r} is not on a code host; "
+                    + ("kept as its project page" if paper.project_page == url else "dropped"),
+                )
     if paper.project_page:
         try:
             paper.project_page = normalise_url(paper.project_page)[1]
         except UrlRejected as error:
-            yield Problem(where, line, f"project page {_quoted(paper.project_page)} of {label!r} dropped: {error}")
+            yield Problem(
+                where, line, f"project page {_quoted(paper.project_page)} of {label!r} dropped: {error}"
+            )
             paper.project_page = None
 
 

@@ -188,7 +188,9 @@ def _sequence(text: str, position: int, ends: list[int]) -> Iterator[tuple[int, 
         except json.JSONDecodeError as error:
             if not ends:
                 raise
-            raise json.JSONDecodeError(f"Extra data after the JSON document ({error.msg})", text, position) from None
+            raise json.JSONDecodeError(
+                f"Extra data after the JSON document ({error.msg})", text, position
+            ) from None
         ends.append(end)
         yield position, value
         position = _skip(text, end)

@@ -25,8 +25,8 @@ from rdflib.term import Node
 
 from kg.errors import QueryError, StoreError
 from kg.io import atomic_writer
-from kg.store.lock import LOCK_NAME, read_lock
 from kg.namespaces import PREFIXES
+from kg.store.lock import LOCK_NAME, read_lock
 from kg.store.sparql import bind_params, from_oxigraph, syntax_message, to_oxigraph
 
 FORMATS: dict[str, ox.RdfFormat] = {
@@ -155,12 +155,18 @@ class Store:
             if node is None:
                 if len(self._term_cache) > 500_000:
                     self._term_cache.clear()
-                node = self._term_cache[term] = ox.NamedNode(term) if isinstance(term, URIRef) else to_oxigraph(term)
+                node = self._term_cache[term] = (
+                    ox.NamedNode(term) if isinstance(term, URIRef) else to_oxigraph(term)
+                )
             return node
         return to_oxigraph(term)
 
     def add(
-        self, triples: Iterable[tuple[Node, Node, Node]], *, batch_size: int = 50_000, graph: str | None = None
+        self,
+        triples: Iterable[tuple[Node, Node, Node]],
+        *,
+        batch_size: int = 50_000,
+        graph: str | None = None,
     ) -> int:
         """Add rdflib triples; returns how many were new (adding the same triples again adds none).
 
@@ -249,7 +255,9 @@ class Store:
     # -- reading -----------------------------------------------------------------------------------------
 
     def __len__(self) -> int:
-        return len(self._store)  # counts every quad (a triple once per graph holding it): a second per few million
+        return len(
+            self._store
+        )  # counts every quad (a triple once per graph holding it): a second per few million
 
     def is_empty(self) -> bool:
         return next(iter(self._store.quads_for_pattern(None, None, None, None)), None) is None
@@ -356,7 +364,10 @@ CANONICAL_ORDER_LIMIT = 2_000_000  # triples; larger graphs are written in the s
 
 
 def transcode(
-    source: Path | str, source_format: str, target: Path | str, format: str = "turtle",
+    source: Path | str,
+    source_format: str,
+    target: Path | str,
+    format: str = "turtle",
     then: Callable[[], Path | None] | None = None,
 ) -> Path:
     """Rewrite an RDF file in another format (atomically), streaming: no store, no graph in memory.
@@ -367,12 +378,20 @@ def transcode(
     """
     prefixes = PREFIXES if format not in ("ntriples", "jsonld") else None
     with atomic_writer(Path(target), "wb") as out:
-        ox.serialize(ox.parse(path=str(source), format=FORMATS[source_format], lenient=True), out,
-                     FORMATS[format], prefixes=prefixes)
+        ox.serialize(
+            ox.parse(path=str(source), format=FORMATS[source_format], lenient=True),
+            out,
+            FORMATS[format],
+            prefixes=prefixes,
+        )
         more = then() if then else None
         if more is not None:
-            ox.serialize(ox.parse(path=str(more), format=FORMATS[source_format], lenient=True), out,
-                         FORMATS[format], prefixes=prefixes)
+            ox.serialize(
+                ox.parse(path=str(more), format=FORMATS[source_format], lenient=True),
+                out,
+                FORMATS[format],
+                prefixes=prefixes,
+            )
     return Path(target)
 
 
