@@ -139,10 +139,12 @@ def test_an_interrupted_build_leaves_the_previous_outputs_readable(tmp_path, sig
     write_jsonl(inputs, PAPERS + many)
     for after in (1.0, 4.0, 9.0):
         result = interrupt_build(tmp_path, inputs, sig, after)
-        if sig == signal.SIGINT and result.returncode != 0:
+        if sig == signal.SIGINT:
             assert "Traceback" not in result.stderr, result.stderr
-            assert result.stderr.strip().splitlines()[-1].startswith("interrupted")
-            assert result.returncode == 130
+            # 130 with one line; or, when Ctrl-C comes as Python shuts down (its handler gone), a silent -2
+            assert result.returncode in (0, 130, -signal.SIGINT), (result.returncode, result.stderr)
+            if result.returncode == 130:
+                assert result.stderr.strip().splitlines()[-1].startswith("interrupted"), result.stderr
         with Store(tmp_path / "out" / "store", read_only=True) as store:
             store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")  # readable
             current = io.BytesIO()
