@@ -268,3 +268,44 @@ def test_the_help_summaries_are_the_commands_own():
     context = click.Context(main)
     for name in COMMAND_MODULES:
         assert main.get_command(context, name).get_short_help_str(limit=1000) == SUMMARIES[name]
+
+
+def test_a_build_into_a_store_kg_serve_is_serving_is_refused(tmp_path):
+    import socket
+
+    import requests
+
+    inputs = write_jsonl(tmp_path / "p.jsonl", PAPERS[:2])
+    build([inputs], tmp_path / "out", html=False)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    store_dir = tmp_path / "out" / "store"
+    server = subprocess.Popen(
+        [sys.executable, "-m", "kg", "serve", "--store", str(store_dir), "--bind", f"127.0.0.1:{port}"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                answer = requests.get(
+                    f"http://127.0.0.1:{port}/query",
+                    timeout=2,
+                    headers={"Accept": "text/csv"},
+                    params={
+                        "query": "SELECT (COUNT(*) AS ?n) WHERE { ?p a <https://w3id.org/kg-ml/ns#Paper> }"
+                    },
+                )
+                break
+            except requests.ConnectionError:
+                assert time.monotonic() < deadline and server.poll() is None
+                time.sleep(0.2)
+        assert answer.text.split()[-1] == "2"  # the endpoint sees the union of the papers' graphs
+        with pytest.raises(StoreError, match="kg serve"):
+            build([inputs], tmp_path / "out", html=False)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    build([inputs], tmp_path / "out", html=False)  # served no more: the build goes ahead

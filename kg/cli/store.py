@@ -86,11 +86,13 @@ def serve(store_dir, bind, cors) -> None:
     Any number of readers (kg query, kg export) can use the store meanwhile; stop the server before
     running `kg build` on the same store.
     """
+    from kg.store.lock import read_lock_for_exec
     from kg.store.server import serve_args, version_mismatch
 
     with reported_errors():
         args = serve_args(store_dir, bind) + (["--cors"] if cors else [])
         warning = version_mismatch(args[0])
+        read_lock_for_exec(store_dir)  # held by the server for its lifetime: no kg build under it
     if warning:
         click.echo(f"warning: {warning}", err=True)
     click.echo(f"serving {store_dir} read-only: SPARQL endpoint http://{bind}/query (Ctrl-C stops)", err=True)

@@ -64,3 +64,19 @@ def read_lock(store: Path | str) -> Iterator[None]:
         f"the store at {store} is being written by another process (kg build?); try again when it has finished",
     ):
         yield
+
+
+def read_lock_for_exec(store: Path | str) -> int:
+    """Take the read lock on a descriptor that survives ``os.exec*``, so the program that replaces this
+    process (``kg serve`` execs Oxigraph's server) holds it for as long as it runs. Returns the descriptor."""
+    path = lock_path(store)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o666)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(fd)
+        raise StoreError(
+            f"the store at {store} is being written by another process (kg build?); try again when it has finished"
+        ) from None
+    os.set_inheritable(fd, True)
+    return fd
