@@ -27,10 +27,15 @@ def lock_path(store: Path | str) -> Path:
 @contextmanager
 def _locked(store: Path | str, mode: int, refusal: str) -> Iterator[None]:
     path = lock_path(store)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.parent.exists() and not path.parent.is_dir():
+        raise StoreError(f"{store} is a file, not a store folder")
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o666)
     except OSError as error:
+        if mode == fcntl.LOCK_SH and path.parent.is_dir():
+            yield  # a store on a read-only disk: no writer can be there, and a reader needs no lock
+            return
         raise StoreError(f"cannot lock the store at {store}: {error.strerror or error}") from None
     try:
         try:
