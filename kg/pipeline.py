@@ -11,7 +11,7 @@ import os
 import tempfile
 import time
 from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -22,7 +22,7 @@ from kg.errors import InputError
 from kg.extraction import batched, default_workers, extract_many, ignore_interrupts
 from kg.extraction.records import Extraction
 from kg.graph import vocabulary_triples
-from kg.graph.build import RDFLIB, Names, NTriplesChunk, ntriples_chunk
+from kg.graph.build import NTRIPLES, RDFLIB, Names, NTriplesChunk, nquads_text, ntriples_chunk, ntriples_text
 from kg.graph.iris import NAMES_GRAPH, VOCABULARY_GRAPH
 from kg.io import atomic_writer, remove_stale_temporaries
 from kg.linking import ApiClient, LinkReport, link_papers
@@ -49,7 +49,8 @@ SELECT
   (COUNT(DISTINCT ?repository) AS ?repositories)
 WHERE {
   { ?paper a kg:Paper } UNION
-  { ?p kg:usesMethod|kg:proposes ?method . ?method a kg:Method } UNION
+  { { SELECT DISTINCT ?method WHERE { ?p kg:usesMethod|kg:proposes ?method } }
+    FILTER EXISTS { ?method a kg:Method } } UNION
   { ?p kg:usesTechnique ?technique } UNION
   { ?p kg:evaluatedOn ?dataset } UNION
   { ?p kg:measuredBy ?metric } UNION
@@ -149,6 +150,7 @@ class Spool:
             self.union_path = Path(name)
             self._union = os.fdopen(handle, "wb")
         self._shared: set[Hashable] = set()
+        self.names: Names | None = Names() if union else None  # a fresh build's labels, derived as it spools
         self.graphs: set[str] = set()  # the named graphs this build writes, to be replaced in the store
         self.quads = 0  # lines written; the store may hold fewer (a quad can come twice)
         self.union_triples = 0  # lines of the union spool (a lineage triple stated by two papers: twice)
@@ -163,6 +165,9 @@ class Spool:
         self._out.write(chunk.quads.encode("utf-8", "replace"))
         self.quads += chunk.quad_count
         self.graphs.update(chunk.graphs)
+        if self.names is not None:
+            for node, canonical, forms in chunk.names:
+                self.names.add(node, canonical, forms)
         if self._union is not None:
             self._union.write(chunk.text.encode("utf-8", "replace"))
             self.union_triples += chunk.triples
@@ -186,6 +191,16 @@ class Spool:
                 union.add((subject, predicate, obj))
             self._union.write(union.serialize(format="nt", encoding="utf-8"))
             self.union_triples += len(union)
+
+    def write_names(self, names: Names) -> None:
+        """The derived names graph (labels, families, repository URLs), into both spools."""
+        triples = list(names.triples(NTRIPLES))
+        self._out.write(nquads_text(triples, str(NAMES_GRAPH)).encode("utf-8", "replace"))
+        self.quads += len(triples)
+        self.graphs.add(str(NAMES_GRAPH))
+        if self._union is not None:
+            self._union.write(ntriples_text(triples).encode("utf-8", "replace"))
+            self.union_triples += len(triples)
 
     def close(self) -> None:
         self._out.close()
@@ -250,42 +265,31 @@ def build(
             else:
                 batches = encoded_batches(papers, workers=workers, union=union)
             spool_papers(batches, spool, timer, progress=advance)
-            spool.close()
+            if online is not None:
+                spool.names = None  # online facts name repositories too: derive from the store
             turtle = out / "graph.ttl"
-            names_file = out / (spool.path.name[:-3] + ".names.nt")
-            if spool.union_path is not None and spool.quads > CANONICAL_ORDER_LIMIT:
+            if (
+                spool.union_path is not None
+                and spool.names is not None
+                and spool.quads > CANONICAL_ORDER_LIMIT
+            ):
                 # a large fresh graph: its Turtle is the spool's triples in build order, written by a
-                # thread while the store loads them (both in Rust, each on its own core); the derived
-                # names follow once the store can say them
-                def names_then() -> Path:
-                    loaded.result()
-                    return names_file
-
+                # thread while the store loads them (both in Rust, each on its own core); the names graph
+                # is derived from the spooled papers' names, as derive_names would from the store
+                spool.write_names(spool.names)
+                spool.close()
                 with ThreadPoolExecutor(1) as background:
-                    loaded: Future = Future()
                     writing = background.submit(
-                        timer.timed,
-                        "turtle",
-                        transcode,
-                        spool.union_path,
-                        "ntriples",
-                        turtle,
-                        "turtle",
-                        names_then,
+                        timer.timed, "turtle", transcode, spool.union_path, "ntriples", turtle
                     )
-                    try:
-                        with timer.stage("store"):
-                            store.load_file(spool.path, "nquads", trusted=True, compact=False)
-                            derive_names(store, names_file)
-                        loaded.set_result(None)
-                    except BaseException as error:
-                        loaded.set_exception(error)
-                        raise
+                    with timer.stage("store"):
+                        store.load_file(spool.path, "nquads", trusted=True, compact=False)
                     writing.result()
                 # the triples graph.ttl holds (counting the store's distinct triples would take a minute
                 # at this size); a triple several papers state counts once per paper
-                summary.triples = spool.union_triples + sum(1 for _ in names_file.open("rb"))
+                summary.triples = spool.union_triples
             else:
+                spool.close()
                 with timer.stage("store"):
                     if not started_empty:
                         store.remove_graphs(spool.graphs)  # what this build rebuilds, it replaces
@@ -299,7 +303,6 @@ def build(
                 summary.counts = store_counts(store)
         finally:
             spool.remove()
-            Path(out / (spool.path.name[:-3] + ".names.nt")).unlink(missing_ok=True)
         summary.outputs["turtle"] = turtle
         if html:
             with timer.stage("html"):
@@ -317,7 +320,7 @@ SELECT ?node ?name (COUNT(DISTINCT ?g) AS ?papers) WHERE {
 FORMS_QUERY = "SELECT DISTINCT ?node ?form WHERE { GRAPH ?g { ?node kg:nameForm ?form } }"
 
 
-def derive_names(store: Store, also_to: Path | None = None) -> None:
+def derive_names(store: Store) -> None:
     """Rewrite the names graph from the names every paper graph gives (see kg.graph.build.Names): the
     labels of an entity depend on which papers the store holds, never on the order they were built in."""
     names = Names()
@@ -328,11 +331,6 @@ def derive_names(store: Store, also_to: Path | None = None) -> None:
             names.add_form(str(node), str(form))
     triples = list(names.triples(RDFLIB))
     store.replace_graph(NAMES_GRAPH, triples)
-    if also_to is not None:
-        graph = Graph()
-        for triple in triples:
-            graph.add(triple)
-        graph.serialize(also_to, format="nt", encoding="utf-8")
 
 
 def spool_papers(

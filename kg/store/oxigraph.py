@@ -14,7 +14,7 @@ from __future__ import annotations
 import fcntl
 import os
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Self
@@ -363,35 +363,15 @@ class Store:
 CANONICAL_ORDER_LIMIT = 2_000_000  # triples; larger graphs are written in the store's order
 
 
-def transcode(
-    source: Path | str,
-    source_format: str,
-    target: Path | str,
-    format: str = "turtle",
-    then: Callable[[], Path | None] | None = None,
-) -> Path:
+def transcode(source: Path | str, source_format: str, target: Path | str, format: str = "turtle") -> Path:
     """Rewrite an RDF file in another format (atomically), streaming: no store, no graph in memory.
 
     The triples keep the file's order; ``source`` is trusted (kg's own output), its IRIs are not re-checked.
-    ``then`` (called once the source is written) may name a second file of the same format to append, as a
-    document of its own (Turtle allows prefixes to be declared again).
     """
+    quads = ox.parse(path=str(source), format=FORMATS[source_format], lenient=True)
     prefixes = PREFIXES if format not in ("ntriples", "jsonld") else None
     with atomic_writer(Path(target), "wb") as out:
-        ox.serialize(
-            ox.parse(path=str(source), format=FORMATS[source_format], lenient=True),
-            out,
-            FORMATS[format],
-            prefixes=prefixes,
-        )
-        more = then() if then else None
-        if more is not None:
-            ox.serialize(
-                ox.parse(path=str(more), format=FORMATS[source_format], lenient=True),
-                out,
-                FORMATS[format],
-                prefixes=prefixes,
-            )
+        ox.serialize(quads, out, FORMATS[format], prefixes=prefixes)
     return Path(target)
 
 
