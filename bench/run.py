@@ -54,8 +54,12 @@ def tree_rss_mb(pid: int) -> float:
 def build_once(corpus: Path, out: Path, workers: int) -> dict:
     shutil.rmtree(out, ignore_errors=True)  # a first build, as a new user runs it
     started = time.perf_counter()
-    child = subprocess.Popen([sys.executable, "-c", CHILD, str(corpus), str(out), str(workers)],
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    child = subprocess.Popen(
+        [sys.executable, "-c", CHILD, str(corpus), str(out), str(workers)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     peak = 0.0
     while child.poll() is None:
         peak = max(peak, tree_rss_mb(child.pid))
@@ -80,21 +84,29 @@ def main() -> None:
     work = args.keep or Path(tempfile.mkdtemp(prefix="kg-bench-"))
     work.mkdir(parents=True, exist_ok=True)
 
-    header = (f"{'papers':>8} " + " ".join(f"{s:>8}" for s in STAGES)
-              + f" {'build s':>8} {'wall s':>8} {'peak MB':>8} {'largest':>8} {'triples':>10} {'in graph':>8}")
+    header = (
+        f"{'papers':>8} "
+        + " ".join(f"{s:>8}" for s in STAGES)
+        + f" {'build s':>8} {'wall s':>8} {'peak MB':>8} {'largest':>8} {'triples':>10} {'in graph':>8}"
+    )
     print(header)
     walls = {}
     for size in sizes:
         corpus = work / f"corpus-{size}.jsonl"
         if not corpus.exists():  # made under another name first: an interrupted run leaves no half corpus
             partial = corpus.with_suffix(".partial")
-            subprocess.run([sys.executable, str(HERE / "make_corpus.py"), str(size), "-o", str(partial)], check=True)
+            subprocess.run(
+                [sys.executable, str(HERE / "make_corpus.py"), str(size), "-o", str(partial)], check=True
+            )
             partial.replace(corpus)
         figures = build_once(corpus, work / f"out-{size}", args.workers)
         walls[size] = figures["wall"]
         stages = " ".join(f"{figures['stages'].get(s, 0.0):>8.1f}" for s in STAGES)
-        print(f"{size:>8} {stages} {figures['seconds']:>8.1f} {figures['wall']:>8.1f} {figures['peak_mb']:>8.0f} {figures['largest_mb']:>8.0f}"
-              f" {figures['triples']:>10} {figures['papers']:>8}", flush=True)
+        print(
+            f"{size:>8} {stages} {figures['seconds']:>8.1f} {figures['wall']:>8.1f} {figures['peak_mb']:>8.0f} {figures['largest_mb']:>8.0f}"
+            f" {figures['triples']:>10} {figures['papers']:>8}",
+            flush=True,
+        )
     if 10_000 in walls and 100_000 in walls:
         print(f"growth ratio 10,000 -> 100,000 papers: {walls[100_000] / walls[10_000]:.1f} (10 is linear)")
 

@@ -113,8 +113,19 @@ PREFIXES: dict[str, str] = {
     "xsd": str(XSD),
 }
 # One prefix per kind of resource, so Turtle reads `dataset:imagenet` rather than `kgr:dataset\/imagenet`.
-RESOURCE_KINDS = ("paper", "method", "technique", "dataset", "metric", "task", "repo", "mention", "evidence",
-                  "result", "lineage")
+RESOURCE_KINDS = (
+    "paper",
+    "method",
+    "technique",
+    "dataset",
+    "metric",
+    "task",
+    "repo",
+    "mention",
+    "evidence",
+    "result",
+    "lineage",
+)
 PREFIXES.update({kind: f"{DATA_IRI}{kind}/" for kind in RESOURCE_KINDS})
 
 

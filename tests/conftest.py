@@ -26,29 +26,63 @@ def eagle_paper() -> tuple[Paper, Extraction]:
         "We present EAGLE-3, which extends EAGLE. EAGLE-3 reaches a speedup ratio of 6.5x on MT-bench. "
         "Code: https://github.com/SafeAILab/EAGLE."
     )
-    paper = Paper(title="EAGLE-3: Scaling up Inference Acceleration", abstract=abstract,
-                  arxiv_id="2503.01840v2", date="2025-03-03", authors=["Yuhui Li"])
+    paper = Paper(
+        title="EAGLE-3: Scaling up Inference Acceleration",
+        abstract=abstract,
+        arxiv_id="2503.01840v2",
+        date="2025-03-03",
+        authors=["Yuhui Li"],
+    )
     sentence = "EAGLE-3 reaches a speedup ratio of 6.5x on MT-bench."
 
     def entity(name: str, kind: str, canonical: str | None = None) -> Entity:
-        return Entity(name=name, type=kind, canonical=canonical or name, confidence=0.9,
-                      evidence=span(abstract, name))
+        return Entity(
+            name=name, type=kind, canonical=canonical or name, confidence=0.9, evidence=span(abstract, name)
+        )
 
     extraction = Extraction(
         paper_id=paper.id,
         methods=[entity("EAGLE-3", "method"), entity("EAGLE", "method")],
         datasets=[entity("MT-bench", "dataset")],
         metrics=[entity("speedup ratio", "metric")],
-        tasks=[Entity(name="Inference Acceleration", type="task", canonical="inference acceleration",
-                      confidence=0.8, evidence=span(paper.title, "Inference Acceleration", "title"))],
+        tasks=[
+            Entity(
+                name="Inference Acceleration",
+                type="task",
+                canonical="inference acceleration",
+                confidence=0.8,
+                evidence=span(paper.title, "Inference Acceleration", "title"),
+            )
+        ],
         proposed=[entity("EAGLE-3", "method")],
-        repos=[Link(url="https://github.com/SafeAILab/EAGLE", kind="repository",
-                    evidence=span(abstract, "https://github.com/SafeAILab/EAGLE"))],
-        results=[Result(metric="speedup ratio", value="6.5x", dataset="MT-bench", method="EAGLE-3",
-                        confidence=0.8, evidence=Evidence("abstract", sentence, abstract.index(sentence),
-                                                          abstract.index(sentence) + len(sentence)))],
-        lineage=[LineageEdge(child="EAGLE-3", parent="EAGLE", relation="extends", confidence=0.9,
-                             evidence=span(abstract, "extends EAGLE"))],
+        repos=[
+            Link(
+                url="https://github.com/SafeAILab/EAGLE",
+                kind="repository",
+                evidence=span(abstract, "https://github.com/SafeAILab/EAGLE"),
+            )
+        ],
+        results=[
+            Result(
+                metric="speedup ratio",
+                value="6.5x",
+                dataset="MT-bench",
+                method="EAGLE-3",
+                confidence=0.8,
+                evidence=Evidence(
+                    "abstract", sentence, abstract.index(sentence), abstract.index(sentence) + len(sentence)
+                ),
+            )
+        ],
+        lineage=[
+            LineageEdge(
+                child="EAGLE-3",
+                parent="EAGLE",
+                relation="extends",
+                confidence=0.9,
+                evidence=span(abstract, "extends EAGLE"),
+            )
+        ],
     )
     return paper, extraction
 

@@ -14,8 +14,11 @@ from kg.cli import main
 
 from .conftest import ROOT
 
-GOOD_RECORD = {"id": "p1", "title": "HiCMAE: Hierarchical Contrastive Masked Autoencoder",
-               "abstract": "We propose HiCMAE. Code is at https://github.com/sunlicai/HiCMAE."}
+GOOD_RECORD = {
+    "id": "p1",
+    "title": "HiCMAE: Hierarchical Contrastive Masked Autoencoder",
+    "abstract": "We propose HiCMAE. Code is at https://github.com/sunlicai/HiCMAE.",
+}
 
 
 @pytest.fixture
@@ -57,8 +60,17 @@ def test_build_reports_bad_inputs_and_keeps_the_good_ones(runner, tmp_path, good
     binary = tmp_path / "blob.bin"
     binary.write_bytes(bytes(range(256)) * 4)
     out = tmp_path / "out"
-    args = ["build", str(good_jsonl), str(bad), str(binary), str(tmp_path / "missing.txt"), str(tmp_path),
-            "--out", str(out), "--no-html"]
+    args = [
+        "build",
+        str(good_jsonl),
+        str(bad),
+        str(binary),
+        str(tmp_path / "missing.txt"),
+        str(tmp_path),
+        "--out",
+        str(out),
+        "--no-html",
+    ]
     result = runner.invoke(main, args)
     assert result.exit_code == 0, result.output
     assert "Traceback" not in result.output
@@ -92,8 +104,19 @@ def test_extract_writes_one_line_per_paper_with_the_guideline_fields(runner, tmp
     assert result.exit_code == 0, result.output
     (line,) = [json.loads(text) for text in out.read_text().splitlines()]
     assert line["id"] == "p1" and line["title"] == GOOD_RECORD["title"]
-    for field in ("methods", "techniques", "datasets", "metrics", "tasks", "proposed", "aliases", "repos",
-                  "project_pages", "results", "lineage"):
+    for field in (
+        "methods",
+        "techniques",
+        "datasets",
+        "metrics",
+        "tasks",
+        "proposed",
+        "aliases",
+        "repos",
+        "project_pages",
+        "results",
+        "lineage",
+    ):
         assert isinstance(line[field], list), field
     assert [repo["url"] for repo in line["repos"]] == ["https://github.com/sunlicai/HiCMAE"]
 

@@ -292,11 +292,18 @@ def test_default_workers_use_every_core_only_for_large_inputs(monkeypatch):
     assert default_workers(100_000) == 4
 
 
-@pytest.mark.parametrize("long_form", ["Bidirectional Encoder Representations from Transformers",
-                                       "Bidirectional Encoder Representation from Transformer"])
+@pytest.mark.parametrize(
+    "long_form",
+    [
+        "Bidirectional Encoder Representations from Transformers",
+        "Bidirectional Encoder Representation from Transformer",
+    ],
+)
 def test_a_known_method_spelled_out_with_its_acronym_is_the_known_method(long_form):
-    paper = Paper(title="Clinical risk prediction",
-                  abstract=f"We fine-tune the pre-trained {long_form} (BERT) model on clinical notes.")
+    paper = Paper(
+        title="Clinical risk prediction",
+        abstract=f"We fine-tune the pre-trained {long_form} (BERT) model on clinical notes.",
+    )
     (method,) = [m for m in extract(paper).methods if "BERT" in {m.name, *m.aliases}]
     assert method.canonical == "BERT"
     assert method.concept is not None and method.concept.endswith("method/bert")

@@ -306,8 +306,11 @@ def test_the_cheap_gate_never_hides_a_cue_that_matches():
     """On every sentence of the sample: a sentence any relation cue matches always passes the gate."""
     cues = load_cues()
     assert cues.relation_literals
-    sentences = [sentence.text for paper in read_papers(sample_paths())[0]
-                 for sentence in _sentences({"title": paper.title, "abstract": paper.abstract})]
+    sentences = [
+        sentence.text
+        for paper in read_papers(sample_paths())[0]
+        for sentence in _sentences({"title": paper.title, "abstract": paper.abstract})
+    ]
     matched = [text for text in sentences if any(pattern.search(text) for _, pattern, *_ in cues.relations)]
     assert len(matched) > 50
     assert all(may_state_relation(text, cues) for text in matched)

@@ -22,8 +22,13 @@ from kg.pipeline import read_inputs
 
 @click.command()
 @click.argument("inputs", nargs=-1, required=True)
-@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="JSON Lines file to write [default: standard output].")
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="JSON Lines file to write [default: standard output].",
+)
 @input_format_option
 @workers_option
 @strict_option

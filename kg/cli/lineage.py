@@ -13,7 +13,6 @@ if TYPE_CHECKING:
     from kg.lineage_trees import Lineage
 
 
-
 def _load(store_dir: Path) -> Lineage:
     from kg.lineage_trees import Lineage
     from kg.store import Store  # imported late: `kg --help` need not load pyoxigraph

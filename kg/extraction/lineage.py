@@ -165,7 +165,12 @@ def load_cues(path: Path = CUES_FILE) -> Cues:
     return Cues(
         relations=tuple(relations),
         relation_literals=_required_literals(
-            [cue for spec in data["relations"].values() for key in ("cues", "cues_needing_name") for cue in spec.get(key, [])]
+            [
+                cue
+                for spec in data["relations"].values()
+                for key in ("cues", "cues_needing_name")
+                for cue in spec.get(key, [])
+            ]
         ),
         # "BERT-based", "SENet-like", "ResNet backbone"; never "X based on Y", where X is not the parent
         derived=re.compile(
@@ -240,7 +245,9 @@ class Node:
         """The forms another name can be coined on: one word of three letters or more, two of them capitals
         (``_coined_on`` asks for the rest)."""
         return frozenset(
-            form for form in self.forms if len(form) >= 3 and " " not in form and sum(map(str.isupper, form)) >= 2
+            form
+            for form in self.forms
+            if len(form) >= 3 and " " not in form and sum(map(str.isupper, form)) >= 2
         )
 
 
@@ -382,7 +389,9 @@ def _parents(extraction: Extraction, children: list[Node], cues: Cues) -> tuple[
             out.setdefault(method_key(name), Node(name, forms, kind))
     named = taken | {method_key(form) for node in out.values() for form in node.forms}
     nodes, by_key, by_coinable = _vocabulary_nodes(cues)
-    skipped = frozenset(i for key in named for i in by_key.get(key, ()))  # a method the text names is its own node
+    skipped = frozenset(
+        i for key in named for i in by_key.get(key, ())
+    )  # a method the text names is its own node
     return list(out.values()), Unnamed(nodes, skipped, by_key, by_coinable)
 
 
@@ -480,7 +489,9 @@ def _mentions(fields: dict[str, str], nodes: list[Node]) -> list[Mention]:
         before = bisect_left(spans, (mention.end,)) - 1
         if before < 0 or spans[before][1] <= mention.start:
             insort(spans, (mention.start, mention.end, i))
-    return sorted((found[i] for spans in kept.values() for _, _, i in spans), key=lambda m: (m.field, m.start))
+    return sorted(
+        (found[i] for spans in kept.values() for _, _, i in spans), key=lambda m: (m.field, m.start)
+    )
 
 
 def _sentences(fields: dict[str, str]) -> list[Sentence]:
@@ -548,7 +559,9 @@ def _version_number(name: str) -> float | None:
     return float({"II": 2, "III": 3, "IV": 4}.get(roman.group(1), 0)) if roman else None
 
 
-def _from_version(child: Node, parents: list[Node], unnamed: Unnamed, fields: dict[str, str]) -> list[LineageEdge]:
+def _from_version(
+    child: Node, parents: list[Node], unnamed: Unnamed, fields: dict[str, str]
+) -> list[LineageEdge]:
     """``EAGLE-3`` extends ``EAGLE`` (named or not) and earlier versions the text names (``EAGLE-2``)."""
     edges = []
     where = _locate(fields, child)
@@ -621,7 +634,9 @@ def _name_contains(child: Node, parent: Node) -> bool:
     for form in child.forms:
         if " " not in form:
             if any(
-                pform in form and method_key(pform) != method_key(form) and _coined_on(form, pform, parent.in_text)
+                pform in form
+                and method_key(pform) != method_key(form)
+                and _coined_on(form, pform, parent.in_text)
                 for pform in parent.coinable
             ):
                 return True

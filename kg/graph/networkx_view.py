@@ -148,5 +148,12 @@ def to_networkx(triples: Iterable[tuple]) -> nx.MultiDiGraph:
 
 def view_predicates() -> list[str]:
     """Every predicate ``to_networkx`` reads: a store can hand over just these triples for a large graph."""
-    predicates = {str(RDF.type), str(KG.stars), *_LABEL_RANK, *_ATTRIBUTES, *_URL_PREDICATES, *_EDGE_PREDICATES}
+    predicates = {
+        str(RDF.type),
+        str(KG.stars),
+        *_LABEL_RANK,
+        *_ATTRIBUTES,
+        *_URL_PREDICATES,
+        *_EDGE_PREDICATES,
+    }
     return sorted(predicates)
