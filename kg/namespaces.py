@@ -90,6 +90,8 @@ class KG(DefinedNamespace):
     repositoryPath: URIRef
     linkSource: URIRef
     family: URIRef
+    canonicalName: URIRef
+    nameForm: URIRef
 
     # repository facts read from GitHub (kg.linking)
     stars: URIRef

@@ -5,32 +5,38 @@ The CLI's `kg build` is a thin layer over :func:`build`; tests call it directly.
 
 from __future__ import annotations
 
+import hashlib
 import multiprocessing
 import os
 import tempfile
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
-from rdflib import Graph
+from rdflib import Dataset, Graph, URIRef
 
 from kg.errors import InputError
-from kg.extraction import batched, default_workers, extract_many
+from kg.extraction import batched, default_workers, extract_many, ignore_interrupts
 from kg.extraction.records import Extraction
 from kg.graph import vocabulary_triples
-from kg.graph.build import NTRIPLES, Described, NTriplesChunk, ntriples_chunk, ntriples_text
+from kg.graph.build import NTRIPLES, RDFLIB, Names, NTriplesChunk, nquads_text, ntriples_chunk, ntriples_text
+from kg.graph.iris import NAMES_GRAPH, VOCABULARY_GRAPH
+from kg.io import atomic_writer, remove_stale_temporaries
 from kg.linking import ApiClient, LinkReport, link_papers
-from kg.linking.graph import facts_triples
+from kg.linking.graph import facts_quads
 from kg.papers import Paper
 from kg.resources import sample_paths
 from kg.sources import Problem, Reading, read_all
 from kg.store import Store
+from kg.store.lock import write_lock
 from kg.store.oxigraph import CANONICAL_ORDER_LIMIT, transcode
 from kg.timing import StageTimes
 
 STORE_DIRNAME = "store"
+LIKELY_TRIPLES_PER_PAPER = 400  # generous: a paper gives 100-250 triples; past the limit, spool the union too
 HTML_NODE_LIMIT = 5_000  # past this, graph.html shows the best-connected nodes (kg viz draws any part)
 SUMMARY_QUERY = """
 SELECT
@@ -43,7 +49,8 @@ SELECT
   (COUNT(DISTINCT ?repository) AS ?repositories)
 WHERE {
   { ?paper a kg:Paper } UNION
-  { ?p kg:usesMethod|kg:proposes ?method . ?method a kg:Method } UNION
+  { { SELECT DISTINCT ?method WHERE { ?p kg:usesMethod|kg:proposes ?method } }
+    FILTER EXISTS { ?method a kg:Method } } UNION
   { ?p kg:usesTechnique ?technique } UNION
   { ?p kg:evaluatedOn ?dataset } UNION
   { ?p kg:measuredBy ?metric } UNION
@@ -93,83 +100,125 @@ def read_counted(inputs: Sequence[str | Path], fmt: str | None = None) -> Readin
 
 @dataclass
 class EncodedBatch:
-    """A worker's share: a batch of papers as N-Triples, and the seconds it spent extracting and encoding."""
+    """A worker's share: a batch of papers as N-Quads, and the seconds it spent extracting and encoding."""
 
     chunk: NTriplesChunk
     extract_seconds: float
     graph_seconds: float
 
 
-def encode_batch(batch: list[Paper]) -> EncodedBatch:
-    """Extract a batch of papers and spell their triples as N-Triples: all of a paper's work, in one process."""
+def encode_batch(batch: list[Paper], union: bool = False) -> EncodedBatch:
+    """Extract a batch of papers and spell their triples as N-Quads: all of a paper's work, in one process."""
     started = time.perf_counter()
     pairs = list(extract_many(batch, batch_size=len(batch)))
     extracted = time.perf_counter()
-    chunk = ntriples_chunk(pairs)
+    chunk = ntriples_chunk(pairs, union=union)
     return EncodedBatch(chunk, extracted - started, time.perf_counter() - extracted)
 
 
 def encoded_batches(
-    papers: Sequence[Paper], *, workers: int = 1, batch_size: int = 64
+    papers: Sequence[Paper], *, workers: int = 1, batch_size: int = 64, union: bool = False
 ) -> Iterator[EncodedBatch]:
-    """Papers -> N-Triples batches in input order; with ``workers > 1`` in that many worker processes.
+    """Papers -> N-Quads batches in input order; with ``workers > 1`` in that many worker processes.
 
     The workers do everything per paper (extraction and triples), so the main process only writes text."""
     batches = batched(papers, batch_size)
+    encode = partial(encode_batch, union=union)
     if workers > 1:
-        with multiprocessing.Pool(workers) as pool:
-            yield from pool.imap(encode_batch, batches)
+        with multiprocessing.Pool(workers, initializer=ignore_interrupts) as pool:
+            yield from pool.imap(encode, batches)
     else:
-        yield from map(encode_batch, batches)
+        yield from map(encode, batches)
 
 
 class Spool:
-    """The build's new triples as one N-Triples file: the store bulk-loads it, and a fresh large build's
-    Turtle is transcoded from it rather than read back out of the store (several times faster).
+    """The build's new triples as one N-Quads file (each paper in its named graph) that the store bulk-loads.
 
-    Shared descriptions (entities, repositories) come from every batch that names them; each is written once.
+    With ``union`` (a fresh build that may pass CANONICAL_ORDER_LIMIT), the same triples also go to an
+    N-Triples file, shared descriptions once, that the Turtle is transcoded from rather than read back out
+    of the store (several times faster). Spool names carry a hash of the store's path: the store's write
+    lock (held by now) means no other build is spooling for this store, so an older spool of the same name
+    is stale (a build killed outright), while builds into other stores keep theirs.
     """
 
     PREFIX = ".kg-build-"
 
-    def __init__(self, directory: Path) -> None:
-        # a build killed outright leaves its spool behind; the store's lock (held by now) means no other
-        # build is writing here, so any spool in the folder is stale
-        for stale in directory.glob(self.PREFIX + "*.nt"):
+    def __init__(self, directory: Path, store_path: Path, *, union: bool = False) -> None:
+        prefix = self.prefix(store_path)
+        for stale in [*directory.glob(prefix + "*.nq"), *directory.glob(prefix + "*.nt")]:
             stale.unlink(missing_ok=True)
-        handle, name = tempfile.mkstemp(prefix=self.PREFIX, suffix=".nt", dir=directory)
+        handle, name = tempfile.mkstemp(prefix=prefix, suffix=".nq", dir=directory)
         self.path = Path(name)
         self._out = os.fdopen(handle, "wb")
-        self._described = Described()
-        self.triples = 0  # lines written; the store may hold fewer (a triple can come twice)
+        self.union_path: Path | None = None
+        self._union = None
+        if union:
+            handle, name = tempfile.mkstemp(prefix=prefix, suffix=".nt", dir=directory)
+            self.union_path = Path(name)
+            self._union = os.fdopen(handle, "wb")
+        self._shared: set[Hashable] = set()
+        self.names: Names | None = Names() if union else None  # a fresh build's labels, derived as it spools
+        self.graphs: set[str] = set()  # the named graphs this build writes, to be replaced in the store
+        self.quads = 0  # lines written; the store may hold fewer (a quad can come twice)
+        self.union_triples = 0  # lines of the union spool (a lineage triple stated by two papers: twice)
 
-    def write_text(self, text: str, triples: int) -> None:
-        self._out.write(text.encode("utf-8", "replace"))
-        self.triples += triples
+    @classmethod
+    def prefix(cls, store_path: Path) -> str:
+        """The start of the names of the spools of builds into ``store_path``."""
+        tag = hashlib.sha1(str(store_path.resolve()).encode("utf-8", "surrogatepass")).hexdigest()[:12]
+        return f"{cls.PREFIX}{tag}-"
 
     def write_chunk(self, chunk: NTriplesChunk) -> None:
-        self.write_text(chunk.text, chunk.triples)
-        for key, (triples, text) in chunk.shared.items():
-            if self._described.new(key):
-                self.write_text(text, triples)
-        for iri, names in chunk.names:
-            if labels := self._described.label_triples(NTRIPLES, iri, names):
-                self.write_text(ntriples_text(labels), len(labels))
+        self._out.write(chunk.quads.encode("utf-8", "replace"))
+        self.quads += chunk.quad_count
+        self.graphs.update(chunk.graphs)
+        if self.names is not None:
+            for node, canonical, forms in chunk.names:
+                self.names.add(node, canonical, forms)
+        if self._union is not None:
+            self._union.write(chunk.text.encode("utf-8", "replace"))
+            self.union_triples += chunk.triples
+            for key, (count, text) in chunk.shared.items():
+                if key not in self._shared:
+                    self._shared.add(key)
+                    self._union.write(text.encode("utf-8", "replace"))
+                    self.union_triples += count
 
-    def write_triples(self, triples: Iterable[tuple]) -> None:
-        """rdflib triples (vocabularies, repository facts: a few thousand) through rdflib's own writer."""
-        graph = Graph()
-        for triple in triples:
-            graph.add(triple)
-        self._out.write(graph.serialize(format="nt", encoding="utf-8"))
-        self.triples += len(graph)
+    def write_quads(self, quads: Iterable[tuple]) -> None:
+        """rdflib quads (vocabularies, repository facts: a few thousand) through rdflib's own writer."""
+        dataset = Dataset()
+        for subject, predicate, obj, graph in quads:
+            dataset.graph(URIRef(graph)).add((subject, predicate, obj))
+            self.graphs.add(str(graph))
+        self._out.write(dataset.serialize(format="nquads", encoding="utf-8"))
+        self.quads += len(dataset)
+        if self._union is not None:
+            union = Graph()
+            for subject, predicate, obj, _ in dataset.quads((None, None, None, None)):
+                union.add((subject, predicate, obj))
+            self._union.write(union.serialize(format="nt", encoding="utf-8"))
+            self.union_triples += len(union)
+
+    def write_names(self, names: Names) -> None:
+        """The derived names graph (labels, families, repository URLs), into both spools."""
+        triples = list(names.triples(NTRIPLES))
+        self._out.write(nquads_text(triples, str(NAMES_GRAPH)).encode("utf-8", "replace"))
+        self.quads += len(triples)
+        self.graphs.add(str(NAMES_GRAPH))
+        if self._union is not None:
+            self._union.write(ntriples_text(triples).encode("utf-8", "replace"))
+            self.union_triples += len(triples)
 
     def close(self) -> None:
         self._out.close()
+        if self._union is not None:
+            self._union.close()
 
     def remove(self) -> None:
-        self._out.close()
+        self.close()
         self.path.unlink(missing_ok=True)
+        if self.union_path is not None:
+            self.union_path.unlink(missing_ok=True)
 
 
 def build(
@@ -187,58 +236,81 @@ def build(
 ) -> BuildSummary:
     """Build (or add to) the graph in ``out_dir``: the store, ``graph.ttl`` and ``graph.html``.
 
-    ``workers``: processes for extraction, None for ``default_workers`` (one per core for large inputs).
-    ``progress(total)`` is called once with the number of papers and returns a callback advanced as papers
-    are done; ``on_stage(name)`` is told each other stage as it starts (read, setup, store, turtle, ...).
-    With ``online`` (an API client), papers are also linked through GitHub and Hugging Face and
-    the repository facts stored. Raises InputError when no paper could be read.
+    Each paper's triples go into a named graph of its own, which a later build of the same paper replaces,
+    so adding to a store gives exactly what a fresh build of all its papers would. ``workers``: processes
+    for extraction, None for ``default_workers`` (one per core for large inputs). ``progress(total)`` is
+    called once with the number of papers and returns a callback advanced as papers are done; ``on_stage(name)``
+    is told each other stage as it starts (read, setup, store, turtle, ...). With ``online`` (an API client),
+    papers are also linked through GitHub and Hugging Face and the repository facts stored. Raises InputError
+    when no paper could be read, StoreError when another process uses the store. An interrupted build leaves
+    the previous outputs as they were and no temporary files.
     """
     started = time.perf_counter()
     timer = StageTimes(on_start=on_stage)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
+    store_path = Path(store_dir) if store_dir else out / STORE_DIRNAME
     with timer.stage("read"):
         reading = read_counted(list(inputs) if inputs else default_inputs(), fmt)
     papers = reading.papers
     summary = BuildSummary(papers_read=len(papers), records_read=reading.records, problems=reading.problems)
     workers = workers or default_workers(len(papers))
 
-    with Store(Path(store_dir) if store_dir else out / STORE_DIRNAME) as store:
+    with write_lock(store_path), Store(store_path) as store:
+        remove_stale_temporaries(out)
         with timer.stage("setup"):
             if fresh:
                 store.clear()
             started_empty = store.is_empty()
-            spool = Spool(out)
+            # the N-Triples union spool only pays when the Turtle may be transcoded from it
+            union = started_empty and len(papers) * LIKELY_TRIPLES_PER_PAPER > CANONICAL_ORDER_LIMIT
+            spool = Spool(out, store_path, union=union)
         try:
             with timer.stage("setup"):
-                spool.write_triples(vocabulary_triples())
+                spool.write_quads((*triple, VOCABULARY_GRAPH) for triple in vocabulary_triples())
             if online is not None:
                 pairs = extract_and_link(papers, spool, timer, summary, online=online, workers=workers)
-                batches = encoded_pairs(pairs)
+                batches = encoded_pairs(pairs, union=union)
             else:
-                batches = encoded_batches(papers, workers=workers)
-            spool_papers(batches, spool, timer, progress=progress(len(papers)) if progress else None)
-            spool.close()
+                batches = encoded_batches(papers, workers=workers, union=union)
+            advance = progress(len(papers)) if progress else None  # the progress line starts with extraction
+            spool_papers(batches, spool, timer, progress=advance)
+            if online is not None:
+                spool.names = None  # online facts name repositories too: derive from the store
             turtle = out / "graph.ttl"
-            if started_empty and spool.triples > CANONICAL_ORDER_LIMIT:
+            if (
+                spool.union_path is not None
+                and spool.names is not None
+                and spool.quads > CANONICAL_ORDER_LIMIT
+            ):
                 # a large fresh graph: its Turtle is the spool's triples in build order, written by a
-                # thread while the store loads them (both in Rust, each on its own core)
+                # thread while the store loads them (both in Rust, each on its own core); the names graph
+                # is derived from the spooled papers' names, as derive_names would from the store
+                spool.write_names(spool.names)
+                spool.close()
                 with ThreadPoolExecutor(1) as background:
                     writing = background.submit(
-                        timer.timed, "turtle", transcode, spool.path, "ntriples", turtle
+                        timer.timed, "turtle", transcode, spool.union_path, "ntriples", turtle
                     )
                     with timer.stage("store"):
-                        store.load_file(spool.path, "ntriples", trusted=True, compact=False)
+                        store.load_file(spool.path, "nquads", trusted=True, compact=False)
                     writing.result()
+                # the triples graph.ttl holds (counting the store's distinct triples would take a minute
+                # at this size); a triple several papers state counts once per paper
+                summary.triples = spool.union_triples
             else:
+                spool.close()
                 with timer.stage("store"):
-                    store.load_file(spool.path, "ntriples", trusted=True)
-                with timer.stage("turtle"):
-                    store.dump(turtle, "turtle")  # sorted lines: the same bytes for the same graph
-            with timer.stage("summary"), ThreadPoolExecutor(1) as background:
-                triples = background.submit(len, store)  # two scans of the store, side by side
+                    if not started_empty:
+                        store.remove_graphs(spool.graphs)  # what this build rebuilds, it replaces
+                    store.load_file(spool.path, "nquads", trusted=True)
+                    derive_names(store)
+                # sorted lines: the same bytes for the same graph
+                with timer.stage("turtle"), atomic_writer(turtle, "wb") as handle:
+                    written = store.write(handle, "turtle")
+                summary.triples = written if written is not None else distinct_triples(store)
+            with timer.stage("summary"):
                 summary.counts = store_counts(store)
-                summary.triples = triples.result()
         finally:
             spool.remove()
         summary.outputs["turtle"] = turtle
@@ -248,6 +320,27 @@ def build(
     summary.seconds = time.perf_counter() - started
     summary.stages = timer.as_dict()
     return summary
+
+
+NAMES_QUERY = """
+SELECT ?node ?name (COUNT(DISTINCT ?g) AS ?papers) WHERE {
+  GRAPH ?g { ?node kg:canonicalName ?name }
+} GROUP BY ?node ?name
+"""
+FORMS_QUERY = "SELECT DISTINCT ?node ?form WHERE { GRAPH ?g { ?node kg:nameForm ?form } }"
+
+
+def derive_names(store: Store) -> None:
+    """Rewrite the names graph from the names every paper graph gives (see kg.graph.build.Names): the
+    labels of an entity depend on which papers the store holds, never on the order they were built in."""
+    names = Names()
+    for node, name, papers in store.query(NAMES_QUERY).rows:
+        names.add(str(node), str(name), papers=int(papers))
+    for node, form in store.query(FORMS_QUERY).rows:
+        if str(node) in names.canonical:
+            names.add_form(str(node), str(form))
+    triples = list(names.triples(RDFLIB))
+    store.replace_graph(NAMES_GRAPH, triples)
 
 
 def spool_papers(
@@ -285,14 +378,16 @@ def extract_and_link(
         pairs = list(extract_many(papers, workers=workers))
     with timer.stage("link"):
         links, summary.link_report = link_papers(pairs, online=True, client=online)
-        spool.write_triples(facts_triples(links))
+        spool.write_quads(facts_quads(links))
     return pairs
 
 
-def encoded_pairs(pairs: Sequence[tuple[Paper, Extraction]], batch_size: int = 64) -> Iterator[EncodedBatch]:
+def encoded_pairs(
+    pairs: Sequence[tuple[Paper, Extraction]], batch_size: int = 64, *, union: bool = False
+) -> Iterator[EncodedBatch]:
     for batch in batched(pairs, batch_size):
         started = time.perf_counter()
-        chunk = ntriples_chunk(batch)
+        chunk = ntriples_chunk(batch, union=union)
         yield EncodedBatch(chunk, 0.0, time.perf_counter() - started)
 
 
@@ -306,6 +401,12 @@ def write_page(store: Store, path: Path) -> Path:
     view = to_networkx(view_triples)
     render_html(view, path, limit=HTML_NODE_LIMIT if view.number_of_nodes() > HTML_NODE_LIMIT else None)
     return path
+
+
+def distinct_triples(store: Store) -> int:
+    """Triples in the union of the store's graphs, each once (a shared node's type is in many graphs)."""
+    result = store.query("SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }")
+    return int(result.rows[0][0])
 
 
 def store_counts(store: Store) -> dict[str, int]:

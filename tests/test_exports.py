@@ -71,4 +71,4 @@ def test_export_without_store_fails_cleanly(tmp_path):
 
 
 def test_every_exporter_is_offered():
-    assert set(EXPORTERS) == {"turtle", "ntriples", "jsonld", "graphml", "gexf"}
+    assert set(EXPORTERS) == {"turtle", "ntriples", "jsonld", "nquads", "trig", "graphml", "gexf"}

@@ -2,23 +2,21 @@
 
 from __future__ import annotations
 
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.compare import isomorphic, to_isomorphic
 from rdflib.namespace import RDF, RDFS, SKOS, XSD
 
 from kg.extraction.records import Entity, Extraction
 from kg.graph import build_graph, paper_triples
-from kg.graph.build import NTRIPLES, Described, ntriples_chunk, safe_iri
-from kg.graph.iris import entity_iri, paper_iri, repository_iri, slug
+from kg.graph.build import RDFLIB, Names, ntriples_chunk, safe_iri
+from kg.graph.iris import entity_iri, paper_graph_iri, paper_iri, repository_iri, slug
 from kg.namespaces import KG, SCHEMA
 from kg.papers import Paper
 
 
 def paper_graph(pair) -> Graph:
-    graph = Graph()
-    for triple in paper_triples(*pair):
-        graph.add(triple)
-    return graph
+    """One paper's graph as a build's store shows it: its named graph and the labels derived from it."""
+    return build_graph([pair], with_vocabularies=False)
 
 
 def test_paper_is_a_scholarly_article_with_title_abstract_and_date(eagle_paper):
@@ -129,38 +127,43 @@ def hostile_paper(eagle_paper) -> tuple[Paper, object]:
 
 def test_ntriples_spelling_is_the_same_graph_as_rdflib_terms(eagle_paper):
     pair = hostile_paper(eagle_paper)
-    chunk = ntriples_chunk([pair, pair])
+    chunk = ntriples_chunk([pair, pair], union=True)
     assert chunk.papers == 2
+    assert chunk.quad_count == chunk.quads.count("\n")
     text = chunk.text + "".join(text for _, text in chunk.shared.values())
     assert chunk.triples + sum(count for count, _ in chunk.shared.values()) == text.count("\n")
-    described = Described()
-    labels = [
-        triple for iri, names in chunk.names for triple in described.label_triples(NTRIPLES, iri, names)
-    ]
-    text += "".join(f"{s} {p} {o} .\n" for s, p, o in labels)
-    parsed = Graph().parse(data=text, format="nt")
+    names = Names()
+    for node, canonical, forms in chunk.names[: len(chunk.names) // 2]:  # the same paper twice: once
+        names.add(node, canonical, forms)
+    labels = Graph()
+    for triple in names.triples(RDFLIB):
+        labels.add(triple)
+    parsed = Graph().parse(data=text, format="nt") + labels
     assert set(parsed) == set(paper_graph(pair))
+    quads = Dataset()
+    quads.parse(data=chunk.quads, format="nquads")
+    in_graphs = list(quads.quads((None, None, None, None)))
+    assert {graph for *_, graph in in_graphs} == {paper_graph_iri(pair[0].key)}
+    assert {(s, p, o) for s, p, o, _ in in_graphs} | set(labels) == set(paper_graph(pair))
 
 
 def test_untrusted_urls_become_valid_iris_or_nothing():
     assert safe_iri("https://github.com/a/b") == "https://github.com/a/b"
-    assert safe_iri(' https://x.org/a b<c>"d" ') == "https://x.org/a%20b%3Cc%3E%22d%22"
+    assert safe_iri(' https://x.org/a b<c>"d" ') is None
+    assert safe_iri("javascript:alert(4)") is None
+    assert safe_iri("x:a> . <urn:evil:s> <urn:evil:p> <urn:evil:o") is None
     assert safe_iri("not a url") is None
     assert safe_iri("") is None
     graph = paper_graph((Paper(title="T", url="see the website"), Extraction(paper_id="t")))
     assert not list(graph.objects(None, SCHEMA.url))
 
 
-def test_shared_nodes_are_described_once_per_build(eagle_paper):
+def test_a_paper_graph_holds_only_that_paper_and_the_names_it_gives(eagle_paper):
     paper, extraction = eagle_paper
-    other = Paper(title="Another paper using MT-bench", abstract=paper.abstract)
-    described = Described()
-    first = list(paper_triples(paper, extraction, described))
-    second = list(paper_triples(other, extraction, described))
+    triples = list(paper_triples(paper, extraction))
     dataset = entity_iri("dataset", "MT-bench")
-    assert (dataset, SKOS.prefLabel, Literal("MT-bench")) in first
-    assert (dataset, SKOS.prefLabel, Literal("MT-bench")) not in second
-    assert (paper_iri(other), KG.evaluatedOn, dataset) in second
+    assert (dataset, KG.canonicalName, Literal("MT-bench")) in triples
+    assert not any(p in (SKOS.prefLabel, SKOS.altLabel, RDFS.label) for _, p, _ in triples)  # derived
 
 
 def test_name_variants_of_one_node_get_one_pref_label_and_alt_labels(eagle_paper):
@@ -179,10 +182,16 @@ def test_name_variants_of_one_node_get_one_pref_label_and_alt_labels(eagle_paper
         ],
     )
     graph = build_graph([eagle_paper, (variant, renamed)], with_vocabularies=False)
+    reordered = build_graph([(variant, renamed), eagle_paper], with_vocabularies=False)
+    assert isomorphic(graph, reordered)  # labels never depend on the order papers are met in
     dataset = entity_iri("dataset", "MT-bench")
     assert dataset == entity_iri("dataset", "MT-Bench")
-    assert list(graph.objects(dataset, SKOS.prefLabel)) == [Literal("MT-bench")]  # the first met
-    assert list(graph.objects(dataset, SKOS.altLabel)) == [Literal("MT-Bench")]
-    assert list(graph.objects(dataset, RDFS.label)) == [Literal("MT-bench")]
+    # one paper each: the tie goes to the first in code-point order
+    assert list(graph.objects(dataset, SKOS.prefLabel)) == [Literal("MT-Bench")]
+    assert list(graph.objects(dataset, SKOS.altLabel)) == [Literal("MT-bench")]
+    assert list(graph.objects(dataset, RDFS.label)) == [Literal("MT-Bench")]
+    third = Paper(title="A third paper", abstract=paper.abstract)
+    majority = build_graph([(variant, renamed), eagle_paper, (third, extraction)], with_vocabularies=False)
+    assert list(majority.objects(dataset, SKOS.prefLabel)) == [Literal("MT-bench")]  # two papers to one
     every_method = set(graph.subjects(RDF.type, KG.Method))
     assert every_method and all(len(list(graph.objects(m, SKOS.prefLabel))) == 1 for m in every_method)

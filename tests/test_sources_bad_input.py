@@ -219,11 +219,13 @@ def test_lone_surrogates_and_control_characters_are_cleaned(tmp_path):
     papers, problems = split(iter_papers([path]))
     assert len(papers) == 2
     first, second = papers
-    text = first.title + first.abstract + second.record_id + second.url + "".join(second.authors)
+    text = first.title + first.abstract + second.record_id + "".join(second.authors)
     assert not any("\ud800" <= ch <= "\udfff" or (ord(ch) < 32) for ch in text)
     assert "surrogate" in first.title and "escape" in first.abstract and len(second.authors) == 2
-    assert len(problems) == 1 and problems[0].line == 2
-    str(problems[0]).encode("utf-8")  # printable: no lone surrogate reaches the message
+    assert second.url is None  # "u\ufffd" is no URL: dropped, with a warning
+    assert [problem.line for problem in problems] == [2, 3] and "url" in problems[1].message
+    for problem in problems:
+        str(problem).encode("utf-8")  # printable: no lone surrogate reaches the message
 
 
 def test_control_characters_in_a_dump(tmp_path):

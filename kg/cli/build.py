@@ -17,6 +17,7 @@ from kg.cli.common import (
     warn_problems,
     workers_option,
 )
+from kg.io import terminal_safe
 from kg.pipeline import BuildSummary
 from kg.pipeline import build as run_build
 
@@ -81,7 +82,10 @@ def build(
     Example:
       kg build examples/* --out demo
     """
-    with reported_errors(), ExitStack() as stack:
+    interrupted = (
+        "interrupted: graph.ttl, graph.html and the store stay readable; run the build again to finish it"
+    )
+    with reported_errors(interrupted), ExitStack() as stack:
         status = stack.enter_context(progress_status())
 
         def progress(total: int):
@@ -108,10 +112,13 @@ def build(
         click.echo(line)
     report = summary.link_report
     if report is not None:
+        warn_problems(report.errors)
         sources = ", ".join(f"{count} from {source}" for source, count in sorted(report.by_source.items()))
         click.echo(
-            f"linked {report.linked} papers ({sources or 'none'}), {report.unlinked} without code"
-            + (f"; stopped early: {report.stopped}" if report.stopped else "")
+            terminal_safe(
+                f"linked {report.linked} papers ({sources or 'none'}), {report.unlinked} "
+                "without code" + (f"; stopped early: {report.stopped}" if report.stopped else "")
+            )
         )
     for name, path in summary.outputs.items():
         click.echo(f"  {name}: {path}")

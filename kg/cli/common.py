@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import click
 
 from kg.errors import KgError
+from kg.io import terminal_safe
 from kg.sources import FORMATS
 
 if TYPE_CHECKING:
@@ -57,7 +58,7 @@ def online_options(command):
             type=click.FloatRange(0, min_open=True),
             default=10.0,
             show_default=True,
-            help="Seconds to wait for each API answer.",
+            help="Seconds each API call may take in all (connecting, waiting and reading).",
         ),
     ]
     for option in reversed(options):
@@ -119,18 +120,22 @@ workers_option = click.option(
 
 
 @contextmanager
-def reported_errors() -> Iterator[None]:
-    """Turn the library's own exceptions into one clean line and its exit status."""
+def reported_errors(interrupted_message: str = "interrupted") -> Iterator[None]:
+    """Turn the library's own exceptions into one clean line and its exit status, and Ctrl-C into one
+    line (``interrupted_message``) and status 130."""
     try:
         yield
     except KgError as error:
-        click.echo(f"Error: {error}", err=True)
+        click.echo(terminal_safe(f"Error: {error}"), err=True)
         raise SystemExit(error.exit_code) from None
+    except KeyboardInterrupt:
+        click.echo(interrupted_message, err=True)
+        raise SystemExit(130) from None
 
 
 def warn_problems(problems) -> None:
     for problem in problems:
-        click.echo(f"warning: {problem}", err=True)
+        click.echo(terminal_safe(f"warning: {problem}"), err=True)
 
 
 @contextmanager

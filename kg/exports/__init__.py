@@ -49,6 +49,8 @@ EXPORTERS: dict[str, Callable[[Store, BinaryIO], None]] = {
     "turtle": _rdf("turtle"),
     "ntriples": _rdf("ntriples"),
     "jsonld": _rdf("jsonld"),
+    "nquads": _rdf("nquads"),  # these two keep the named graphs (a paper, an online read, ...)
+    "trig": _rdf("trig"),
     "graphml": graphml,
     "gexf": gexf,
 }
@@ -56,6 +58,8 @@ EXTENSIONS = {
     "turtle": ".ttl",
     "ntriples": ".nt",
     "jsonld": ".jsonld",
+    "nquads": ".nq",
+    "trig": ".trig",
     "graphml": ".graphml",
     "gexf": ".gexf",
 }

@@ -490,6 +490,8 @@ def _recurrences(text: str, kept: list[Mention], excluded: list[tuple[int, int]]
     whole word, plural "s" allowed; lower-case names in any case."""
     found, seen = [], set()
     lowered = text.lower()
+    if len(lowered) != len(text):  # "İ".lower() is two code points: keep every offset where it was
+        lowered = "".join(low if len(low := ch.lower()) == 1 else ch for ch in text)
     for m in kept:
         surface = text[m.start : m.end]
         if not (m.type or m.proposed or m.pair >= 0) or surface in seen or len(surface) < 2:

@@ -10,6 +10,7 @@ same input always gives the same graph.
 from __future__ import annotations
 
 import re
+from collections import Counter, defaultdict
 from collections.abc import Hashable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -25,9 +26,10 @@ from rdflib.namespace import PROV, RDF, RDFS, SKOS, XSD
 from kg.domain import ENTITY_KINDS, LINEAGE_RELATIONS_TABLE, RESULT_KINDS
 from kg.extraction.records import Entity, Evidence, Extraction
 from kg.graph.families import family_chain
-from kg.graph.iris import entity_iri, node_iri, paper_iri, repository_iri
+from kg.graph.iris import entity_iri, node_iri, paper_graph_iri, paper_iri, repository_iri
+from kg.linking.urls import web_iri
 from kg.methods import family_name
-from kg.namespaces import KG, PREFIXES, SCHEMA
+from kg.namespaces import KG, KGR, PREFIXES, SCHEMA
 from kg.papers import Paper
 from kg.resources import vocabulary_paths
 
@@ -60,16 +62,13 @@ DATE_TYPES = (
     (re.compile(r"\d{4}"), str(XSD.gYear)),
 )
 XSD_INTEGER, XSD_DOUBLE, XSD_DECIMAL = str(XSD.integer), str(XSD.double), str(XSD.decimal)
-IRI_UNSAFE = re.compile(r'[\x00-\x20<>"{}|^`\\\x7f]')
-SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:\S")
+KGR_REPO, KGR_METHOD = str(KGR) + "repo/", str(KGR) + "method/"
 
 
-def safe_iri(value: str) -> str | None:
-    """An IRI from untrusted text (a record's url field): unsafe characters percent-encoded, None without a scheme."""
-    value = value.strip()
-    if not SCHEME.match(value):
-        return None
-    return IRI_UNSAFE.sub(lambda match: f"%{ord(match.group(0)):02X}", value)
+def safe_iri(value: str | None) -> str | None:
+    """An IRI from an untrusted URL (a record's url field): through the one URL normaliser
+    (:func:`kg.linking.urls.normalise_url`), None for anything that is not a usable http(s) URL."""
+    return web_iri(value)
 
 
 class Terms(Protocol):
@@ -122,47 +121,83 @@ class NTriplesTerms:
 
 @dataclass
 class PaperGraph:
-    """One paper's triples: its own, and descriptions of shared nodes keyed so a build writes each once."""
+    """One paper's triples: its own, descriptions of shared nodes (keyed, so a paper writes each once), and
+    the names it gives shared nodes, from which the build derives their labels (:class:`Names`)."""
 
     own: list[Triple] = field(default_factory=list)
     shared: list[tuple[Hashable, list[Triple]]] = field(default_factory=list)
     names: list[tuple[str, tuple[str, ...]]] = field(
         default_factory=list
-    )  # (node IRI, its names, preferred first)
+    )  # (node IRI, its names, this paper's canonical first)
+
+    def name_facts(self, builder: GraphBuilder) -> list[Triple]:
+        """``kg:canonicalName`` / ``kg:nameForm`` triples: each (node, name) once per paper."""
+        seen: set[tuple[str, str, str]] = set()
+        out = []
+        text, iri = builder.terms.text, builder.terms.iri
+        for node, names in self.names:
+            for index, name in enumerate(names):
+                predicate = builder.k.canonicalName if index == 0 else builder.k.nameForm
+                key = (node, name, "c" if index == 0 else "f")
+                if key not in seen:
+                    seen.add(key)
+                    out.append((iri(node), predicate, text(name)))
+        return out
+
+    def unique_names(self) -> list[tuple[str, str, tuple[str, ...]]]:
+        """(node, canonical, other forms) once per (node, canonical), for :meth:`Names.add`."""
+        merged: dict[tuple[str, str], set[str]] = {}
+        for node, names in self.names:
+            merged.setdefault((node, names[0]), set()).update(names[1:])
+        return [(node, canonical, tuple(sorted(forms))) for (node, canonical), forms in merged.items()]
 
 
-class Described:
-    """What a build has written about shared nodes: descriptions by key, and one ``skos:prefLabel`` per node.
+class Names:
+    """The names every paper (and online read) gives each shared node, and the labels derived from them.
 
-    Variants of a name merge into one node ("ImageNet-1k", "ImageNet-1K"); the first name the build meets
-    becomes its prefLabel (and rdfs:label), every other one an altLabel, as SKOS asks (one prefLabel per
-    language, prefLabel and altLabel disjoint).
+    Variants of a name merge into one node ("ImageNet-1k", "ImageNet-1K"). Its ``skos:prefLabel`` (and
+    ``rdfs:label``) is the canonical name most papers give it, ties going to the first in code-point order;
+    every other name is an ``skos:altLabel`` (SKOS: one prefLabel, disjoint from the altLabels). A method's
+    ``kg:family`` follows from its prefLabel; a repository's ``schema:codeRepository`` URL is chosen the
+    same way. The rule reads only which names the papers give, never the order a build met them in, so an
+    incremental build derives exactly the labels a fresh build of the same papers would.
     """
 
     def __init__(self) -> None:
-        self.keys: set[Hashable] = set()
-        self.preferred: dict[str, str] = {}
-        self.alternative: set[tuple[str, str]] = set()
+        self.canonical: dict[str, Counter[str]] = defaultdict(Counter)
+        self.forms: dict[str, set[str]] = defaultdict(set)
 
-    def new(self, key: Hashable) -> bool:
-        """True the first time ``key`` is seen."""
-        if key in self.keys:
-            return False
-        self.keys.add(key)
-        return True
+    def add(self, node: str, canonical: str, forms: Iterable[str] = (), papers: int = 1) -> None:
+        """One paper (or ``papers`` papers) giving ``node`` the canonical name ``canonical`` (call once per
+        paper and name) and ``forms`` as other names."""
+        self.canonical[node][canonical] += papers
+        self.forms[node].update(forms)
 
-    def label_triples(self, builder: GraphBuilder, iri: str, names: tuple[str, ...]) -> list[Triple]:
-        node, text = builder.terms.iri(iri), builder.terms.text
-        out = []
-        preferred = self.preferred.get(iri)
-        if preferred is None:
-            preferred = self.preferred[iri] = names[0]
-            out += [(node, builder.pref_label, text(preferred)), (node, builder.label, text(preferred))]
-        for name in names:
-            if name != preferred and (iri, name) not in self.alternative:
-                self.alternative.add((iri, name))
-                out.append((node, builder.alt_label, text(name)))
-        return out
+    def add_form(self, node: str, form: str) -> None:
+        self.forms[node].add(form)
+
+    def preferred(self, node: str) -> str:
+        counts = self.canonical[node]
+        return min(counts, key=lambda name: (-counts[name], name))
+
+    def triples(self, builder: GraphBuilder) -> Iterator[Triple]:
+        """The derived triples (labels, families, repository URLs), nodes in IRI order."""
+        text = builder.terms.text
+        for node in sorted(self.canonical):
+            preferred = self.preferred(node)
+            subject = builder.terms.iri(node)
+            if node.startswith(KGR_REPO):
+                url = web_iri(preferred)
+                if url is not None:
+                    yield subject, builder.s.codeRepository, builder.terms.iri(url)
+                    yield subject, builder.label, text(url.split("://", 1)[-1])
+                continue
+            yield subject, builder.pref_label, text(preferred)
+            yield subject, builder.label, text(preferred)
+            for name in sorted((set(self.canonical[node]) | self.forms[node]) - {preferred}):
+                yield subject, builder.alt_label, text(name)
+            if node.startswith(KGR_METHOD):
+                yield subject, builder.k.family, text(family_name(preferred))
 
 
 class GraphBuilder:
@@ -229,21 +264,16 @@ class GraphBuilder:
 
     # -- triples ----------------------------------------------------------------------------------------
 
-    def paper_triples(
-        self, paper: Paper, extraction: Extraction, described: Described | None = None
-    ) -> Iterator[Triple]:
-        """Every triple one paper contributes: the paper, its entities, links, results and lineage.
-
-        ``described`` (shared across papers by a build) remembers the shared nodes already described, so an
-        entity named in thousands of papers is described once, not once per paper, with one prefLabel.
-        """
-        described = described or Described()
+    def paper_triples(self, paper: Paper, extraction: Extraction) -> Iterator[Triple]:
+        """Every triple of one paper's named graph: the paper, its entities, links, results, lineage and
+        the names it gives shared nodes (labels are derived across papers: :class:`Names`)."""
         graph = self.paper_graph(paper, extraction)
+        seen: set[Hashable] = set()
         for key, triples in graph.shared:
-            if described.new(key):
+            if key not in seen:
+                seen.add(key)
                 yield from triples
-        for iri, names in graph.names:
-            yield from described.label_triples(self, iri, names)
+        yield from graph.name_facts(self)
         yield from graph.own
 
     def paper_graph(self, paper: Paper, extraction: Extraction) -> PaperGraph:
@@ -409,7 +439,7 @@ class GraphBuilder:
             own.append((node, k.upvotes, self.integer(paper.upvotes)))
 
     def _entity_node(self, entity: Entity, node: Any) -> Iterator[Triple]:
-        """The entity itself, shared across papers: its classes and concept (its names go through Described)."""
+        """The entity itself, shared across papers: its classes and concept (its names go through Names)."""
         return self._node_description(entity.type, entity.canonical, entity.concept, node)
 
     def _node_description(
@@ -419,8 +449,6 @@ class GraphBuilder:
             yield node, self.type, cls
         if concept:
             yield node, self.exact_match, self.terms.iri(concept)
-        if entity_type == "method":
-            yield node, self.k.family, self.terms.text(family_name(name))
 
     def _family(self, entity_type: str, name: str, concept: str | None, graph: PaperGraph) -> None:
         """Link a dataset version or a method size/version to its family, up to the top (kg.graph.families):
@@ -450,39 +478,41 @@ class GraphBuilder:
         if code is None:
             return
         terms, k = self.terms, self.k
-        repo = terms.iri(str(repository_iri(url)))
+        repo_iri = str(repository_iri(code))
+        repo = terms.iri(repo_iri)
         graph.own.append((paper_node, k.hasRepository, repo))
-        description = [
-            (repo, self.type, self.s.SoftwareSourceCode),
-            (repo, self.type, k.Repository),
-            (repo, self.s.codeRepository, terms.iri(code)),
-            (repo, self.label, terms.text(url.split("://", 1)[-1])),
-        ]
+        description = [(repo, self.type, self.s.SoftwareSourceCode), (repo, self.type, k.Repository)]
         if path:
             description.append((repo, k.repositoryPath, terms.text(path)))
         graph.shared.append((("repository", repo, path), description))
+        graph.names.append((repo_iri, (code,)))  # its codeRepository URL: the spelling most papers give
 
 
 RDFLIB = GraphBuilder(RdflibTerms())
 NTRIPLES = GraphBuilder(NTriplesTerms())
 
 
-def paper_triples(
-    paper: Paper, extraction: Extraction, described: Described | None = None
-) -> Iterator[Triple]:
-    """The paper's triples as rdflib terms (see :meth:`GraphBuilder.paper_triples`)."""
-    return RDFLIB.paper_triples(paper, extraction, described)
+def paper_triples(paper: Paper, extraction: Extraction) -> Iterator[Triple]:
+    """The triples of the paper's named graph as rdflib terms (see :meth:`GraphBuilder.paper_triples`)."""
+    return RDFLIB.paper_triples(paper, extraction)
 
 
 @dataclass
 class NTriplesChunk:
-    """Some papers' triples as N-Triples text, with the shared descriptions apart so a build writes each once."""
+    """Some papers' triples, spelled for the bulk loader: N-Quads, each paper's in its own named graph.
+
+    With ``union`` the same papers are also spelled as one N-Triples document (the union a fresh large
+    build transcodes to Turtle): their own triples in ``text``, shared descriptions apart in ``shared`` so
+    a build writes each once."""
 
     papers: int
-    text: str
-    shared: dict[Hashable, tuple[int, str]]  # key -> (triples, text)
-    triples: int  # lines in ``text``
-    names: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)  # for Described.label_triples
+    quads: str
+    quad_count: int
+    names: list[tuple[str, str, tuple[str, ...]]] = field(default_factory=list)  # (node, canonical, forms)
+    graphs: list[str] = field(default_factory=list)  # the papers' named graphs
+    text: str = ""
+    triples: int = 0  # lines in ``text``
+    shared: dict[Hashable, tuple[int, str]] = field(default_factory=dict)  # key -> (triples, text)
 
 
 def ntriples_text(triples: Iterable[Triple]) -> str:
@@ -490,21 +520,40 @@ def ntriples_text(triples: Iterable[Triple]) -> str:
     return "".join(f"{s} {p} {o} .\n" for s, p, o in triples)
 
 
-def ntriples_chunk(pairs: Iterable[tuple[Paper, Extraction]]) -> NTriplesChunk:
+def nquads_text(triples: Iterable[Triple], graph: str) -> str:
+    """N-Triples-spelled triples as N-Quads lines in the named graph ``graph`` (an IRI)."""
+    return "".join(f"{s} {p} {o} <{graph}> .\n" for s, p, o in triples)
+
+
+def ntriples_chunk(pairs: Iterable[tuple[Paper, Extraction]], *, union: bool = False) -> NTriplesChunk:
+    chunk = NTriplesChunk(0, "", 0)
+    quads: list[str] = []
     texts: list[str] = []
-    shared: dict[Hashable, tuple[int, str]] = {}
-    names: list[tuple[str, tuple[str, ...]]] = []
-    papers = triples = 0
     for paper, extraction in pairs:
-        papers += 1
+        chunk.papers += 1
         graph = NTRIPLES.paper_graph(paper, extraction)
-        texts.append(ntriples_text(graph.own))
-        triples += len(graph.own)
+        facts = graph.name_facts(NTRIPLES)
+        mine: list[Triple] = []
+        seen: set[Hashable] = set()
         for key, description in graph.shared:
-            if key not in shared:
-                shared[key] = (len(description), ntriples_text(description))
-        names += graph.names
-    return NTriplesChunk(papers, "".join(texts), shared, triples, names)
+            if key not in seen:
+                seen.add(key)
+                mine += description
+                if union and key not in chunk.shared:
+                    chunk.shared[key] = (len(description), ntriples_text(description))
+        mine += facts
+        mine += graph.own
+        graph_name = str(paper_graph_iri(paper.key))
+        chunk.graphs.append(graph_name)
+        quads.append(nquads_text(mine, graph_name))
+        chunk.quad_count += len(mine)
+        chunk.names += graph.unique_names()
+        if union:
+            texts.append(ntriples_text(facts) + ntriples_text(graph.own))
+            chunk.triples += len(facts) + len(graph.own)
+    chunk.quads = "".join(quads)
+    chunk.text = "".join(texts)
+    return chunk
 
 
 def vocabulary_files() -> list[Path]:
@@ -535,14 +584,20 @@ def _rdflib_term(term: Any) -> Any:
 
 
 def build_graph(pairs: Iterable[tuple[Paper, Extraction]], *, with_vocabularies: bool = True) -> Graph:
-    """An in-memory rdflib Graph of the papers: for the library API, tests and small inputs."""
+    """An in-memory rdflib Graph of the papers (the union a build's store holds): for the library API,
+    tests and small inputs."""
     graph = Graph()
     for prefix, namespace in PREFIXES.items():
         graph.bind(prefix, namespace)
-    described = Described()
+    names = Names()
     for paper, extraction in pairs:
-        for triple in paper_triples(paper, extraction, described):
+        paper_graph = RDFLIB.paper_graph(paper, extraction)
+        for triple in RDFLIB.paper_triples(paper, extraction):
             graph.add(triple)
+        for node, canonical, forms in paper_graph.unique_names():
+            names.add(node, canonical, forms)
+    for triple in names.triples(RDFLIB):
+        graph.add(triple)
     if with_vocabularies:
         for triple in vocabulary_triples():
             graph.add(triple)

@@ -56,3 +56,18 @@ def repository_iri(url: str) -> URIRef:
 def node_iri(kind: str, *parts: object) -> URIRef:
     """IRIs of bookkeeping nodes (mention, evidence, result, lineage link) hashed from what defines them."""
     return KGR[f"{kind}/{digest(*parts)}"]
+
+
+# -- named graphs: where each fact lives in the store (reads see their union) -----------------------------
+VOCABULARY_GRAPH = KGR["graph/vocabulary"]  # the shipped SKOS vocabularies, replaced by every build
+NAMES_GRAPH = KGR["graph/names"]  # labels and repository URLs derived from every paper's names
+
+
+def paper_graph_iri(key: str) -> URIRef:
+    """The named graph holding one paper's extraction (and its links); a rebuild of the paper replaces it."""
+    return KGR["graph/paper/" + key.replace("/", "_")]
+
+
+def source_graph_iri(repository: str) -> URIRef:
+    """The named graph of one online read of a repository's facts; the next read replaces it."""
+    return KGR["graph/source/" + str(repository_iri(repository)).removeprefix(str(KGR) + "repo/")]

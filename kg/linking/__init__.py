@@ -1,9 +1,32 @@
-"""Papers linked to their code: repository URLs in the text, and opt-in facts from GitHub and Hugging Face."""
+"""Papers linked to their code: repository URLs in the text, and opt-in facts from GitHub and Hugging Face.
 
-from kg.linking.client import ApiClient, ApiError, ApiUnavailable, RateLimited, default_cache_dir
-from kg.linking.link import LinkReport, PaperLinks, RepositoryFacts, link_papers
-from kg.linking.urls import FoundLink, find_links
+The names below load on first use, so the URL normaliser (``kg.linking.urls``, which every reader uses)
+does not pull in the HTTP stack.
+"""
 
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from kg.linking.client import ApiClient, ApiError, ApiUnavailable, RateLimited, default_cache_dir
+    from kg.linking.link import LinkReport, PaperLinks, RepositoryFacts, link_papers
+    from kg.linking.urls import FoundLink, find_links
+
+_HOMES = {
+    "ApiClient": "client",
+    "ApiError": "client",
+    "ApiUnavailable": "client",
+    "RateLimited": "client",
+    "default_cache_dir": "client",
+    "LinkReport": "link",
+    "PaperLinks": "link",
+    "RepositoryFacts": "link",
+    "link_papers": "link",
+    "FoundLink": "urls",
+    "find_links": "urls",
+}
 __all__ = [
     "ApiClient",
     "ApiError",
@@ -17,3 +40,10 @@ __all__ = [
     "find_links",
     "link_papers",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module 'kg.linking' has no attribute {name!r}")
+    return getattr(importlib.import_module(f"kg.linking.{home}"), name)

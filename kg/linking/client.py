@@ -21,6 +21,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 import requests
+import urllib3
 
 from kg.errors import KgError
 
@@ -29,6 +30,7 @@ HF_API = "https://huggingface.co/api"
 USER_AGENT = "kg-linking/0.1 (+https://w3id.org/kg-ml)"
 GITHUB_SEGMENT = re.compile(r"[A-Za-z0-9_.-]{1,100}")
 ARXIV_ID = re.compile(r"\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/\d{7}")
+MAX_ANSWER_BYTES = 32 << 20  # no answer kg asks for is near this; a larger one is not read
 
 
 def default_cache_dir() -> Path:
@@ -70,7 +72,7 @@ class _Limit:
 class ApiClient:
     """GET JSON from GitHub's REST API and Hugging Face's API, politely.
 
-    - timeouts on every request; connection errors, timeouts and 5xx are retried ``retries`` times with
+    - an overall deadline on every request (``timeout``: connection, headers and body together); errors, timeouts and 5xx are retried ``retries`` times with
       exponential backoff (``backoff`` seconds, doubled each time; 0 in tests);
     - rate limits (``X-RateLimit-Remaining``/``X-RateLimit-Reset``, ``Retry-After``): when the reset is at
       most ``max_wait`` seconds away we wait, otherwise :class:`RateLimited` says when to come back;
@@ -198,12 +200,12 @@ class ApiClient:
             self._respect_limit(base, bucket)
             self.stats.requests += 1
             try:
-                response = self.session.get(url, headers=headers, timeout=self.timeout, allow_redirects=True)
-            except (requests.ConnectionError, requests.Timeout) as error:
+                response = self._get_within_deadline(url, headers)
+            except (requests.ConnectionError, requests.Timeout, _DeadlinePassed) as error:
                 if attempt >= self.retries:
-                    kind = "timed out" if isinstance(error, requests.Timeout) else "refused the connection"
                     raise ApiUnavailable(
-                        f"{self._api_name(base)} {kind} after {attempt + 1} tries ({_short(url)})"
+                        f"{self._api_name(base)} {_failure(error, self.timeout)} after {attempt + 1} tries "
+                        f"({_short(url)})"
                     ) from None
                 self._backoff(attempt)
                 attempt += 1
@@ -231,6 +233,33 @@ class ApiClient:
                 attempt += 1
                 continue
             return response
+
+    def _get_within_deadline(self, url: str, headers: dict[str, str]) -> requests.Response:
+        """One GET whose whole answer (connection, headers and body) must arrive within ``timeout``
+        seconds: a server trickling a byte a second is cut off, not waited on for ever."""
+        deadline = time.monotonic() + self.timeout
+        response = self.session.get(
+            url, headers=headers, timeout=self.timeout, allow_redirects=True, stream=True
+        )
+        try:
+            body = bytearray()
+            while True:
+                if time.monotonic() > deadline:
+                    raise _DeadlinePassed
+                chunk = response.raw.read1(65536, decode_content=True)  # what has arrived, at once
+                if not chunk:
+                    break
+                body += chunk
+                if len(body) > MAX_ANSWER_BYTES:
+                    raise ApiError(f"{_short(url)} answered with more than {MAX_ANSWER_BYTES >> 20} MB")
+            response._content = bytes(body)
+        except (OSError, urllib3.exceptions.HTTPError) as error:
+            if isinstance(error, urllib3.exceptions.ReadTimeoutError) or "timed out" in str(error):
+                raise requests.Timeout(str(error)) from None
+            raise requests.ConnectionError(str(error)) from None
+        finally:
+            response.close()
+        return response
 
     def _backoff(self, attempt: int) -> None:
         self.stats.retries += 1
@@ -323,6 +352,22 @@ class ApiClient:
         temporary = path.with_suffix(".tmp")
         temporary.write_text(json.dumps({"url": url, "stored": time.time(), **entry}), encoding="utf-8")
         os.replace(temporary, path)
+
+
+class _DeadlinePassed(Exception):
+    """An answer did not arrive whole within the client's timeout."""
+
+
+def _failure(error: Exception, timeout: float) -> str:
+    """What went wrong with a request, in words: the right cause, never a guess."""
+    text = str(error)
+    if isinstance(error, _DeadlinePassed):
+        return f"did not answer in full within {timeout:g} s"
+    if isinstance(error, requests.Timeout) or "timed out" in text.lower():
+        return "timed out"
+    if "refused" in text.lower():
+        return "refused the connection"
+    return "could not be reached (the connection failed)"
 
 
 def _is_rate_limited(response: requests.Response) -> bool:

@@ -12,10 +12,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from rdflib import Literal, URIRef
-from rdflib.namespace import PROV, RDF, RDFS, XSD
+from rdflib.namespace import PROV, RDF, XSD
 
-from kg.graph.iris import node_iri, repository_iri
-from kg.linking.link import PaperLinks, RepositoryFacts
+from kg.graph.iris import node_iri, paper_graph_iri, repository_iri, source_graph_iri
+from kg.linking.link import SPDX_ID, PaperLinks, RepositoryFacts, _timestamp
+from kg.linking.urls import web_iri
 from kg.namespaces import KG, KGR, SCHEMA
 
 Triple = tuple[URIRef, URIRef, URIRef | Literal]
@@ -26,32 +27,59 @@ def paper_node(paper_key: str) -> URIRef:
     return KGR["paper/" + paper_key.replace("/", "_")]
 
 
-def facts_triples(links: list[PaperLinks]) -> Iterator[Triple]:
-    """Every paper's repositories (with source and confidence), project pages, and repository facts."""
+Quad = tuple[URIRef, URIRef, URIRef | Literal, URIRef]
+
+
+def facts_quads(links: list[PaperLinks]) -> Iterator[Quad]:
+    """Every paper's repositories (with source and confidence) and project pages in the paper's named
+    graph; each repository's facts in the named graph of that read (:func:`source_graph_iri`), so the next
+    read replaces them. URLs come normalised (:func:`kg.linking.urls.normalise_url`); any that is not is
+    left out."""
     for item in links:
         paper = paper_node(item.paper_key)
+        graph = paper_graph_iri(item.paper_key)
         for url, source, confidence in item.repositories:
+            if web_iri(url) != url:
+                continue
             repo = repository_iri(url)
-            yield paper, KG.hasRepository, repo
-            yield from repository_node_triples(repo, url)
+            for triple in repository_node_triples(repo, url):
+                yield (*triple, graph)
             statement = node_iri("repolink", item.paper_key, url.lower())
-            yield statement, RDF.type, RDF.Statement
-            yield statement, RDF.subject, paper
-            yield statement, RDF.predicate, KG.hasRepository
-            yield statement, RDF.object, repo
-            yield statement, KG.linkSource, Literal(source)
-            yield statement, KG.confidence, Literal(round(confidence, 3))
+            for triple in (
+                (paper, KG.hasRepository, repo),
+                (statement, RDF.type, RDF.Statement),
+                (statement, RDF.subject, paper),
+                (statement, RDF.predicate, KG.hasRepository),
+                (statement, RDF.object, repo),
+                (statement, KG.linkSource, Literal(source)),
+                (statement, KG.confidence, Literal(round(confidence, 3))),
+            ):
+                yield (*triple, graph)
         for url in item.project_pages:
-            yield paper, KG.hasProjectPage, URIRef(url)
+            if (page := web_iri(url)) is not None:
+                yield paper, KG.hasProjectPage, URIRef(page), graph
+    seen: set[str] = set()
+    for item in links:
         for facts in item.facts.values():
-            yield from repository_facts_triples(repository_iri(facts.url), facts)
+            if web_iri(facts.url) == facts.url and facts.url.lower() not in seen:
+                seen.add(facts.url.lower())
+                graph = source_graph_iri(facts.url)
+                for triple in repository_facts_triples(repository_iri(facts.url), facts):
+                    yield (*triple, graph)
+
+
+def facts_triples(links: list[PaperLinks]) -> Iterator[Triple]:
+    """:func:`facts_quads` without their graphs."""
+    for subject, predicate, obj, _ in facts_quads(links):
+        yield subject, predicate, obj
 
 
 def repository_node_triples(repo: URIRef, url: str) -> Iterator[Triple]:
+    """The repository's types and the URL this source gives it (``kg:canonicalName``); its
+    ``schema:codeRepository`` and label are derived across sources (:class:`kg.graph.build.Names`)."""
     yield repo, RDF.type, SCHEMA.SoftwareSourceCode
     yield repo, RDF.type, KG.Repository
-    yield repo, SCHEMA.codeRepository, URIRef(url)
-    yield repo, RDFS.label, Literal(url.split("://", 1)[-1])
+    yield repo, KG.canonicalName, Literal(url)
 
 
 def repository_facts_triples(repo: URIRef, facts: RepositoryFacts) -> Iterator[Triple]:
@@ -64,13 +92,13 @@ def repository_facts_triples(repo: URIRef, facts: RepositoryFacts) -> Iterator[T
         yield repo, KG.archived, Literal(facts.archived)
     if facts.language:
         yield repo, SCHEMA.programmingLanguage, Literal(facts.language)
-    if facts.license:
+    if facts.license and SPDX_ID.fullmatch(facts.license):
         yield repo, SCHEMA.license, URIRef(f"https://spdx.org/licenses/{facts.license}")
     for topic in facts.topics:
         yield repo, SCHEMA.keywords, Literal(topic)
     if facts.description:
         yield repo, SCHEMA.description, Literal(facts.description)
     for predicate, value in ((SCHEMA.dateCreated, facts.created), (SCHEMA.dateModified, facts.pushed)):
-        if value:
+        if value and _timestamp(value):
             yield repo, predicate, Literal(value, datatype=XSD.dateTime)
     yield repo, PROV.generatedAtTime, Literal(facts.retrieved, datatype=XSD.dateTime)

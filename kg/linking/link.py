@@ -68,6 +68,7 @@ class PaperLinks:
     project_pages: list[str] = field(default_factory=list)
     facts: dict[str, RepositoryFacts] = field(default_factory=dict)  # by repository url
     candidates: list[tuple[str, str, float]] = field(default_factory=list)  # suggested, not confirmed
+    rejected: list[str] = field(default_factory=list)  # URLs an API stated that the normaliser refused
 
     def add_repository(self, url: str, source: str, confidence: float) -> None:
         """Keep the first source of a repository and the highest confidence any source gave it."""
@@ -143,7 +144,8 @@ def summarise(links: list[PaperLinks], run: OnlineRun | None) -> LinkReport:
         by_source={source: by_source[source] for source in SOURCES if by_source[source]},
         unlinked=len(links) - linked,
         stopped="; ".join(run.stopped.values()) or None if run else None,
-        errors=run.errors if run else [],
+        errors=(run.errors if run else [])
+        + [f"{item.paper_key}: {m}" for item in links for m in item.rejected],
         requests=run.client.stats.as_dict() if run else {},
         facts=len({url for item in links for url in item.facts}),
     )
@@ -175,11 +177,13 @@ def text_links(paper: Paper, extraction: Extraction) -> PaperLinks:
 
 def add_stated(links: PaperLinks, url: str, source: str, *, repository_expected: bool) -> None:
     """A URL an API or input record states: a repository if it looks like one, else a project page."""
-    kind, normalised, *_ = classify(url.strip())
+    kind, normalised, *_ = classify(url)
     if kind == "repository":
         links.add_repository(normalised, source, CONFIDENCE[source])
-    elif kind == "project_page" or not repository_expected:
+    elif kind == "project_page" or (kind == "reference" and not repository_expected):
         links.add_project_page(normalised)
+    elif kind == "invalid":
+        links.rejected.append(f"{source} gave {shorten_url(url)}, which is not a usable http(s) URL; dropped")
 
 
 @dataclass
@@ -224,6 +228,11 @@ class OnlineRun:
                 self.attempt("github", paper, read)
             if self.facts.get(url.lower()):
                 links.facts[url] = self.facts[url.lower()]
+
+
+def shorten_url(value: str, width: int = 80) -> str:
+    """A stated value fit for a one-line message (repr, so control characters show as escapes)."""
+    return repr(value if len(value) <= width else value[: width - 1] + "…")
 
 
 def hf_links(paper: Paper, links: PaperLinks, client: ApiClient) -> None:
@@ -328,26 +337,53 @@ def readme_text(data: dict | None) -> str | None:
         return None
 
 
+SPDX_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9.+-]{0,63}")
+MAX_FACT_TEXT = 2000  # characters of a description kept
+MAX_TOPICS = 50
+
+
 def facts_from(url: str, data: dict | None) -> RepositoryFacts | None:
-    """GitHub's repository JSON (from /repos or a search item) as facts read now."""
+    """GitHub's repository JSON (from /repos or a search item) as facts read now.
+
+    Every value is checked before it can become a typed literal or an IRI: a licence that is not an SPDX id
+    ("MIT License"), a date that is not an ISO timestamp, a negative count are left out, not stored."""
     if not isinstance(data, dict):
         return None
     license_ = data.get("license") if isinstance(data.get("license"), dict) else {}
     spdx = license_.get("spdx_id")
     topics = data.get("topics") if isinstance(data.get("topics"), list) else []
+    description = _str(data.get("description"))
     return RepositoryFacts(
         url=url,
-        stars=_int(data.get("stargazers_count")),
-        forks=_int(data.get("forks_count")),
-        language=_str(data.get("language")),
-        license=spdx if isinstance(spdx, str) and spdx != "NOASSERTION" else None,
-        topics=[topic for topic in topics if isinstance(topic, str)],
-        description=_str(data.get("description")),
-        created=_str(data.get("created_at")),
-        pushed=_str(data.get("pushed_at")),
+        stars=_count(data.get("stargazers_count")),
+        forks=_count(data.get("forks_count")),
+        language=_str(data.get("language"), 100),
+        license=spdx if isinstance(spdx, str) and SPDX_ID.fullmatch(spdx) and spdx != "NOASSERTION" else None,
+        topics=[topic for topic in topics if isinstance(topic, str) and 0 < len(topic) <= 100][:MAX_TOPICS],
+        description=description[:MAX_FACT_TEXT] if description else None,
+        created=_timestamp(data.get("created_at")),
+        pushed=_timestamp(data.get("pushed_at")),
         archived=data.get("archived") if isinstance(data.get("archived"), bool) else None,
         retrieved=datetime.now(UTC).isoformat(timespec="seconds"),
     )
+
+
+def _timestamp(value: object) -> str | None:
+    """An ISO 8601 timestamp with a time zone as GitHub gives it (``2024-01-02T03:04:05Z``), else None."""
+    if not isinstance(value, str) or not re.fullmatch(
+        r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})", value
+    ):
+        return None
+    try:
+        datetime.fromisoformat(value)  # Python 3.11 reads the "Z"
+    except ValueError:
+        return None
+    return value
+
+
+def _count(value: object) -> int | None:
+    number = _int(value)
+    return number if number is not None and number >= 0 else None
 
 
 def _known(links: PaperLinks, url: str) -> bool:
@@ -358,5 +394,7 @@ def _int(value: object) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
-def _str(value: object) -> str | None:
-    return value if isinstance(value, str) and value else None
+def _str(value: object, limit: int | None = None) -> str | None:
+    if not isinstance(value, str) or not value.strip() or (limit is not None and len(value) > limit):
+        return None
+    return value

@@ -139,11 +139,61 @@ def repository_parts(url: str) -> tuple[str, str, str] | None:
     return link[2], "/".join(segments[:-1]), segments[-1]
 
 
-def classify(raw: str) -> tuple[str, str, str, str | None, str | None]:
-    """(kind, normalised url, host, path below the repository, suggested repository) of one URL."""
-    text = raw if re.match(r"https?://", raw, re.IGNORECASE) else "https://" + raw
+class UrlRejected(ValueError):
+    """A value that is not a usable web address; the message says why, for a one-line warning."""
+
+
+MAX_URL_LENGTH = 2048
+MAX_SEGMENT_LENGTH = 100  # GitHub's limit on repository names; no host's owner or name is longer
+GITHUB_OWNER = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})")  # GitHub: at most 39 characters
+REPOSITORY_SEGMENT = re.compile(r"[A-Za-z0-9_.-]{1,100}")
+HOST_LABEL = re.compile(r"(?!-)[a-z0-9-]{1,63}(?<!-)")
+SCHEME_PREFIX = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
+# never part of a URL kg keeps: spaces, quotes, brackets IRIs forbid, controls, bidi and zero-width marks
+URL_FORBIDDEN = re.compile(r"[\x00-\x20<>\"{}|\\^`\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]")
+
+
+def normalise_url(raw: str) -> tuple[str, str, str, str | None, str | None]:
+    """THE normaliser every URL goes through before it becomes an IRI, whatever its source (text, a
+    record's ``url``/``repository``/``githubRepo``/``project_page``, an API answer).
+
+    Returns (kind, normalised url, host, path below the repository, suggested repository), kind one of
+    "repository", "project_page", "reference". Raises :class:`UrlRejected` for anything that is not an
+    http(s) URL of a real-looking host: other schemes (``javascript:``), spaces, quotes, angle brackets,
+    control characters, user names, bad ports, over-long values, over-long GitHub owners or names.
+    """
+    text = raw.strip() if isinstance(raw, str) else ""
+    if not text:
+        raise UrlRejected("empty URL")
+    if len(text) > MAX_URL_LENGTH:
+        raise UrlRejected(f"URL longer than {MAX_URL_LENGTH} characters")
+    if URL_FORBIDDEN.search(text):
+        raise UrlRejected("not a URL: it holds spaces, quotes, angle brackets or control characters")
+    scheme = SCHEME_PREFIX.match(text)
+    if scheme and text[scheme.end() : scheme.end() + 2] == "//":
+        if scheme.group(1).lower() not in ("http", "https"):
+            raise UrlRejected(f"not an http(s) URL (scheme {scheme.group(1)[:20]!r})")
+    elif scheme and "." not in scheme.group(1):
+        raise UrlRejected(f"not an http(s) URL (scheme {scheme.group(1)[:20]!r})")
+    else:
+        text = "https://" + text
     parts = urlsplit(text)
-    host = (parts.hostname or "").lower()
+    if "@" in parts.netloc:
+        raise UrlRejected("URL with a user name or password")
+    try:
+        port = parts.port
+    except ValueError:
+        raise UrlRejected("URL with an invalid port") from None
+    host = (parts.hostname or "").lower().rstrip(".")
+    try:
+        ascii_host = host.encode("idna").decode("ascii")
+    except UnicodeError:
+        raise UrlRejected(f"not a valid host name: {host[:60]!r}") from None
+    labels = ascii_host.split(".")
+    if len(labels) < 2 or len(ascii_host) > 253 or not all(HOST_LABEL.fullmatch(label) for label in labels):
+        raise UrlRejected(f"not a valid host name: {host[:60]!r}")
+    if labels[-1].isdigit() and not all(label.isdigit() for label in labels):
+        raise UrlRejected(f"not a valid host name: {host[:60]!r}")
     segments = [s for s in parts.path.split("/") if s]
     canonical_host = REPOSITORY_HOSTS.get(host)
     if canonical_host and segments and segments[0].lower() not in NOT_OWNERS.get(canonical_host, set()):
@@ -153,19 +203,50 @@ def classify(raw: str) -> tuple[str, str, str, str | None, str | None]:
             repo_segments[-1] = re.sub(r"\.git$", "", repo_segments[-1], flags=re.IGNORECASE)
             if size == 3:
                 repo_segments[0] = repo_segments[0].lower()
+            owner, name = repo_segments[-2], repo_segments[-1]
+            if canonical_host == "github.com" and not GITHUB_OWNER.fullmatch(owner):
+                raise UrlRejected(
+                    f"not a GitHub owner (letters, digits and hyphens, at most 39): {owner[:40]!r}"
+                )
+            if not REPOSITORY_SEGMENT.fullmatch(name) or name in (".", ".."):
+                raise UrlRejected(
+                    f"not a repository name (letters, digits, '_.-', at most {MAX_SEGMENT_LENGTH}): {name[:40]!r}"
+                )
+            if len(owner) > MAX_SEGMENT_LENGTH:
+                raise UrlRejected(f"repository owner longer than {MAX_SEGMENT_LENGTH} characters")
             url = f"https://{canonical_host}/" + "/".join(repo_segments)
             path = "/" + "/".join(rest) if rest else None
             return "repository", url, canonical_host, path, None
-    scheme = parts.scheme.lower()
-    url = f"{scheme}://{host}{parts.path.rstrip('/')}" + (f"?{parts.query}" if parts.query else "")
+    netloc = host if port is None else f"{host}:{port}"
+    url = f"{parts.scheme.lower()}://{netloc}{parts.path.rstrip('/')}" + (
+        f"?{parts.query}" if parts.query else ""
+    )
     if host in REFERENCE_HOSTS or host.endswith(".arxiv.org"):
         return "reference", url, host, None, None
     suggested = None
     # a repository named like a site (``NAME.github.io``) holds the page itself, not the paper's code
     if host.endswith(".github.io") and segments and not segments[0].lower().endswith(".github.io"):
         owner = host[: -len(".github.io")]
-        suggested = f"https://github.com/{owner}/{segments[0]}"
+        if GITHUB_OWNER.fullmatch(owner) and REPOSITORY_SEGMENT.fullmatch(segments[0]):
+            suggested = f"https://github.com/{owner}/{segments[0]}"
     return "project_page", url, host, None, suggested
+
+
+def classify(raw: str) -> tuple[str, str, str, str | None, str | None]:
+    """(kind, normalised url, host, path below the repository, suggested repository) of one URL;
+    kind "invalid" (and the raw value) when :func:`normalise_url` rejects it."""
+    try:
+        return normalise_url(raw)
+    except UrlRejected:
+        return "invalid", raw, "", None, None
+
+
+def web_iri(raw: str | None) -> str | None:
+    """The normalised URL of any web page (a paper's own page, a project page), None when rejected."""
+    if not raw:
+        return None
+    kind, url, *_ = classify(raw)
+    return None if kind == "invalid" else url
 
 
 def find_links(text: str) -> list[FoundLink]:
@@ -177,6 +258,8 @@ def find_links(text: str) -> list[FoundLink]:
         if "." not in host or len(raw) < 8:
             continue
         kind, url, host, path, suggested = classify(raw)
+        if kind == "invalid":
+            continue
         links.append(
             FoundLink(
                 raw=raw,

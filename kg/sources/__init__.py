@@ -25,9 +25,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+from kg.extraction import MAX_FIELD_CHARS, over_long_fields
+from kg.linking.urls import UrlRejected, normalise_url
 from kg.papers import Paper, deduplicate
 from kg.sources.arxiv import FetchError, fetch_arxiv, looks_like_atom, read_atom
-from kg.sources.base import Problem, stream_chunks, text_lines
+from kg.sources.base import Problem, shorten, stream_chunks, text_lines
 from kg.sources.hf_dump import read_dump
 from kg.sources.records import looks_like_hf_api, read_json, read_jsonl
 
@@ -50,13 +52,17 @@ STDIN = "-"
 
 
 def detect_format(path: Path, head: str) -> str | None:
-    """The format of a file from the start of its text (``head``); None when it is none of ours.
+    """The format of a file from the start of its text (``head``, at least its first line when the file
+    has more than one); None when it is none of ours.
 
-    ``path`` is only named in messages; a ``.json`` file of JSON Lines is still read as JSON Lines.
+    ``path`` is only named in messages; a ``.json`` file of JSON Lines is still read as JSON Lines, and a
+    bare JSON value (``42``) as JSON, whose reader then says it is not a paper.
     """
     text = head.lstrip("\ufeff \t\r\n")
     if not text or "\x00" in head:
         return None
+    if text[0] in '"-0123456789tfn' and _is_json_scalar(text):
+        return "json"
     if text.startswith("<"):
         return "arxiv" if looks_like_atom(text) else None
     if text.startswith("["):
@@ -68,6 +74,14 @@ def detect_format(path: Path, head: str) -> str | None:
             return "jsonl"  # one record a line (a pretty-printed document indents its inner objects)
         return "hf-api" if looks_like_hf_api(text) else "jsonl" if records else "json"
     return "hf-dump"
+
+
+def _is_json_scalar(text: str) -> bool:
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError:
+        return False
+    return not isinstance(value, (dict, list))
 
 
 def _is_object(line: str) -> bool:
@@ -159,11 +173,29 @@ def _read_one(path: str | Path, fmt: str | None) -> Iterator[Paper | Problem]:
         if b"\x00" in head:
             yield Problem(source, None, "binary data, not text (UTF-16 text must be saved as UTF-8)")
             return
+        try:
+            head = _through_first_line(head, stream)
+        except OSError as error:
+            yield Problem(source, None, f"cannot read: {error.strerror or error}")
+            return
         found = fmt or detect_format(file, head.decode("utf-8", "replace"))
         if found is None:
             yield Problem(source, None, f"not a format kg reads ({', '.join(FORMATS)})")
             return
         yield from _read_stream(stream, source, found, head)
+
+
+def _through_first_line(head: bytes, stream: BinaryIO) -> bytes:
+    """``head`` extended to hold the first line of content whole (a JSON Lines record can be longer than
+    HEAD_SIZE): format detection must see one complete record, or it takes JSON Lines for one document."""
+    content = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    while b"\n" not in content:
+        more = stream.read(HEAD_SIZE)
+        if not more:
+            break
+        head += more
+        content += more
+    return head
 
 
 def _read_stream(stream: BinaryIO, source: str, fmt: str, head: bytes) -> Iterator[Paper | Problem]:
@@ -181,11 +213,68 @@ def _read_stream(stream: BinaryIO, source: str, fmt: str, head: bytes) -> Iterat
         for item in items:
             found_any = True
             yield item
+            if isinstance(item, Paper):
+                yield from checked_fields(item, source)
     except OSError as error:
         yield Problem(source, None, f"reading stopped: {error.strerror or error}")
         return
     if not found_any:
         yield Problem(source, None, f"no papers found (read as {fmt})")
+
+
+def checked_fields(paper: Paper, source: str) -> Iterator[Problem]:
+    """Check what a record states before it reaches the graph, fixing the paper in place: every URL goes
+    through the one normaliser (kg.linking.urls), and what is not a usable one is dropped; an over-long
+    title or abstract is flagged (extraction reads its first MAX_FIELD_CHARS characters)."""
+    where, _, line_text = paper.source.rpartition(":")
+    line = int(line_text) if line_text.isdigit() else None
+    where = where if line is not None else source
+    label = shorten(paper.title)
+    for field_name, length in over_long_fields(paper):
+        yield Problem(
+            where,
+            line,
+            f"the {field_name} of {label!r} has {length:,} characters; "
+            f"extraction reads the first {MAX_FIELD_CHARS:,}",
+        )
+    if paper.url:
+        try:
+            paper.url = normalise_url(paper.url)[1]
+        except UrlRejected as error:
+            yield Problem(where, line, f"url {_quoted(paper.url)} of {label!r} dropped: {error}")
+            paper.url = None
+    if paper.repository:
+        try:
+            kind, url, *_ = normalise_url(paper.repository)
+        except UrlRejected as error:
+            yield Problem(
+                where, line, f"repository {_quoted(paper.repository)} of {label!r} dropped: {error}"
+            )
+            paper.repository = None
+        else:
+            paper.repository = url if kind == "repository" else None
+            if kind == "project_page" and not paper.project_page:
+                paper.project_page = url
+            if kind != "repository":
+                yield Problem(
+                    where,
+                    line,
+                    f"repository {_quoted(url)} of {label!r} is not on a code host; "
+                    + ("kept as its project page" if paper.project_page == url else "dropped"),
+                )
+    if paper.project_page:
+        try:
+            paper.project_page = normalise_url(paper.project_page)[1]
+        except UrlRejected as error:
+            yield Problem(
+                where, line, f"project page {_quoted(paper.project_page)} of {label!r} dropped: {error}"
+            )
+            paper.project_page = None
+
+
+def _quoted(value: str, width: int = 60) -> str:
+    """A value from a record fit for a one-line message: shortened, control characters escaped (repr)."""
+    return repr(value if len(value) <= width else value[: width - 1] + "…")
 
 
 def _capped(items: Iterable[Paper | Problem]) -> Iterator[Paper | Problem]:

@@ -131,8 +131,7 @@ def read_json(
         elif text.startswith("{", start) and _holds_papers(text, start):
             records = _papers_member(text, start, ends)
         else:
-            record, end = DECODER.raw_decode(text, start)
-            records, ends = iter([(start, record)]), [end]
+            records = _sequence(text, start, ends)
         for position, record in records:
             yield _paper_or_problem(record, source, _line_of(text, position), hf_api)
         end = _skip(text, ends[-1]) if ends else len(text)
@@ -178,6 +177,23 @@ def _array(text: str, position: int, ends: list[int]) -> Iterator[tuple[int, obj
             ends.append(end + 1)
             return
         position = _expect(text, end, ",")
+
+
+def _sequence(text: str, position: int, ends: list[int]) -> Iterator[tuple[int, object]]:
+    """(offset, value) for one JSON value or several in a row (JSON Lines, concatenated JSON): a file read
+    as one document whose first value is followed by more keeps them all."""
+    while position < len(text):
+        try:
+            value, end = DECODER.raw_decode(text, position)
+        except json.JSONDecodeError as error:
+            if not ends:
+                raise
+            raise json.JSONDecodeError(
+                f"Extra data after the JSON document ({error.msg})", text, position
+            ) from None
+        ends.append(end)
+        yield position, value
+        position = _skip(text, end)
 
 
 def _members(text: str, position: int) -> Iterator[tuple[str, int]]:

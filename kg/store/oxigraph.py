@@ -1,9 +1,12 @@
 """The persistent graph store: Oxigraph (RocksDB) behind a small API that speaks rdflib terms.
 
-This module and its siblings are the only place that imports pyoxigraph. Triples live in the default
-graph. A read-write store takes RocksDB's lock, so a second writer gets a clean StoreError; a read-only
-store first checks that no other process holds that lock, because Oxigraph documents reading a store
-another process is writing as undefined behaviour.
+This module and its siblings are the only place that imports pyoxigraph. A build keeps each paper's
+triples in a named graph of its own (and each online read, the vocabularies and the derived labels in
+theirs), so a rebuild replaces what it rebuilds; every read here (queries, dumps, exports) sees the union
+of all graphs, deduplicated where it writes triples out. A read-write store takes RocksDB's lock, so a
+second writer gets a clean StoreError; a read-only store first checks that no other process holds that
+lock, because Oxigraph documents reading a store another process is writing as undefined behaviour, and
+holds kg's own read lock (:mod:`kg.store.lock`) while it is open, so no build starts under it.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from rdflib.term import Node
 from kg.errors import QueryError, StoreError
 from kg.io import atomic_writer
 from kg.namespaces import PREFIXES
+from kg.store.lock import LOCK_NAME, read_lock
 from kg.store.sparql import bind_params, from_oxigraph, syntax_message, to_oxigraph
 
 FORMATS: dict[str, ox.RdfFormat] = {
@@ -73,6 +77,11 @@ def _is_store(path: Path) -> bool:
     return (path / "CURRENT").is_file()
 
 
+def _has_content(path: Path) -> bool:
+    """True when the folder holds anything but kg's lock file."""
+    return any(entry.name != LOCK_NAME for entry in path.iterdir())
+
+
 def _locked_by_another_process(path: Path) -> bool:
     """True when another process holds the store's RocksDB lock (is writing it)."""
     lock = path / "LOCK"
@@ -104,7 +113,7 @@ def check_store_folder(path: Path) -> None:
 
 def check_readable(path: Path) -> None:
     """StoreError unless ``path`` holds a store no other process is writing."""
-    if not path.exists() or (path.is_dir() and not any(path.iterdir())):
+    if not path.exists() or (path.is_dir() and not _has_content(path)):
         raise StoreError(f"no store at {path}: run `kg build` first (or pass --store DIR)")
     check_store_folder(path)
     if _locked_by_another_process(path):
@@ -121,16 +130,23 @@ class Store:
         self.path = Path(path) if path is not None else None
         self.read_only = read_only and self.path is not None
         self._term_cache: dict[Node, ox.NamedNode | ox.Literal] = {}
+        self._reading = None
         try:
             if self.path is None:
                 self._store = ox.Store()
             elif self.read_only:
                 check_readable(self.path)
-                self._store = ox.Store.read_only(str(self.path))
+                self._reading = read_lock(self.path)
+                self._reading.__enter__()
+                try:
+                    self._store = ox.Store.read_only(str(self.path))
+                except BaseException:
+                    self._reading.__exit__(None, None, None)
+                    raise
             else:
                 if self.path.exists() and not self.path.is_dir():
                     raise StoreError(f"{self.path} is a file, not a store folder")
-                if self.path.exists() and any(self.path.iterdir()):
+                if self.path.exists() and _has_content(self.path):
                     check_store_folder(self.path)  # never write a database into an unrelated folder
                 self._store = ox.Store(str(self.path))
                 _OPEN_FOR_WRITING.add(str(self.path.resolve()))
@@ -152,7 +168,13 @@ class Store:
             return node
         return to_oxigraph(term)
 
-    def add(self, triples: Iterable[tuple[Node, Node, Node]], *, batch_size: int = 50_000) -> int:
+    def add(
+        self,
+        triples: Iterable[tuple[Node, Node, Node]],
+        *,
+        batch_size: int = 50_000,
+        graph: str | None = None,
+    ) -> int:
         """Add rdflib triples; returns how many were new (adding the same triples again adds none).
 
         On disk the triples stream through Oxigraph's bulk loader (about twice as fast as transactions,
@@ -162,7 +184,8 @@ class Store:
         self._writable()
         before = len(self)
         term = self._term
-        quads = (ox.Quad(term(s), term(p), term(o)) for s, p, o in triples)
+        graph_name = ox.NamedNode(str(graph)) if graph is not None else ox.DefaultGraph()
+        quads = (ox.Quad(term(s), term(p), term(o), graph_name) for s, p, o in triples)
         if self.path is not None:
             try:
                 self._store.bulk_extend(quads)
@@ -214,6 +237,24 @@ class Store:
         self._writable()
         self._store.clear()
 
+    def remove_graphs(self, graphs: Iterable[str]) -> None:
+        """Empty these named graphs (IRIs): what a rebuild of a paper or a re-read of a source replaces."""
+        self._writable()
+        try:
+            for graph in graphs:
+                self._store.remove_graph(ox.NamedNode(str(graph)))
+        except OSError as error:
+            raise StoreError(f"could not write to the store: {error}") from None
+
+    def replace_graph(self, graph: str, triples: Iterable[tuple[Node, Node, Node]]) -> None:
+        """The named graph ``graph`` holds exactly ``triples`` afterwards."""
+        self.remove_graphs([graph])
+        self.add(triples, graph=graph)
+
+    def named_graphs(self) -> list[str]:
+        """The IRIs of the store's named graphs, sorted."""
+        return sorted(g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))
+
     def _writable(self) -> None:
         if self.read_only:
             raise StoreError("the store was opened read-only")
@@ -221,10 +262,12 @@ class Store:
     # -- reading -----------------------------------------------------------------------------------------
 
     def __len__(self) -> int:
-        return len(self._store)  # counts every triple: a second per few million
+        return len(
+            self._store
+        )  # counts every quad (a triple once per graph holding it): a second per few million
 
     def is_empty(self) -> bool:
-        return next(iter(self._store.quads_for_pattern(None, None, None)), None) is None
+        return next(iter(self._store.quads_for_pattern(None, None, None, None)), None) is None
 
     def query(self, sparql: str, *, params: Mapping[str, str | Node] | None = None) -> QueryResult:
         """Run a SPARQL query with kg's prefixes predeclared and ``params`` bound to variables."""
@@ -234,7 +277,7 @@ class Store:
         """pyoxigraph's answer to the query: the one place every read of the store goes through."""
         bound = bind_params(sparql, params)
         try:
-            return self._store.query(bound, prefixes=PREFIXES)
+            return self._store.query(bound, prefixes=PREFIXES, use_default_graph_as_union=True)
         except SyntaxError as error:
             raise QueryError(syntax_message(str(error), bound)) from None
         except (OSError, RuntimeError) as error:
@@ -258,9 +301,13 @@ class Store:
             raise QueryError(f"the query failed: {error}") from None
 
     def triples(self) -> Iterator[tuple[Node, Node, Node]]:
-        """Every triple of the default graph as rdflib terms."""
-        for quad in self._store.quads_for_pattern(None, None, None, ox.DefaultGraph()):
-            yield from_oxigraph(quad.subject), from_oxigraph(quad.predicate), from_oxigraph(quad.object)
+        """Every triple of the union of the store's graphs as rdflib terms, each once."""
+        seen: set[ox.Triple] = set()
+        for quad in self._store.quads_for_pattern(None, None, None, None):
+            triple = quad.triple
+            if triple not in seen:
+                seen.add(triple)
+                yield from_oxigraph(quad.subject), from_oxigraph(quad.predicate), from_oxigraph(quad.object)
 
     def dump(self, path: Path | str, format: str = "turtle") -> Path:
         """Write the graph to ``path`` atomically, in a deterministic order (sorted N-Triples lines)."""
@@ -269,30 +316,39 @@ class Store:
             self.write(out, format)
         return target
 
-    def write(self, out, format: str = "turtle") -> None:
-        """Serialise the graph to a binary stream: same content, same bytes, whatever the insertion order."""
+    def write(self, out, format: str = "turtle") -> int | None:
+        """Serialise the union of the graphs to a binary stream: same content, same bytes, whatever the
+        insertion order. ``nquads`` and ``trig`` keep the named graphs (in the store's order). Returns the
+        number of triples written when it is known (the sorted path), else None."""
         if format not in FORMATS:
             raise StoreError(f"unknown RDF format {format!r}; one of {', '.join(FORMATS)}")
+        if format in ("nquads", "trig"):
+            self._store.dump(out, FORMATS[format], prefixes=PREFIXES if format == "trig" else None)
+            return None
         if len(self) > CANONICAL_ORDER_LIMIT:
             # sorting holds the whole graph in memory several times over: past the limit, stream the
-            # store's own order (stable for the same store, not across stores)
+            # store's own order (stable for the same store, not across stores); a triple that several
+            # graphs hold may then come more than once (the same graph all the same)
             prefixes = PREFIXES if format not in ("ntriples", "jsonld") else None
-            self._store.dump(out, FORMATS[format], from_graph=ox.DefaultGraph(), prefixes=prefixes)
-            return
+            triples = (quad.triple for quad in self._store.quads_for_pattern(None, None, None, None))
+            ox.serialize(triples, out, FORMATS[format], prefixes=prefixes)
+            return None
         lines = self.ntriples_lines()
         data = b"\n".join(lines) + b"\n" if lines else b""
         if format == "ntriples":
             out.write(data)
-            return
+            return len(lines)
         ordered = ox.parse(data, format=ox.RdfFormat.N_TRIPLES)
         ox.serialize(ordered, out, FORMATS[format], prefixes=PREFIXES if format != "jsonld" else None)
+        return len(lines)
 
     def ntriples_chunks(self, size: int) -> Iterator[tuple[bytes, int]]:
-        """The default graph as N-Triples documents of at most ``size`` triples each, in the store's order:
-        streamed, so sending a large store holds one chunk in memory, not the graph."""
-        batch: list[ox.Quad] = []
-        for quad in self._store.quads_for_pattern(None, None, None, ox.DefaultGraph()):
-            batch.append(quad)
+        """The union as N-Triples documents of at most ``size`` triples each, in the store's order:
+        streamed, so sending a large store holds one chunk in memory, not the graph. A triple several
+        graphs hold comes once per graph (sending it twice adds it once)."""
+        batch: list[ox.Triple] = []
+        for quad in self._store.quads_for_pattern(None, None, None, None):
+            batch.append(quad.triple)
             if len(batch) >= size:
                 yield ox.serialize(batch, format=ox.RdfFormat.N_TRIPLES), len(batch)
                 batch = []
@@ -300,11 +356,12 @@ class Store:
             yield ox.serialize(batch, format=ox.RdfFormat.N_TRIPLES), len(batch)
 
     def ntriples_lines(self) -> list[bytes]:
-        """The default graph as sorted N-Triples lines (bytes, no newline): a canonical, diffable order."""
-        data = self._store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
-        lines = data.splitlines()
+        """The union as sorted, distinct N-Triples lines (bytes, no newline): a canonical, diffable order."""
+        lines = self._store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()).splitlines()
+        for graph in self._store.named_graphs():
+            lines += self._store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph).splitlines()
         lines.sort()
-        return lines
+        return [line for index, line in enumerate(lines) if index == 0 or line != lines[index - 1]]
 
     def flush(self) -> None:
         if not self.read_only and self.path is not None:
@@ -319,6 +376,9 @@ class Store:
         if self.path is not None and not self.read_only:
             _OPEN_FOR_WRITING.discard(str(self.path.resolve()))
         self._store = None
+        if self._reading is not None:
+            self._reading.__exit__(None, None, None)
+            self._reading = None
 
     def __enter__(self) -> Self:
         return self

@@ -91,7 +91,9 @@ def serve_args(store_dir: Path, bind: str, *, read_only: bool = True) -> list[st
         mode = "serve-read-only"
     else:
         mode = "serve"
-    return [oxigraph_binary(), mode, "--location", str(store_dir), "--bind", bind]
+    # kg keeps each paper in a named graph: queries see their union, as `kg query` does
+    union = ["--union-default-graph"] if read_only else []
+    return [oxigraph_binary(), mode, "--location", str(store_dir), "--bind", bind, *union]
 
 
 def start(store_dir: Path, bind: str, *, read_only: bool = True, wait: float = 20.0) -> subprocess.Popen:
