@@ -89,7 +89,12 @@ def test_the_build_keeps_every_paper_and_shows_no_traceback(hostile_build):
     folder, result = hostile_build
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr
-    assert result.stdout.startswith(f"{len(GOOD) + len(HOSTILE)} papers read")
+    papers = len(GOOD) + len(HOSTILE)
+    # every record kept; the one skipped input is the bare scalar file, the rest are fields dropped or cut
+    assert result.stdout.startswith(
+        f"read {papers} records: 0 duplicates merged, {papers} papers kept; 1 skipped"
+    )
+    assert "dropped or cut from papers kept" in result.stdout.splitlines()[0]
     with Store(folder / "out" / "store", read_only=True) as store:
         titles = {str(row[0]) for row in store.query("SELECT ?t WHERE { ?p a kg:Paper ; schema:name ?t }")}
     assert {record["title"][:60] for record in GOOD} <= titles

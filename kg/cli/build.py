@@ -133,8 +133,12 @@ def summary_lines(summary: BuildSummary) -> list[str]:
         f"read {_count(summary.records_read, 'record')}: {_count(merged, 'duplicate')} merged, "
         f"{_count(summary.papers_read, 'paper')} kept"
     )
-    if summary.problems:
-        read += f"; {len(summary.problems)} skipped (the warnings above say why)"
+    skipped = sum(not problem.record_kept for problem in summary.problems)
+    cut = len(summary.problems) - skipped
+    if skipped:
+        read += f"; {skipped} skipped (the warnings above say why)"
+    if cut:
+        read += f"; {_count(cut, 'field')} dropped or cut from papers kept (see the warnings)"
     kinds = ("paper", "method", "technique", "dataset", "metric", "task", "repository")
     held = ", ".join(_count(summary.counts.get(_plural(kind), 0), kind) for kind in kinds)
     graph = f"graph: {held}; {summary.triples} triples in {summary.seconds:.1f} s"

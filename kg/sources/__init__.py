@@ -236,19 +236,25 @@ def checked_fields(paper: Paper, source: str) -> Iterator[Problem]:
             line,
             f"the {field_name} of {label!r} has {length:,} characters; "
             f"extraction reads the first {MAX_FIELD_CHARS:,}",
+            record_kept=True,
         )
     if paper.url:
         try:
             paper.url = normalise_url(paper.url)[1]
         except UrlRejected as error:
-            yield Problem(where, line, f"url {_quoted(paper.url)} of {label!r} dropped: {error}")
+            yield Problem(
+                where, line, f"url {_quoted(paper.url)} of {label!r} dropped: {error}", record_kept=True
+            )
             paper.url = None
     if paper.repository:
         try:
             kind, url, *_ = normalise_url(paper.repository)
         except UrlRejected as error:
             yield Problem(
-                where, line, f"repository {_quoted(paper.repository)} of {label!r} dropped: {error}"
+                where,
+                line,
+                f"repository {_quoted(paper.repository)} of {label!r} dropped: {error}",
+                record_kept=True,
             )
             paper.repository = None
         else:
@@ -261,13 +267,17 @@ def checked_fields(paper: Paper, source: str) -> Iterator[Problem]:
                     line,
                     f"repository {_quoted(url)} of {label!r} is not on a code host; "
                     + ("kept as its project page" if paper.project_page == url else "dropped"),
+                    record_kept=True,
                 )
     if paper.project_page:
         try:
             paper.project_page = normalise_url(paper.project_page)[1]
         except UrlRejected as error:
             yield Problem(
-                where, line, f"project page {_quoted(paper.project_page)} of {label!r} dropped: {error}"
+                where,
+                line,
+                f"project page {_quoted(paper.project_page)} of {label!r} dropped: {error}",
+                record_kept=True,
             )
             paper.project_page = None
 

@@ -27,6 +27,7 @@ class Problem:
     source: str  # the file path, "-" for stdin, or a URL
     line: int | None  # 1-based line the problem is on, when known
     message: str
+    record_kept: bool = False  # only a field of the record was dropped or cut; the paper itself was read
 
     def __str__(self) -> str:
         return f"{self.source}:{self.line}: {self.message}" if self.line else f"{self.source}: {self.message}"
