@@ -251,7 +251,7 @@ def test_example_queries_give_the_same_output_remotely(virtuoso, sample_store, p
             query_command, *args, "--endpoint", virtuoso.sparql, "--graph", SAMPLE_GRAPH, "--format", fmt
         )
         assert local.exit_code == 0, local.output
-        assert remote.output == local.output, args
+        assert remote.output == local.output, (args, remote.output)
         rows += len(local.output.splitlines()) - 1
     assert rows > 0
 
