@@ -309,7 +309,7 @@ def test_every_query_example_returns_rows_on_the_sample(clone: Path) -> None:
     empty = []
     for command in examples:
         if "--endpoint" in command:
-            command = re.sub(r"--endpoint \S+ ?", "", command)  # the same query on the local store
+            command = re.sub(r"--(?:endpoint|graph) \S+ ?", "", command)  # the same query on the local store
         result = run_shell(command + " --format csv", clone)
         assert result.returncode == 0, f"{command}\n{result.stdout}"
         if len(result.stdout.splitlines()) < 2:
