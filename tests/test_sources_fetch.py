@@ -96,24 +96,18 @@ def test_max_is_bounded_by_the_api_limit():
 DAILY = (DATA / "hf_daily_papers.json").read_text(encoding="utf-8")
 
 
+def fetch_hf(httpserver, out):
+    """`kg fetch hf --date 2025-03-04 -o OUT` against the local stand-in."""
+    arguments = ["fetch", "hf", "--date", "2025-03-04", "-o", str(out)]
+    return CliRunner().invoke(main, [*arguments, "--base-url", httpserver.url_for("/api/daily_papers")])
+
+
 def test_fetch_hf_saves_the_daily_list_of_the_date(httpserver, tmp_path):
     httpserver.expect_request("/api/daily_papers", query_string={"date": "2025-03-04"}).respond_with_data(
         DAILY, content_type="application/json"
     )
     out = tmp_path / "daily.json"
-    result = CliRunner().invoke(
-        main,
-        [
-            "fetch",
-            "hf",
-            "--date",
-            "2025-03-04",
-            "-o",
-            str(out),
-            "--base-url",
-            httpserver.url_for("/api/daily_papers"),
-        ],
-    )
+    result = fetch_hf(httpserver, out)
     assert result.exit_code == 0, result.output
     assert out.read_text(encoding="utf-8") == DAILY
     assert "saved 2 papers" in result.stderr
@@ -135,19 +129,7 @@ def test_fetch_hf_saves_the_daily_list_of_the_date(httpserver, tmp_path):
 def test_fetch_hf_refuses_what_is_not_a_daily_list(httpserver, tmp_path, body, status, expected):
     httpserver.expect_request("/api/daily_papers").respond_with_data(body, status=status)
     out = tmp_path / "daily.json"
-    result = CliRunner().invoke(
-        main,
-        [
-            "fetch",
-            "hf",
-            "--date",
-            "2025-03-04",
-            "-o",
-            str(out),
-            "--base-url",
-            httpserver.url_for("/api/daily_papers"),
-        ],
-    )
+    result = fetch_hf(httpserver, out)
     assert result.exit_code == 4
     assert expected in result.stderr and "Traceback" not in result.output
     assert not out.exists()

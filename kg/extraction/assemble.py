@@ -26,7 +26,7 @@ from kg.extraction.mentions import VOCABULARY, char_spans, mentions_by, name_men
 from kg.extraction.records import Alias, Entity, Evidence, Extraction, Link, Result
 from kg.extraction.results import Span as ResultSpan
 from kg.extraction.results import find_results
-from kg.extraction.text import doc_text
+from kg.extraction.text import doc_text, fold_plurals, overlaps
 from kg.extraction.vocabulary import Concept, VocabularyMatcher
 from kg.linking.urls import find_links
 
@@ -248,15 +248,7 @@ NORM_PUNCTUATION = re.compile(r"[^\w\s.+^%*&']")
 def norm(text: str) -> str:
     """The grouping key of a surface form: case-folded, hyphens as spaces, a plural "s" dropped."""
     s = NORM_SEPARATORS.sub(" ", text.casefold())
-    s = NORM_PUNCTUATION.sub(" ", s)
-    words = []
-    for w in s.split():
-        w = w.strip(".'")
-        if len(w) > 3 and w.endswith("s") and not w.endswith("ss"):
-            w = w[:-1]
-        if w:
-            words.append(w)
-    return " ".join(words)
+    return fold_plurals(NORM_PUNCTUATION.sub(" ", s).split(), ".'")
 
 
 class _Groups:
@@ -275,10 +267,6 @@ class _Groups:
         ra, rb = self.find(a), self.find(b)
         if ra != rb:
             self.parent[max(ra, rb)] = min(ra, rb)
-
-
-def _overlaps(start: int, end: int, ranges: list[tuple[int, int]]) -> bool:
-    return any(s < end and start < e for s, e in ranges)
 
 
 def _extend_left(text: str, start: int, surface: str, words: int = 4) -> int:
@@ -509,7 +497,7 @@ def _recurrences(text: str, kept: list[Mention], excluded: list[tuple[int, int]]
                 end += 1
             before_ok = pos == 0 or not _word_char(text[pos - 1])
             after_ok = end == len(text) or not _word_char(text[end])
-            if before_ok and after_ok and not _overlaps(pos, end, excluded) and "\n" not in text[pos:end]:
+            if before_ok and after_ok and not overlaps(pos, end, excluded) and "\n" not in text[pos:end]:
                 found.append(Mention(pos, end, None, "recurrence"))
             pos = haystack.find(needle, pos + 1)
     return found
@@ -565,8 +553,8 @@ def build_extraction(
     abbreviations = [
         a
         for a in abbreviations_of(doc)
-        if not _overlaps(a.short_start, a.short_end, url_ranges)
-        and not _overlaps(a.long_start, a.long_end, url_ranges)
+        if not overlaps(a.short_start, a.short_end, url_ranges)
+        and not overlaps(a.long_start, a.long_end, url_ranges)
     ]
     for a in abbreviations:
         extraction.aliases.append(Alias(a.short, a.long, fmap.evidence(a.short_start, a.short_end)))
@@ -608,8 +596,8 @@ def build_extraction(
     mentions = [
         m
         for m in mentions
-        if not _overlaps(m.start, m.end, excluded)
-        and not (m.source in ("coined", "version") and _overlaps(m.start, m.end, blocked))
+        if not overlaps(m.start, m.end, excluded)
+        and not (m.source in ("coined", "version") and overlaps(m.start, m.end, blocked))
         and text[m.start : m.end].strip()
     ]
     kept = _drop_nested(mentions)
@@ -695,7 +683,7 @@ def build_extraction(
     for found in find_results(
         text, fmap.sentences, spans_of["metric"], spans_of["method"], spans_of["dataset"]
     ):
-        if _overlaps(found.start, found.end, url_ranges):
+        if overlaps(found.start, found.end, url_ranges):
             continue
         extraction.results.append(
             Result(
@@ -726,7 +714,7 @@ def _resolve(
     for ms in groups:
         ms.sort(key=lambda m: m.start)
     if model is None and collect is None:
-        return [(ms, _group_type(ms)[0], None) for ms in groups]
+        return _rule_kinds(groups)
     context = resolver.Context(text, title_end, fmap.sentences)
     candidates = [_candidate(text, ms) for ms in groups]
     heads = model.heads if model is not None and collect is None else None
@@ -738,7 +726,7 @@ def _resolve(
         collect.extend(candidates)
         collect.extend(ngrams)
     if model is None:
-        return [(ms, _group_type(ms)[0], None) for ms in groups]
+        return _rule_kinds(groups)
     decided = [
         [ms, kind, probability]
         for ms, (kind, probability) in zip(groups, resolver.decide(model, candidates), strict=True)
@@ -746,14 +734,18 @@ def _resolve(
     group_of = {id(m): g for g, (ms, _, _) in enumerate(decided) for m in ms}
     by_key: dict[str, int] = {}
     for candidate, kind, probability in resolver.select_ngrams(ngrams, resolver.decide(model, ngrams)):
-        inside = [m for m in kept if candidate.start <= m.start and m.end <= candidate.end]
-        rivals = [decided[group_of[id(m)]] for m in inside if id(m) in group_of]
-        if any(rival[1] and rival[2] >= probability for rival in rivals):
+        inside = [
+            (m, decided[group_of[id(m)]])
+            for m in kept
+            if candidate.start <= m.start and m.end <= candidate.end and id(m) in group_of
+        ]
+        if any(rival[1] and rival[2] >= probability for _, rival in inside):
             continue  # a rule's mention the resolver trusts more than this longer reading
-        for m in inside:  # the longer reading wins: the shorter one is no mention of its group any more
-            for rival in rivals:
-                if m in rival[0]:
-                    rival[0].remove(m)
+        for (
+            m,
+            rival,
+        ) in inside:  # the longer reading wins: the shorter one is no mention of its group any more
+            rival[0].remove(m)
         key = norm(text[candidate.start : candidate.end])
         mention = Mention(candidate.start, candidate.end, kind, "learned")
         if key in by_key:
@@ -761,7 +753,7 @@ def _resolve(
             continue
         by_key[key] = len(decided)
         decided.append([[mention], kind, probability])
-    # a name the rules already hold under another span joins that group's forms
+    # an n-gram whose name an earlier group already holds (under another span) adds nothing: dropped
     keys = {}
     for index, (ms, kind, _) in enumerate(decided):
         for m in ms:
@@ -775,6 +767,11 @@ def _resolve(
         ms.sort(key=lambda m: m.start)
         out.append((ms, kind, probability))
     return sorted(out, key=lambda item: item[0][0].start)
+
+
+def _rule_kinds(groups: list[list[Mention]]) -> list[tuple[list[Mention], str | None, float | None]]:
+    """Each group with the type its strongest rule gives (no model: the rules decide alone)."""
+    return [(ms, _group_type(ms)[0], None) for ms in groups]
 
 
 def _candidate(text: str, ms: list[Mention]) -> resolver.Candidate:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import re
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -24,6 +25,7 @@ import numpy as np
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from kg.domain import ENTITY_TYPES
+from kg.extraction.text import overlaps
 
 MODEL_PATH = Path(__file__).parent / "models" / "resolver.json"
 NONE = "none"
@@ -79,8 +81,6 @@ class Context:
 
     def index(self, offset: int) -> int:
         """The first word starting at or after ``offset``."""
-        from bisect import bisect_left
-
         return bisect_left(self.starts, offset)
 
     def features(self, candidate: Candidate) -> list[str]:
@@ -184,11 +184,10 @@ def ngram_candidates(
                 word = lower[j]
                 if word in STOP:
                     continue
-                raw = text[words[j][0] : words[j][1]]
-                if heads is not None and word not in heads and raw == word:
+                if not ends_on_head(text[words[j][0] : words[j][1]], heads):
                     continue
                 start, end = words[i0][0], words[j][1]
-                if _touches(start, end, blocked):
+                if overlaps(start, end, blocked):
                     break
                 if (start, end) in exact:
                     continue
@@ -196,8 +195,10 @@ def ngram_candidates(
     return found
 
 
-def _touches(start: int, end: int, ranges: Sequence[tuple[int, int]]) -> bool:
-    return any(s < end and start < e for s, e in ranges)
+def ends_on_head(last_word: str, heads: frozenset[str] | None) -> bool:
+    """May an n-gram end on ``last_word``? A learned head word, or a name-like one (a capital or a digit:
+    any case but all lower); any word when ``heads`` is None (collecting every n-gram for training)."""
+    return heads is None or last_word != last_word.lower() or last_word.lower() in heads
 
 
 @dataclass
@@ -257,9 +258,7 @@ def decide(model: Model, candidates: Sequence[Candidate]) -> list[tuple[str | No
         best = 1 + int(row[1:].argmax())
         kind = model.classes[best]
         threshold = model.accept if candidate.ngram else model.group_accept.get(kind, 0.5)
-        out.append(
-            (model.classes[best], float(row[best])) if row[best] >= threshold else (None, float(row[0]))
-        )
+        out.append((kind, float(row[best])) if row[best] >= threshold else (None, float(row[0])))
     return out
 
 

@@ -23,7 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kg.domain import ENTITY_KINDS
-from kg.extraction.resolver import CLASSES, MODEL_PATH, NONE, Candidate, Model
+from kg.extraction.resolver import CLASSES, MODEL_PATH, NONE, Candidate, Model, ends_on_head
+from kg.extraction.text import fold_plurals
 
 SEED = 13
 MIN_FEATURE_COUNT = 2  # features seen fewer times in training are dropped (they cannot generalise)
@@ -49,15 +50,7 @@ def norm(text: str) -> str:
     """The eval scorer's normalisation (``score.py``): the label of a candidate is what the scorer would match."""
     s = str(text).casefold().replace("\u2013", "-").replace("\u2014", "-")
     s = re.sub(r"[-_/]+", " ", s)
-    s = re.sub(r"[^\w\s.+%*]", " ", s)
-    words = []
-    for w in s.split():
-        w = w.strip(".")
-        if len(w) > 3 and w.endswith("s") and not w.endswith("ss"):
-            w = w[:-1]
-        if w:
-            words.append(w)
-    return " ".join(words)
+    return fold_plurals(re.sub(r"[^\w\s.+%*]", " ", s).split(), ".")
 
 
 def read_gold(paths: Iterable[str | Path]) -> list[GoldPaper]:
@@ -113,17 +106,13 @@ def _head(candidate: Candidate) -> str:
     return words[-1] if words else ""
 
 
-def _name_like(candidate: Candidate) -> bool:
-    """What the n-gram generator keeps at inference whatever its head: a last word with a capital or a digit."""
-    return _head(candidate) != _head(candidate).lower()
-
-
 def fit(examples: Sequence[tuple[Candidate, str]], heads: frozenset[str]) -> dict:
     """The model's JSON: classes, intercepts, per-feature weights, n-gram heads."""
     from sklearn.feature_extraction import DictVectorizer
     from sklearn.linear_model import LogisticRegression
 
-    kept = [(c, label) for c, label in examples if not c.ngram or _name_like(c) or _head(c).lower() in heads]
+    # the n-grams the generator keeps at inference with these heads (collected with every head)
+    kept = [(c, label) for c, label in examples if not c.ngram or ends_on_head(_head(c), heads)]
     counts = Counter(f for c, _ in kept for f in set(c.features))
     frequent = {f for f, n in counts.items() if n >= MIN_FEATURE_COUNT}
     vectorizer = DictVectorizer()
