@@ -77,3 +77,43 @@ def test_the_shipped_model_loads_without_network():
     model = load_model()
     assert model is not None and model.classes == CLASSES
     assert model.heads and 0 < model.accept <= 1
+
+
+PROPOSAL_TEMPLATES = [
+    ("ZetaNet", "Experiments show that our ZetaNet beats GPT-2 and BERT on MultiWOZ."),
+    ("QuarkGen", "On MultiWOZ, our QuarkGen beats BERT and GPT-2 by a wide margin."),
+    ("LumenRec", "Across MultiWOZ splits our LumenRec beats GPT-2, while BERT lags."),
+    ("NovaSeg", "Our NovaSeg beats BERT and GPT-2 on MultiWOZ with half the compute."),
+]
+
+
+def proposal_gold_file(tmp_path):
+    rows = []
+    for i, (name, abstract) in enumerate(PROPOSAL_TEMPLATES * 2):
+        rows.append(
+            {
+                "id": f"q{i}",
+                "title": f"Notes on dialogue {i}",
+                "abstract": abstract,
+                "methods": [[name], ["GPT-2"], ["BERT"]],
+                "techniques": [],
+                "datasets": [["MultiWOZ"]],
+                "metrics": [],
+                "tasks": [],
+                "proposed": [name],
+            }
+        )
+    path = tmp_path / "proposal.jsonl"
+    path.write_text("".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8")
+    return path
+
+
+def test_a_tiny_model_learns_which_method_is_the_papers_own(tmp_path):
+    model = Model.from_json(train(read_gold([proposal_gold_file(tmp_path)])))
+    assert model.proposal, "the proposal model was trained"
+    unseen = Paper(title="Notes on dialogue", abstract="On MultiWOZ our HelixTag beats BERT and GPT-2.")
+    nlp = build_pipeline()
+    with_model = extract(unseen, nlp, model=model)
+    assert {"HelixTag", "BERT"} <= names(with_model, "methods")
+    assert names(with_model, "proposed") == {"HelixTag"}
+    assert "HelixTag" not in names(extract(unseen, nlp, model=None), "proposed")  # no rule cue says so

@@ -639,9 +639,13 @@ def build_extraction(
     long_forms = {norm(a.short): a.long for a in abbreviations}
     groups_in_order = sorted(members.values(), key=lambda ms: min(m.start for m in ms))
     decided = _resolve(text, title_end, fmap, groups_in_order, kept, excluded, model or None, collect)
+    if model and model.proposal:
+        proposed_flags = _proposed_by_model(text, title_end, fmap, decided, model)
+    else:
+        proposed_flags = [any(m.proposed for m in ms) for ms, _, _ in decided]
     proposed_entities: list[tuple[int, Entity]] = []
     typed_groups: list[tuple[str, list[Mention]]] = []
-    for ms, kind, probability in decided:
+    for (ms, kind, probability), is_proposed in zip(decided, proposed_flags, strict=True):
         if kind not in FIELD_FOR_TYPE:
             continue
         best = _group_type(ms)[1] or ms[0]
@@ -668,8 +672,8 @@ def build_extraction(
             concept=concept.iri if concept else None,
         )
         getattr(extraction, FIELD_FOR_TYPE[kind]).append(entity)
-        proposing = [m for m in ms if m.proposed]
-        if proposing and kind in ("method", "dataset"):
+        if is_proposed and kind in ("method", "dataset"):
+            proposing = [m for m in ms if m.proposed] or ms
             proposed_entities.append((min(m.start for m in proposing), entity))
     extraction.proposed = [e for _, e in sorted(proposed_entities, key=lambda p: p[0])]
     char_spans(
@@ -723,6 +727,9 @@ def _resolve(
     for candidate in (*candidates, *ngrams):
         candidate.features = context.features(candidate)
     if collect is not None:
+        proposing = sum(c.proposed for c in candidates)
+        for candidate in candidates:
+            candidate.proposal_features = context.proposal_features(candidate, proposing - candidate.proposed)
         collect.extend(candidates)
         collect.extend(ngrams)
     if model is None:
@@ -769,6 +776,27 @@ def _resolve(
     return sorted(out, key=lambda item: item[0][0].start)
 
 
+def _proposed_by_model(
+    text: str,
+    title_end: int,
+    fmap: FieldMap,
+    decided: list[tuple[list[Mention], str | None, float | None]],
+    model: resolver.Model,
+) -> list[bool]:
+    """For each decided group, whether the model calls it the paper's own method or dataset."""
+    context = resolver.Context(text, title_end, fmap.sentences)
+    candidates = [_candidate(text, ms) for ms, _, _ in decided]
+    proposing = sum(c.proposed for c in candidates)
+    out = []
+    for candidate, (_, kind, _) in zip(candidates, decided, strict=True):
+        if kind not in ("method", "dataset"):
+            out.append(False)
+            continue
+        features = context.proposal_features(candidate, proposing - candidate.proposed) + [f"kind={kind}"]
+        out.append(model.proposal_probability(features) >= model.proposal_accept)
+    return out
+
+
 def _rule_kinds(groups: list[list[Mention]]) -> list[tuple[list[Mention], str | None, float | None]]:
     """Each group with the type its strongest rule gives (no model: the rules decide alone)."""
     return [(ms, _group_type(ms)[0], None) for ms in groups]
@@ -788,4 +816,6 @@ def _candidate(text: str, ms: list[Mention]) -> resolver.Candidate:
         any(m.pair >= 0 for m in ms),
         any(m.proposed for m in ms),
         len(ms),
+        spans=tuple((m.start, m.end) for m in ms),
+        known="" if concept is None else "library" if concept.generated else "hand",
     )

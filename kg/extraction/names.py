@@ -335,6 +335,7 @@ def title_prefix(title: str, abstract: str | None = None) -> NameMention | None:
         return None
     prefix = title[: sep.start()]
     prefix = re.split(r"\s+(?:at|@)\s+", prefix)[0]
+    prefix = re.sub(r"\s*\([^()]*\)$", "", prefix)  # "Prompt2Perturb (P2P)": the acronym is its own mention
     words = prefix.split()
     if not 1 <= len(words) <= 3 or words[0].lower() in GENERIC_TITLE_WORDS:
         return None

@@ -50,6 +50,10 @@ class Candidate:
     occurrences: int = 1
     ngram: bool = False  # proposed by the n-gram generator, not by a rule
     features: list[str] = field(default_factory=list)
+    spans: tuple[tuple[int, int], ...] = ()  # every mention of a rule's group
+    known: str = ""  # "hand" or "library" when a vocabulary lists the name
+    proposal_features: list[str] = field(default_factory=list)
+    proposal_label: bool = False  # training only: the gold paper proposes it
 
 
 def word_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -141,6 +145,63 @@ class Context:
             feats.append(f"rule={rule}|all_capitalised")
         return feats
 
+    def proposal_features(self, candidate: Candidate, proposing_groups: int) -> list[str]:
+        """What says a method or dataset is the paper's own: where it is named (title, its prefix, the
+        first or last sentences), the words before its mentions ("we propose", "our"), the verbs of its
+        sentences, how it is spelled, whether a vocabulary knows it, and how many other names the rules
+        call proposed."""
+        text = self.text
+        spans = candidate.spans or ((candidate.start, candidate.end),)
+        feats = {f"known={candidate.known or 'no'}", f"occ={min(len(spans), 4)}"}
+        feats.update(f"src={s}" for s in candidate.sources)
+        feats.add(f"rule_proposed={candidate.proposed}|others={min(proposing_groups, 2)}")
+        if candidate.paired:
+            feats.add("acronym_pair")
+        name = text[spans[0][0] : spans[0][1]]
+        feats.add(
+            f"shape={_shape(name.split()[0]) if name.split() else ''}|words={min(len(name.split()), 3)}"
+        )
+        sentence_starts = sorted(self.sentence_starts)
+        title_words = {w for w in self.lower[: self.index(self.title_end)] if w not in STOP}
+        for start, end in spans:
+            first, last = self.index(start), self.index(end) - 1
+            if start < self.title_end:
+                feats.add("in_title")
+                if 0 <= self.title_colon and end <= self.title_colon:
+                    feats.add("title_prefix")
+                if start == 0 and end >= self.title_end - 1:
+                    feats.add("whole_title")
+                continue
+            order = bisect_left(sentence_starts, start + 1) - 1
+            feats.add(f"sentence={min(order, 4)}")
+            if order >= len(sentence_starts) - 2:
+                feats.add("late_sentence")
+            prev = [self.lower[k] if k >= 0 else "<s>" for k in (first - 2, first - 1)]
+            feats.add(f"prev={prev[1]}")
+            feats.add(f"prev2={prev[0]} {prev[1]}")
+            feats.add(f"next={self.lower[last + 1] if last + 1 < len(self.lower) else '</s>'}")
+            s_start = sentence_starts[order] if order >= 0 else 0
+            s_end = sentence_starts[order + 1] if order + 1 < len(sentence_starts) else len(text)
+            for word in self.lower[self.index(s_start) : self.index(s_end)]:
+                if word in PROPOSAL_WORDS:
+                    feats.add(f"sentence_has={word}")
+        words = [w for w in re.split(r"[\s\-]+", " ".join(candidate.forms).lower()) if w and w not in STOP]
+        if words and "in_title" not in feats:
+            shared = sum(w in title_words for w in words) / len(words)
+            feats.add(
+                "title_words=all" if shared == 1 else "title_words=some" if shared else "title_words=none"
+            )
+        return sorted(feats)
+
+
+# words of English scientific writing that mark what a paper itself brings (the model learns their weights)
+_PROPOSAL_WORDS = """
+we our propose proposes proposed introduce introduces introduced present presents presented novel new
+called named dubbed termed coined release releases develop develops design designs baseline baselines
+existing prior previous compared outperforms than
+"""
+PROPOSAL_WORDS = frozenset(_PROPOSAL_WORDS.split())
+
 
 def ngram_candidates(
     context: Context,
@@ -210,6 +271,9 @@ class Model:
     heads: frozenset[str]
     accept: float  # minimum probability of the winning kind for an n-gram candidate
     group_accept: dict[str, float]  # the same for a rule's mention group, by kind
+    proposal: dict[str, float] = field(default_factory=dict)  # weights of "the paper's own" (binary)
+    proposal_bias: float = 0.0
+    proposal_accept: float = 0.5  # None of these: the rules' proposal cues decide
 
     @classmethod
     def from_json(cls, data: dict) -> Model:
@@ -223,7 +287,15 @@ class Model:
             heads=frozenset(data["heads"]),
             accept=float(data.get("accept", 0.5)),
             group_accept={kind: float(value) for kind, value in data.get("group_accept", {}).items()},
+            proposal=dict(data.get("proposal", {}).get("weights", {})),
+            proposal_bias=float(data.get("proposal", {}).get("intercept", 0.0)),
+            proposal_accept=float(data.get("proposal", {}).get("accept", 0.5)),
         )
+
+    def proposal_probability(self, features: Sequence[str]) -> float:
+        """How likely a method or dataset is the paper's own (a logistic regression over its features)."""
+        score = self.proposal_bias + sum(self.proposal.get(f, 0.0) for f in features)
+        return 1 / (1 + np.exp(-score))
 
     def probabilities(self, feature_lists: Sequence[list[str]]) -> np.ndarray:
         """One row of class probabilities per candidate."""

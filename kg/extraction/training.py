@@ -35,6 +35,9 @@ REGULARISATION = 0.5  # scikit-learn's C
 NGRAM_ACCEPT = 0.35
 GROUP_ACCEPT = {"method": 0.35, "dataset": 0.35, "technique": 0.25, "task": 0.25, "metric": 0.2}
 CLASS_WEIGHT: dict[str, float] | None = None
+# "the paper's own": C and threshold chosen by the same 5-fold cross-validation (0.2-1.0 and 0.3-0.5 tried)
+PROPOSAL_REGULARISATION = 0.5
+PROPOSAL_ACCEPT = 0.5
 
 
 @dataclass
@@ -44,6 +47,7 @@ class GoldPaper:
     abstract: str
     labels: dict[str, str]  # normalised form -> kind
     row: dict
+    proposed: frozenset[str] = frozenset()  # normalised forms of what the paper itself introduces
 
 
 def norm(text: str) -> str:
@@ -65,8 +69,30 @@ def read_gold(paths: Iterable[str | Path]) -> list[GoldPaper]:
                 for entity in row.get(kind.field, []):
                     for form in entity:
                         labels.setdefault(norm(form), kind.name)
-            papers.append(GoldPaper(str(row["id"]), row["title"], row.get("abstract", ""), labels, row))
+            papers.append(
+                GoldPaper(
+                    str(row["id"]), row["title"], row.get("abstract", ""), labels, row, _proposed_forms(row)
+                )
+            )
     return papers
+
+
+def _proposed_forms(row: dict) -> frozenset[str]:
+    """Every form the gold paper gives its proposed names: their entity's other names and acronym pairs
+    (as ``score.py`` matches them)."""
+    groups = [{norm(f) for f in entity} for kind in ENTITY_KINDS for entity in row.get(kind.field, [])]
+    groups += [{norm(a["short"]), norm(a["long"])} for a in row.get("aliases", [])]
+    forms: set[str] = set()
+    for name in row.get("proposed", []):
+        forms.add(norm(name))
+        for group in groups:
+            if norm(name) in group:
+                forms |= group
+    return frozenset(forms - {""})
+
+
+def is_proposed(candidate: Candidate, paper: GoldPaper) -> bool:
+    return any(norm(form) in paper.proposed for form in candidate.forms)
 
 
 def label_of(candidate: Candidate, paper: GoldPaper) -> str:
@@ -92,6 +118,8 @@ def collect(papers: Sequence[GoldPaper]) -> list[list[tuple[Candidate, str]]]:
             model=None,
             collect=record,
         )
+        for candidate in record:
+            candidate.proposal_label = is_proposed(candidate, gold)
         out.append([(candidate, label_of(candidate, gold)) for candidate in record])
     return out
 
@@ -130,6 +158,7 @@ def fit(examples: Sequence[tuple[Candidate, str]], heads: frozenset[str]) -> dic
             weights[feature] = row
     intercept = [round(float(classifier.intercept_[i]), 4) if i is not None else -30.0 for i in order]
     return {
+        "proposal": fit_proposal(examples),
         "classes": list(CLASSES),
         "intercept": intercept,
         "weights": weights,
@@ -137,6 +166,38 @@ def fit(examples: Sequence[tuple[Candidate, str]], heads: frozenset[str]) -> dic
         "accept": NGRAM_ACCEPT,
         "group_accept": GROUP_ACCEPT,
         "candidates": len(kept),
+    }
+
+
+def fit_proposal(examples: Sequence[tuple[Candidate, str]]) -> dict:
+    """The binary model of "the paper's own": over the rules' groups that name a gold method or dataset,
+    labelled by the gold ``proposed`` list."""
+    from sklearn.feature_extraction import DictVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    rows = [
+        ([*c.proposal_features, f"kind={label}"], c.proposal_label)
+        for c, label in examples
+        if label in ("method", "dataset") and not c.ngram and c.proposal_features
+    ]
+    if len({positive for _, positive in rows}) < 2:
+        return {}
+    counts = Counter(f for feats, _ in rows for f in set(feats))
+    vectorizer = DictVectorizer()
+    matrix = vectorizer.fit_transform(
+        [{f: 1.0 for f in feats if counts[f] >= MIN_FEATURE_COUNT} for feats, _ in rows]
+    )
+    classifier = LogisticRegression(C=PROPOSAL_REGULARISATION, max_iter=300, random_state=SEED)
+    classifier.fit(matrix, [positive for _, positive in rows])
+    weights = {
+        feature: round(float(classifier.coef_[0, column]), 4)
+        for feature, column in sorted(vectorizer.vocabulary_.items())
+        if round(float(classifier.coef_[0, column]), 4)
+    }
+    return {
+        "weights": weights,
+        "intercept": round(float(classifier.intercept_[0]), 4),
+        "accept": PROPOSAL_ACCEPT,
     }
 
 
