@@ -87,6 +87,22 @@ class Context:
         """The first word starting at or after ``offset``."""
         return bisect_left(self.starts, offset)
 
+    def _edge(self, k: int, offset: int, before: bool) -> str:
+        """What bounds a span on one side: the sentence's edge, punctuation, a function word, a
+        capitalised word or a plain word. A name rarely starts or ends inside a run of content words."""
+        if k < 0 or k >= len(self.words):
+            return "edge"
+        gap = self.text[self.words[k][1] : offset] if before else self.text[offset : self.words[k][0]]
+        if gap.strip():
+            return "punct"
+        if offset in self.sentence_starts or (before and offset == self.title_end + 1):
+            return "edge"
+        word = self.lower[k]
+        if word in STOP:
+            return "stop"
+        surface = self.text[self.words[k][0] : self.words[k][1]]
+        return "cap" if surface != word else "word"
+
     def features(self, candidate: Candidate) -> list[str]:
         text, start, end = self.text, candidate.start, candidate.end
         first, last = self.index(start), self.index(end) - 1
@@ -101,7 +117,11 @@ class Context:
         before = text[max(0, start - 2) : start]
         after = text[end : end + 2]
         head = words[-1]
+        left, right = self._edge(first - 1, start, before=True), self._edge(last + 1, end, before=False)
         feats = [
+            f"rule={rule}|L={left}|R={right}",
+            f"L={left}|shape={shape}",
+            f"R={right}|head={head}",
             f"rule={rule}",
             f"first={words[0]}",
             f"head={head}",
