@@ -28,6 +28,7 @@ from kg.domain import ENTITY_TYPES
 from kg.extraction.text import overlaps
 
 MODEL_PATH = Path(__file__).parent / "models" / "resolver.json"
+CLUSTERS_PATH = Path(__file__).parent / "models" / "word_clusters.json"  # scripts/make_word_clusters.py
 NONE = "none"
 CLASSES: tuple[str, ...] = (NONE, *ENTITY_TYPES)
 MAX_WORDS = 6
@@ -68,6 +69,14 @@ def _shape(word: str) -> str:
     if word[:1].isupper():
         return "Xx" if word[1:].islower() or len(word) == 1 else "xX"
     return "x" if word.islower() else "xX"
+
+
+@cache
+def word_clusters() -> dict[str, int]:
+    """Word classes learned from raw ML text: a feature that reaches words no annotated paper holds."""
+    if not CLUSTERS_PATH.exists():
+        return {}
+    return json.loads(CLUSTERS_PATH.read_text(encoding="utf-8"))["clusters"]
 
 
 class Context:
@@ -137,6 +146,17 @@ class Context:
             f"rule={rule}|prev={prev1}",
             f"rule={rule}|next={next1}",
         ]
+        classes = word_clusters()
+        head_class = classes.get(head, "?")
+        feats += [
+            f"hc={head_class}",
+            f"fc={classes.get(words[0], '?')}",
+            f"pc={classes.get(prev1, '?')}",
+            f"nc={classes.get(next1, '?')}",
+            f"rule={rule}|hc={head_class}",
+            f"pc={classes.get(prev1, '?')}|hc={head_class}",
+        ]
+        feats += [f"c={classes.get(w, '?')}" for w in words[:MAX_WORDS]]
         feats += [f"w={w}" for w in words[:MAX_WORDS]]
         feats.append("form=" + " ".join(words))
         feats += [f"src={s}" for s in sorted(candidate.sources)]
