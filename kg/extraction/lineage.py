@@ -302,8 +302,10 @@ def _rules(
     children = _children(extraction, paper.title, vocabulary)
     if not children:
         return [], None
-    parents, unnamed = _parents(extraction, children, cues, vocabulary)
     fields = Fields(paper, sentences)
+    variants = _own_variants(extraction, children, fields)
+    children += [variant for variant, _ in variants]
+    parents, unnamed = _parents(extraction, children, cues, vocabulary)
     mentions = _mentions(fields, children + parents)
     edges: list[LineageEdge] = []
     variant = _says_variant(fields, cues)
@@ -319,6 +321,7 @@ def _rules(
         edges += _from_sentence(sentence, mentions[first:last], children, cues)
     own = _own_components(extraction, children, vocabulary)
     rules = _best([e for e in edges if method_key(e.parent) not in own], children, cues)
+    rules += [edge for _, edge in variants]
     return rules, (children, parents, mentions, fields, cues, own)
 
 
@@ -410,6 +413,64 @@ def _children(extraction: Extraction, title: str, vocabulary: VocabularyMatcher)
         name = forms[0]  # _forms puts the reported name first
         out.setdefault(method_key(name), Node(name, forms, "child"))
     return list(out.values())
+
+
+# a size or edition after a name: "iFormer-S", "ViT-L", "DeepStack-Lite"; "+" and numbers are VERSION_MARKER's
+SIZE_MARKER = re.compile(
+    r"[\s_-](?:[STBLHMG]|XS|XL|XXL|tiny|small|base|medium|large|huge|giant|mini|lite|light|plus|pro)$",
+    re.IGNORECASE,
+)
+
+
+def _own_variants(
+    extraction: Extraction, children: list[Node], fields: Fields
+) -> list[tuple[Node, LineageEdge]]:
+    """Methods the text names that are the paper's own method in another version or size (``LadleNet+``
+    of ``LadleNet``, ``iFormer-S`` of ``iFormer``) or built with it (``AlexNet-PCN16`` on ``PCN``): children
+    too, each with its edge to the method it is a variant of."""
+    child_keys = {method_key(form) for child in children for form in child.forms}
+    out: list[tuple[Node, LineageEdge]] = []
+    for entity in extraction.methods:
+        forms = tuple(dict.fromkeys(f for f in (entity.name, *entity.aliases) if f and not FRAGMENT.match(f)))
+        if not forms or {method_key(f) for f in forms} & child_keys:
+            continue
+        node = Node(forms[0], forms, "child")
+        edge = next(
+            (
+                edge
+                for child in children
+                for form in forms
+                if (edge := _variant_edge(node, form, child, fields)) is not None
+            ),
+            None,
+        )
+        if edge is not None:
+            out.append((node, edge))
+            child_keys |= node.keys
+    return out
+
+
+def _variant_edge(node: Node, form: str, child: Node, fields: Fields) -> LineageEdge | None:
+    """The edge from a variant's form to the child it varies, or None when it is none of its variants."""
+    relation = None
+    for base in child.forms:
+        if not form.startswith(base) or len(base) < 3:
+            continue
+        rest = form[len(base) :]
+        if VERSION_MARKER.fullmatch(rest) and not YEAR_END.search(rest):
+            relation = "extends"
+        elif SIZE_MARKER.fullmatch(rest):
+            relation = "variant_of"
+    if relation is None and any(
+        re.search(rf"(?:^|[-_ ]){re.escape(pform)}(?:\d*$|[-_ ])", form) for pform in child.coinable
+    ):
+        relation = "based_on"  # "AlexNet-PCN16": a part of the name between separators
+    if relation is None:
+        return None
+    where = _locate(fields, node)
+    if where is None:
+        return None
+    return LineageEdge(node.name, child.name, relation, 0.85, _evidence(fields, *where))
 
 
 @dataclass(frozen=True)
@@ -923,7 +984,8 @@ def _from_cues(view: View, cues: Cues) -> list[LineageEdge]:
                 continue
             last = max(s[1] for s in subject)
             if any(
-                last <= m.start and m.end <= cue.start() and m.node.kind != "child" for m in view.mentions
+                last <= m.start and m.end <= cue.start() and m.node.kind != "child" and not _introduced(text, m)
+                for m in view.mentions
             ):
                 continue  # "we find that GPT-4 outperforms Llama": another method is the cue's subject
             if subject is not view.subjects and cues.prior_work.search(text[last : cue.start()]):
@@ -931,6 +993,15 @@ def _from_cues(view: View, cues: Cues) -> list[LineageEdge]:
             for parent in _parents_after(text, cue.end(), view.mentions, technique_ok):
                 edges += view.edges(relation, parent, confidence, cue.start())
     return edges
+
+
+OWN_ARTICLE = re.compile(r"\b(?:an?|our|the proposed|this)\s+(?:[\w-]+\s+){0,2}$", re.IGNORECASE)
+
+
+def _introduced(text: str, mention: Mention) -> bool:
+    """Whether a mention is something the paper introduces as its own (``we present a recurrent module
+    based on X``): an indefinite article or "our" just before it, so not a subject of its own."""
+    return bool(OWN_ARTICLE.search(text[: mention.start]))
 
 
 def _from_modifiers(view: View, cues: Cues) -> list[LineageEdge]:
