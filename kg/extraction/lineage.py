@@ -310,7 +310,8 @@ def _rules(
     edges: list[LineageEdge] = []
     variant = _says_variant(fields, cues)
     for child in children:
-        edges += _from_version(child, parents, unnamed, fields)
+        if not any(variant is child for variant, _ in variants):  # their version edge is made already
+            edges += _from_version(child, parents, unnamed, fields)
         edges += _from_name(child, parents, unnamed, fields, cues, variant)
     edges += _from_title(paper.title, children, mentions)
     # mentions are sorted by (field, start): each sentence's are a slice, found by bisection
@@ -381,7 +382,14 @@ def _name(entity: Entity, extraction: Extraction) -> str:
     written = {method_key(form) for form in _written_forms(entity, extraction)}
     # a concept of the entity's own type (not "pretraining" for CLIP) vouches for its canonical name
     vouched = bool(entity.concept) and entity.concept.startswith(str(KGV[entity.type + "/"]))
+    if vouched and _versioned_member(entity.name, entity.canonical):
+        return entity.name  # "Wav2Vec 2.0", not its family "wav2vec": the graph links the two
     return entity.canonical if vouched or method_key(entity.canonical) in written else entity.name
+
+
+def _versioned_member(name: str, family: str) -> bool:
+    """Whether ``name`` is a version or size of ``family`` (``Wav2Vec 2.0`` of ``wav2vec``)."""
+    return method_key(name) != method_key(family) and method_key(family_name(name)) == method_key(family)
 
 
 def _is_own_method(
@@ -511,7 +519,8 @@ def _parents(
             if kind == "method" and not entity.concept:
                 # "Bidirectional Encoder Representations from Transformers (BERT)" is the vocabulary's BERT
                 index = _vocabulary_index(vocabulary)
-                name = next((index[method_key(f)] for f in forms if method_key(f) in index), name)
+                known = next((index[method_key(f)] for f in forms if method_key(f) in index), name)
+                name = name if _versioned_member(name, known) else known
             out.setdefault(method_key(name), Node(name, forms, kind))
     named = taken | {method_key(form) for node in out.values() for form in node.forms}
     nodes, by_key, by_coinable = _vocabulary_nodes(cues, vocabulary)
