@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from functools import cache, cached_property, lru_cache
 from pathlib import Path
 
-from kg.extraction.records import Entity, Evidence, Extraction, LineageEdge
+from kg.extraction.records import Alias, Entity, Evidence, Extraction, LineageEdge
 from kg.extraction.vocabulary import VocabularyMatcher
 from kg.methods import family_name, method_key
 from kg.namespaces import KGV
@@ -308,11 +308,12 @@ def _rules(
     parents, unnamed = _parents(extraction, children, cues, vocabulary)
     mentions = _mentions(fields, children + parents)
     edges: list[LineageEdge] = []
+    defined = _defined_names(extraction, children + parents, cues)
     variant = _says_variant(fields, cues)
     for child in children:
         if not any(variant is child for variant, _ in variants):  # their version edge is made already
             edges += _from_version(child, parents, unnamed, fields)
-        edges += _from_name(child, parents, unnamed, fields, cues, variant)
+        edges += _from_name(child, parents + defined, unnamed, fields, cues, variant)
     edges += _from_title(paper.title, children, mentions)
     # mentions are sorted by (field, start): each sentence's are a slice, found by bisection
     positions = [(m.field, m.start) for m in mentions]
@@ -320,7 +321,7 @@ def _rules(
         first = bisect_left(positions, (sentence.field, sentence.start))
         last = bisect_left(positions, (sentence.field, sentence.start + len(sentence.text)))
         edges += _from_sentence(sentence, mentions[first:last], children, cues)
-    own = _own_components(extraction, children, vocabulary)
+    own = _own_components(extraction, children, vocabulary, cues)
     rules = _best([e for e in edges if method_key(e.parent) not in own], children, cues)
     rules += [edge for _, edge in variants]
     return rules, (children, parents, mentions, fields, cues, own)
@@ -647,22 +648,54 @@ def _locate(fields: dict[str, str], node: Node) -> tuple[str, int, int] | None:
     return None
 
 
-def _own_components(extraction: Extraction, children: list[Node], vocabulary: VocabularyMatcher) -> set[str]:
-    """Keys of names the paper coins for parts of its own method: ``MoLE`` in ``LLaVA-MoLE``, defined there.
+def _own_components(
+    extraction: Extraction, children: list[Node], vocabulary: VocabularyMatcher, cues: Cues
+) -> set[str]:
+    """Keys of names the paper coins for parts of its own method: ``MoLE`` in ``LLaVA-MoLE``, defined there
+    in a sentence about the paper's own work ("we propose ... (MoLE)").
 
-    A method the vocabulary knows (``BERT`` in ``AD-BERT``) is never one, even when the paper spells it out.
+    A method the vocabulary knows (``BERT`` in ``AD-BERT``) is never one, even when the paper spells it out,
+    nor a coined name defined as others' work (``COMBINER is a recent method``, in ``RECOMBINER``).
     """
     known = _vocabulary_index(vocabulary).keys()
     own: set[str] = set()
     for alias in extraction.aliases:
         keys = {method_key(alias.short), method_key(alias.long)}
-        if keys & known or len(alias.short) < 2:
+        if keys & known or len(alias.short) < 2 or not (_defined_as_own(alias, cues) or _initialism(alias)):
             continue
         if any(
             alias.short in form and method_key(form) not in keys for child in children for form in child.forms
         ):
             own |= keys
     return own
+
+
+def _defined_as_own(alias: Alias, cues: Cues) -> bool:
+    """Whether an acronym is defined in a sentence about the paper's own work (or in its title)."""
+    return alias.evidence.field == "title" or bool(cues.self_reference.search(alias.evidence.sentence))
+
+
+def _initialism(alias: Alias) -> bool:
+    """Whether an acronym is just its long form's initials (``SLM``), not a coined name (``COMBINER``)."""
+    initials = "".join(word[0] for word in re.split(r"[\s-]+", alias.long.strip()) if word).casefold()
+    letters = iter(initials)
+    short = [ch for ch in alias.short.casefold() if ch.isalpha()]
+    return len(short) <= len(initials) and all(ch in letters for ch in short)
+
+
+def _defined_names(extraction: Extraction, nodes: list[Node], cues: Cues) -> list[Node]:
+    """Names the text defines as others' work (``COMpression with ... (COMBINER) is a recent method``) that
+    entity extraction did not list: parents only through a child's name (``RECOMBINER``)."""
+    entities = extraction.datasets + extraction.metrics + extraction.tasks
+    taken = {key for node in nodes for key in node.keys}
+    taken |= {method_key(name) for e in entities for name in (e.name, e.canonical, *e.aliases)}
+    out: dict[str, Node] = {}
+    for alias in extraction.aliases:
+        keys = {method_key(alias.short), method_key(alias.long)}
+        if keys & taken or keys & cues.generic or _defined_as_own(alias, cues) or _initialism(alias):
+            continue  # "speech language models (SLM)": a term's initials, not a method's coined name
+        out.setdefault(method_key(alias.short), Node(alias.short, (alias.short, alias.long), "method"))
+    return list(out.values())
 
 
 # -- evidence from names ----------------------------------------------------------------------------------
