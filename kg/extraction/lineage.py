@@ -522,13 +522,21 @@ def _parents(
                 index = _vocabulary_index(vocabulary)
                 known = next((index[method_key(f)] for f in forms if method_key(f) in index), name)
                 name = name if _versioned_member(name, known) else known
-            out.setdefault(method_key(name), Node(name, forms, kind))
+            if kind == "technique" and any(CAMEL_NAME.fullmatch(form) for form in forms):
+                kind_here = "method"  # "EncoderFusion", "LoRA": a coined name is a method's, whatever its use
+            else:
+                kind_here = kind
+            out.setdefault(method_key(name), Node(name, forms, kind_here))
     named = taken | {method_key(form) for node in out.values() for form in node.forms}
     nodes, by_key, by_coinable = _vocabulary_nodes(cues, vocabulary)
     skipped = frozenset(
         i for key in named for i in by_key.get(key, ())
     )  # a method the text names is its own node
     return list(out.values()), Unnamed(nodes, skipped, by_key, by_coinable)
+
+
+# one word with a capital after a lower-case letter: a coined name ("EncoderFusion", "LoRA")
+CAMEL_NAME = re.compile(r"[\w.+^-]*[a-z][A-Z][\w.+^-]*")
 
 
 @lru_cache(maxsize=4)
@@ -814,7 +822,7 @@ def _named_in_phrase(
             suffix, prefix = " ".join(words[cut:]), " ".join(words[:cut])
             for part, modifier in ((suffix, prefix), (prefix, suffix)):
                 key = method_key(part)
-                named = " " in part or any(ch.isupper() or ch.isdigit() for ch in part[1:])
+                named = " " in part or any(ch.isupper() or ch.isdigit() or ch == "-" for ch in part[1:])
                 # "Decoupled Mixup" on the Mixup the text names; a capitalised common word ("Binary Codes")
                 # counts only when the text names it on its own
                 parent = by_key.get(key) or (unnamed.with_key(key) if named else None)
