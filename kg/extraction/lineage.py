@@ -786,12 +786,29 @@ def _from_name(
             family = method_key(parent.name) in cues.families
             relation = "variant_of" if variant and not family else "based_on"
             confidence = 0.8 if parent.in_text else 0.7
-            edges.append(LineageEdge(child.name, parent.name, relation, confidence, evidence))
+            named = _named_version(parent, parents)
+            edges.append(LineageEdge(child.name, named.name, relation, confidence, evidence))
     for parent, modifier in _named_in_phrase(child, parents, unnamed, fields["abstract"]):
         # "Galician BERT": the same model for another language or domain; "Decoupled Mixup": a new version
         relation = "variant_of" if cues.variant_markers.fullmatch(modifier) else "extends"
         edges.append(LineageEdge(child.name, parent.name, relation, 0.75, evidence))
     return edges
+
+
+def _named_version(family: Node, parents: list[Node]) -> Node:
+    """The one version of a ``family`` the text never names alone (``LLaVA-MoLE`` is built on the
+    ``LLaVA-1.5`` the text names, not on LLaVA in general), else the family itself."""
+    if family.in_text:
+        return family
+    versions = [
+        p
+        for p in parents
+        if p.kind == "method"
+        and p.in_text
+        and not (p.keys & family.keys)
+        and any(method_key(family_name(form)) in family.keys for form in p.forms)
+    ]
+    return versions[0] if len(versions) == 1 else family
 
 
 NAME_WORD = re.compile(r"[A-Z0-9][\w^$.+-]*")
