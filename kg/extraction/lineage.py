@@ -48,8 +48,12 @@ MAX_WORDS_BEFORE_PARENT = 6
 FRAGMENT = re.compile(
     r"^(?:and|then|we|our|the|a|an|to|of|in|for|with|which|that|this|it|is)\s", re.IGNORECASE
 )
-# "outperform the results of mBERT": what is beaten is still mBERT
-RESULTS_OF = re.compile(r"\b(?:the\s+)?(?:results?|performance|scores?|accuracy)\s+of\b", re.IGNORECASE)
+# "outperform the results of mBERT", "improvements over variants of Transformers": what is beaten is still
+# the named method
+RESULTS_OF = re.compile(
+    r"\b(?:the\s+)?(?:results?|performance|scores?|accuracy|variants?|versions?|variations?)\s+of\b",
+    re.IGNORECASE,
+)
 LINKING_WORDS = {"of", "in", "for", "with", "from", "to", "by", "than", "on", "at"}
 TITLE_LEAD = re.compile(r"\s*[:\u2013\u2014]\s*|\s+-+\s+")
 TITLE_APPOSITION = re.compile(r"^\s*([^:]{2,60}?)\s*:\s*(?:an?\s+|the\s+)?(.+)$", re.IGNORECASE)
