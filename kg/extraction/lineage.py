@@ -785,18 +785,32 @@ def _from_name(
     # a parent the text does not name can only be coined on: one of its forms is a piece of a child's form
     pieces = _pieces(child)
     edges = []
-    for parent in [p for p in parents if p.kind == "method"] + unnamed.coinable_in(pieces):
-        if _name_contains(child, parent):
-            family = method_key(parent.name) in cues.families
-            relation = "variant_of" if variant and not family else "based_on"
-            confidence = 0.8 if parent.in_text else 0.7
-            named = _named_version(parent, parents)
-            edges.append(LineageEdge(child.name, named.name, relation, confidence, evidence))
+    contained = [
+        p for p in [p for p in parents if p.kind == "method"] + unnamed.coinable_in(pieces) if _name_contains(child, p)
+    ]
+    for parent in contained:
+        if any(other is not parent and _part_of(parent, other) for other in contained):
+            continue  # "vision transformers" names ViT; the Transformer in it is ViT's ancestor, not the child's
+        family = method_key(parent.name) in cues.families
+        relation = "variant_of" if variant and not family else "based_on"
+        confidence = 0.8 if parent.in_text else 0.7
+        named = _named_version(parent, parents)
+        edges.append(LineageEdge(child.name, named.name, relation, confidence, evidence))
     for parent, modifier in _named_in_phrase(child, parents, unnamed, fields["abstract"]):
         # "Galician BERT": the same model for another language or domain; "Decoupled Mixup": a new version
         relation = "variant_of" if cues.variant_markers.fullmatch(modifier) else "extends"
         edges.append(LineageEdge(child.name, parent.name, relation, 0.75, evidence))
     return edges
+
+
+def _part_of(part: Node, whole: Node) -> bool:
+    """Whether a form of ``part`` is a word or words inside a longer form of ``whole``."""
+    return any(
+        len(pform) < len(wform) and _pattern(pform).search(wform) is not None
+        for pform in part.forms
+        for wform in whole.forms
+        if len(pform) >= 3
+    )
 
 
 def _named_version(family: Node, parents: list[Node]) -> Node:
