@@ -57,7 +57,7 @@ RESULTS_OF = re.compile(
 LINKING_WORDS = {"of", "in", "for", "with", "from", "to", "by", "than", "on", "at"}
 TITLE_LEAD = re.compile(r"\s*[:\u2013\u2014]\s*|\s+-+\s+")
 TITLE_APPOSITION = re.compile(r"^\s*([^:]{2,60}?)\s*:\s*(?:an?\s+|the\s+)?(.+)$", re.IGNORECASE)
-TITLE_HEAD_END = re.compile(r"\s+(?:for|with|via|by|in|using|through|towards|on|to|from|of)\s+|[,:]")
+TITLE_HEAD_END = re.compile(r"\s+(?:for|with|via|by|in|using|through|towards|on|to|from|of)\s+|[,:]", re.IGNORECASE)
 GERUND = re.compile(r"\w+ing\b")
 # "X: Combining A and B", "X: Rethinking A": a title whose description acts on named methods
 COMBINING_GERUNDS = frozenset(["combining", "integrating", "unifying", "marrying", "fusing", "bridging"])
@@ -987,7 +987,16 @@ def _from_title(title: str, children: list[Node], mentions: list[Mention]) -> li
                 continue  # "Long-Range Transformers" is a class the method belongs to, not what it is
             evidence = Evidence("title", title, mention.start, mention.end)
             return [LineageEdge(child.name, mention.node.name, "based_on", 0.65, evidence)]
-    return []
+    # "Marsellus: A Heterogeneous RISC-V SoC": a method modifying the head is what the child is built on
+    return [
+        LineageEdge(child.name, m.node.name, "based_on", 0.6, Evidence("title", title, m.start, m.end))
+        for m in mentions
+        if m.field == "title"
+        and match.start(2) <= m.start
+        and m.end < head_end
+        and m.node.kind == "method"
+        and title[m.end : m.end + 1] in (" ", "-")
+    ]
 
 
 # -- evidence from cue phrases ----------------------------------------------------------------------------
