@@ -57,7 +57,9 @@ RESULTS_OF = re.compile(
 LINKING_WORDS = {"of", "in", "for", "with", "from", "to", "by", "than", "on", "at"}
 TITLE_LEAD = re.compile(r"\s*[:\u2013\u2014]\s*|\s+-+\s+")
 TITLE_APPOSITION = re.compile(r"^\s*([^:]{2,60}?)\s*:\s*(?:an?\s+|the\s+)?(.+)$", re.IGNORECASE)
-TITLE_HEAD_END = re.compile(r"\s+(?:for|with|via|by|in|using|through|towards|on|to|from|of)\s+|[,:]", re.IGNORECASE)
+TITLE_HEAD_END = re.compile(
+    r"\s+(?:for|with|via|by|in|using|through|towards|on|to|from|of)\s+|[,:]", re.IGNORECASE
+)
 GERUND = re.compile(r"\w+ing\b")
 # "X: Combining A and B", "X: Rethinking A": a title whose description acts on named methods
 COMBINING_GERUNDS = frozenset(["combining", "integrating", "unifying", "marrying", "fusing", "bridging"])
@@ -786,7 +788,9 @@ def _from_name(
     pieces = _pieces(child)
     edges = []
     contained = [
-        p for p in [p for p in parents if p.kind == "method"] + unnamed.coinable_in(pieces) if _name_contains(child, p)
+        p
+        for p in [p for p in parents if p.kind == "method"] + unnamed.coinable_in(pieces)
+        if _name_contains(child, p)
     ]
     for parent in contained:
         if any(other is not parent and _part_of(parent, other) for other in contained):
@@ -796,7 +800,10 @@ def _from_name(
         confidence = 0.8 if parent.in_text else 0.7
         named = _named_version(parent, parents)
         edges.append(LineageEdge(child.name, named.name, relation, confidence, evidence))
-    for parent, modifier in _named_in_phrase(child, parents, unnamed, fields["abstract"]):
+    in_phrase = _named_in_phrase(child, parents, unnamed, fields["abstract"])
+    for parent, modifier in in_phrase:
+        if any(other is not parent and _part_of(parent, other) for other, _ in in_phrase):
+            continue  # "... Vision Transformer": the ViT it names, not the Transformer inside that
         # "Galician BERT": the same model for another language or domain; "Decoupled Mixup": a new version
         relation = "variant_of" if cues.variant_markers.fullmatch(modifier) else "extends"
         edges.append(LineageEdge(child.name, parent.name, relation, 0.75, evidence))
@@ -1078,7 +1085,10 @@ def _from_cues(view: View, cues: Cues) -> list[LineageEdge]:
                 continue
             last = max(s[1] for s in subject)
             if any(
-                last <= m.start and m.end <= cue.start() and m.node.kind != "child" and not _introduced(text, m)
+                last <= m.start
+                and m.end <= cue.start()
+                and m.node.kind != "child"
+                and not _introduced(text, m)
                 for m in view.mentions
             ):
                 continue  # "we find that GPT-4 outperforms Llama": another method is the cue's subject
