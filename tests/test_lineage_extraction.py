@@ -609,3 +609,19 @@ def test_variants_of_a_named_method_are_what_the_method_improves_on():
         ["Transformers"],
     )
     assert {(c, p) for c, p, _ in pairs(paper, extraction)} == {("LongVQ", "Transformer")}
+
+
+def test_a_method_defined_as_prior_work_inside_a_child_s_long_form_is_its_parent():
+    paper, extraction = make(
+        "Edge-of-Chaos Dynamics",
+        "The liquid state machine (LSM) combines low training complexity and biological plausibility. "
+        "Inspired by astrocytes, we propose the neuron-astrocyte liquid state machine (NALSM).",
+        ["NALSM"],
+        ["liquid state machine"],
+    )
+    first, second = paper.abstract.split(". ", 1)
+    extraction.aliases = [
+        Alias("LSM", "liquid state machine", Evidence("abstract", first, 0, 0)),
+        Alias("NALSM", "neuron-astrocyte liquid state machine", Evidence("abstract", second, 0, 0)),
+    ]
+    assert {(c, p) for c, p, _ in pairs(paper, extraction)} == {("NALSM", "liquid state machine")}

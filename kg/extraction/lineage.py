@@ -669,13 +669,17 @@ def _own_components(
     in a sentence about the paper's own work ("we propose ... (MoLE)").
 
     A method the vocabulary knows (``BERT`` in ``AD-BERT``) is never one, even when the paper spells it out,
-    nor a coined name defined as others' work (``COMBINER is a recent method``, in ``RECOMBINER``).
+    nor a method defined as others' work (``COMBINER is a recent method`` in ``RECOMBINER``, ``The liquid
+    state machine (LSM) combines ...`` in ``NALSM``). A term's initials defined so stay out of the child's
+    lineage (``Fluorescence Lifetime Imaging (FLI) is ...`` in ``Macroscopic FLI Network``).
     """
     known = _vocabulary_index(vocabulary).keys()
+    methods = {method_key(name) for e in extraction.methods for name in (e.name, e.canonical, *e.aliases)}
     own: set[str] = set()
     for alias in extraction.aliases:
         keys = {method_key(alias.short), method_key(alias.long)}
-        if keys & known or len(alias.short) < 2 or not (_defined_as_own(alias, cues) or _initialism(alias)):
+        others = not _defined_as_own(alias, cues) and (bool(keys & methods) or not _initialism(alias))
+        if keys & known or len(alias.short) < 2 or others:
             continue
         if any(
             alias.short in form and method_key(form) not in keys for child in children for form in child.forms
@@ -912,7 +916,9 @@ def _pieces(child: Node, longest: int = 100) -> set[str] | None:
 def _long_form_names(form: str, pform: str, child: Node) -> bool:
     """``recursive composition augmented Transformer`` (ReCAT) names the Transformer; a lower-case parent
     counts only as the head, the last word."""
-    if not _is_long_form(form, child) or not _pattern(pform).search(form):
+    # a name of several words in any case: "neuron-astrocyte liquid state machine" names the Liquid State Machine
+    spelt = _pattern(pform.casefold() if " " in pform else pform)
+    if not _is_long_form(form, child) or not spelt.search(form):
         return False
     return " " in pform or any(ch.isupper() for ch in pform) or form.endswith(pform)
 
