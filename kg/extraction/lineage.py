@@ -1283,9 +1283,11 @@ def _candidates(
     child_by_key = {method_key(c.name): c for c in children}
     for key in sorted(set(stats) | set(by_pair)):
         child_key, parent_key = key
-        if parent_key in own or parent_key in child_by_key or child_key not in child_by_key:
-            continue
         rule = by_pair.get(key)
+        if child_key not in child_by_key or (
+            rule is None and (parent_key in own or parent_key in child_by_key)
+        ):
+            continue  # a rule's edge stays, "LadleNet+" extends the child "LadleNet" among them
         f = dict(stats.get(key, {}))
         f["sentences"] = min(f.get("sentences", 0.0), 3.0) / 3
         f["rule"] = rule.confidence if rule else 0.0
