@@ -7,9 +7,15 @@ missing one):
 - the child's name: a version series (``EAGLE-3`` extends ``EAGLE``, ``DeFTAN-II`` extends ``DeFTAN``),
   a known method inside the name (``BERTurk``, ``AD-BERT``, ``WhiteningBERT`` on ``BERT``) or inside its
   long form (``recursive composition augmented Transformer``), a title apposition naming what the method
-  is (``Combiner: Full Attention Transformer ...``);
+  is (``Combiner: Full Attention Transformer ...``) or what it is built on (``Marsellus: A Heterogeneous
+  RISC-V SoC``);
 - cue phrases in a sentence about the paper's own method (``our model is built on top of X``,
-  ``X-based``, ``improves X``), whose cue lists live in ``lineage_cues.json``.
+  ``X-based``, ``improves X``, ``Foo ... by using X``), whose cue lists live in ``lineage_cues.json``.
+
+The paper's own variants the text names beside its method (``LadleNet+``, ``iFormer-S``, ``AlexNet-PCN16``)
+are children too. A name the child's is built on may be one the text only defines as others' work
+(``COMBINER`` in ``RECOMBINER``); a family named only inside the child's name is reported as the one version
+of it the text names (``LLaVA-MoLE`` on ``LLaVA-1.5``).
 
 Every edge carries the sentence and the span it was read from, and a confidence by kind of evidence.
 """
@@ -309,15 +315,15 @@ def _rules(
     if not children:
         return [], None
     fields = Fields(paper, sentences)
-    variants = _own_variants(extraction, children, fields)
-    children += [variant for variant, _ in variants]
+    own_variants = _own_variants(extraction, children, fields)
+    children += [node for node, _ in own_variants]
     parents, unnamed = _parents(extraction, children, cues, vocabulary)
     mentions = _mentions(fields, children + parents)
     edges: list[LineageEdge] = []
     defined = _defined_names(extraction, children + parents, cues)
     variant = _says_variant(fields, cues)
     for child in children:
-        if not any(variant is child for variant, _ in variants):  # their version edge is made already
+        if not any(node is child for node, _ in own_variants):  # their version edge is made already
             edges += _from_version(child, parents, unnamed, fields)
         edges += _from_name(child, parents + defined, unnamed, fields, cues, variant)
     edges += _from_title(paper.title, children, mentions)
@@ -329,7 +335,7 @@ def _rules(
         edges += _from_sentence(sentence, mentions[first:last], children, cues)
     own = _own_components(extraction, children, vocabulary, cues)
     rules = _best([e for e in edges if method_key(e.parent) not in own], children, cues)
-    rules += [edge for _, edge in variants]
+    rules += [edge for _, edge in own_variants]
     return rules, (children, parents, mentions, fields, cues, own)
 
 
@@ -1105,12 +1111,12 @@ def _from_cues(view: View, cues: Cues) -> list[LineageEdge]:
     return edges
 
 
-OWN_ARTICLE = re.compile(r"\b(?:an?|our|the proposed|this)\s+(?:[\w-]+\s+){0,2}$", re.IGNORECASE)
+OWN_ARTICLE = re.compile(r"\b(?:an?|our|the proposed)\s+(?:[\w-]+\s+){0,2}$", re.IGNORECASE)
 
 
 def _introduced(text: str, mention: Mention) -> bool:
     """Whether a mention is something the paper introduces as its own (``we present a recurrent module
-    based on X``): an indefinite article or "our" just before it, so not a subject of its own."""
+    based on X``): "a", "our" or "the proposed" just before it, so not a subject of its own."""
     return bool(OWN_ARTICLE.search(text[: mention.start]))
 
 
