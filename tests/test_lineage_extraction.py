@@ -625,3 +625,29 @@ def test_a_method_defined_as_prior_work_inside_a_child_s_long_form_is_its_parent
         Alias("NALSM", "neuron-astrocyte liquid state machine", Evidence("abstract", second, 0, 0)),
     ]
     assert {(c, p) for c, p, _ in pairs(paper, extraction)} == {("NALSM", "liquid state machine")}
+
+
+@pytest.mark.parametrize(
+    ("long_form", "technique", "built_on"),
+    [
+        ("whitening-based contrastive learning method for sentence embeddings", "contrastive learning", True),
+        (
+            "hyper-pixel-wise contrastive learning augmented segmentation network",
+            "contrastive learning",
+            True,
+        ),
+        ("Adaptive Model Merging", "model merging", False),  # the kind of thing it is, not what it builds on
+        ("Supervised Contrastive Learning for Regression", "contrastive learning", False),
+    ],
+)
+def test_a_technique_modifying_the_head_of_a_child_s_long_form_is_what_it_builds_on(
+    long_form, technique, built_on
+):
+    paper, extraction = make(
+        "Sentence Embeddings",
+        f"This paper presents a {long_form} (FooNet). The {technique} literature is large.",
+        ["FooNet"],
+        techniques=[technique],
+        aliases=[("FooNet", long_form)],
+    )
+    assert (("FooNet", technique, "based_on") in pairs(paper, extraction)) is built_on

@@ -810,6 +810,9 @@ def _from_name(
         confidence = 0.8 if parent.in_text else 0.7
         named = _named_version(parent, parents)
         edges.append(LineageEdge(child.name, named.name, relation, confidence, evidence))
+    for parent in parents:
+        if parent.kind == "technique" and _modifies_long_form(child, parent):
+            edges.append(LineageEdge(child.name, parent.name, "based_on", 0.7, evidence))
     in_phrase = _named_in_phrase(child, parents, unnamed, fields["abstract"])
     for parent, modifier in in_phrase:
         if any(other is not parent and _part_of(parent, other) for other, _ in in_phrase):
@@ -818,6 +821,27 @@ def _from_name(
         relation = "variant_of" if cues.variant_markers.fullmatch(modifier) else "extends"
         edges.append(LineageEdge(child.name, parent.name, relation, 0.75, evidence))
     return edges
+
+
+LINKING_WORD = re.compile(r"\s+(?:for|of|with|in|on|via|by|from|to|and|or|using|through)\b", re.IGNORECASE)
+
+
+def _modifies_long_form(child: Node, technique: Node) -> bool:
+    """``whitening-based contrastive learning method`` (WhitenedCSE), ``contrastive learning augmented
+    segmentation network``: a technique of several words modifying the head of the child's long form. As
+    the head (``Adaptive Model Merging``, ``... Federated Learning for ...``) it names the kind of thing the
+    child is, not what it builds on."""
+    for form in child.forms:
+        if " " not in form or not _is_long_form(form, child):
+            continue
+        for pform in technique.forms:
+            if " " not in pform:
+                continue
+            for _, end in _pattern(pform.casefold()).spans(form):
+                rest = form[end:]
+                if rest[:1] == " " and rest.strip() and not LINKING_WORD.match(rest):
+                    return True
+    return False
 
 
 def _part_of(part: Node, whole: Node) -> bool:
