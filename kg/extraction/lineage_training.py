@@ -3,8 +3,8 @@
 The rules of ``kg.extraction.lineage`` propose candidates (their own edges, and every method or technique
 named beside the paper's method); the model learns from annotated papers which of them the text states.
 Needs scikit-learn (the ``train`` extra). An experiment, measured by ``bench/cv_results_lineage.py``: on
-train + dev it has not beaten the rules in cross-validation (0.817 / 0.485 / 0.609 against the rules'
-0.846 / 0.485 / 0.616, pooled P / R / F1), so ``kg extract`` ships no model and the rules decide. Its
+train + dev it has not beaten the rules in cross-validation (0.827 / 0.492 / 0.617 against the rules'
+0.838 / 0.492 / 0.620, pooled P / R / F1), so ``kg extract`` ships no model and the rules decide. Its
 ceiling is low: of the ~300 candidates the rules do not accept, ~20 are gold edges; most missed edges name
 a child or parent the entity stage does not find.
 
