@@ -444,3 +444,210 @@ def test_the_acceptance_model_trains_on_a_few_papers_and_reads_its_features(tmp_
     loaded = load(tmp_path / "model.json")
     decisions = [model.accepts(c.features) for paper in labelled for c in paper.candidates]
     assert [loaded.accepts(c.features) for paper in labelled for c in paper.candidates] == decisions
+
+
+# -- what a paper names beside its own method: variants, components, coined names --------------------------
+
+
+def test_the_paper_s_own_variants_are_children_of_its_method():
+    """A method the text names as the proposed one plus a version, a size or a part (``LadleNet+``,
+    ``iFormer-S``, ``AlexNet-PCN16``) is the paper's too: a child of that method, with its own cues."""
+    paper, extraction = make(
+        "LadleNet: Translating Thermal Images",
+        "In this paper, we introduce LadleNet. Consequently, we propose LadleNet+, which replaces the "
+        "module of LadleNet with the pre-trained DeepLabv3+ network. Our LadleNet-S hits 83.4% accuracy, "
+        "much higher than DeiT-S by 3.6%. AlexNet-LadleNet, our LadleNet equivalent to AlexNet, is small.",
+        ["LadleNet"],
+        ["LadleNet+", "DeepLabv3+", "LadleNet-S", "DeiT-S", "AlexNet-LadleNet", "AlexNet"],
+    )
+    found = pairs(paper, extraction)
+    assert {
+        ("LadleNet+", "LadleNet", "extends"),
+        ("LadleNet-S", "LadleNet", "variant_of"),
+        ("LadleNet-S", "DeiT-S", "improves_on"),  # "Our LadleNet-S", not the proposed LadleNet, beats it
+        ("AlexNet-LadleNet", "LadleNet", "based_on"),
+    } < found
+    assert {(c, p) for c, p, _ in found} == {
+        ("LadleNet+", "LadleNet"),
+        ("LadleNet-S", "LadleNet"),
+        ("LadleNet-S", "DeiT-S"),
+        ("AlexNet-LadleNet", "LadleNet"),
+        ("AlexNet-LadleNet", "AlexNet"),
+    }
+
+
+def test_a_name_merely_sharing_letters_with_the_method_is_no_variant_of_it():
+    paper, extraction = make(
+        "HyperZ: fast interaction",
+        "We propose HyperZ. The HyperZcdotZcdotW operator of prior work is slow.",
+        ["HyperZ"],
+        ["HyperZcdotZcdotW"],
+    )
+    assert ("HyperZcdotZcdotW", "HyperZ") not in {(c, p) for c, p, _ in pairs(paper, extraction)}
+
+
+def test_a_component_the_paper_introduces_does_not_hide_what_it_is_built_on():
+    paper, extraction = make(
+        "MossFormer2: Speech Separation",
+        "We propose MossFormer2. Instead of applying RNNs, we present a recurrent module based on a "
+        "feedforward sequential memory network (FSMN), which is considered RNN-free.",
+        ["MossFormer2"],
+        ["feedforward sequential memory network", "RNNs"],
+        techniques=["recurrent module"],
+        aliases=[("FSMN", "feedforward sequential memory network")],
+    )
+    assert ("MossFormer2", "feedforward sequential memory network", "based_on") in pairs(paper, extraction)
+
+
+def test_a_named_method_using_another_is_built_on_it_and_its_version_is_kept():
+    paper, extraction = make(
+        "WavThruVec: Speech Synthesis",
+        "Here, we propose WavThruVec - a two-stage architecture that resolves the bottleneck by using "
+        "high-dimensional Wav2Vec 2.0 embeddings as intermediate speech representation.",
+        ["WavThruVec"],
+        ["Wav2Vec 2.0"],
+    )
+    assert pairs(paper, extraction) == {("WavThruVec", "Wav2Vec 2.0", "based_on")}
+
+
+def test_a_coined_name_defined_as_prior_work_is_the_parent_a_child_s_name_is_built_on():
+    paper, extraction = make(
+        "RECOMBINER: Robust and Enhanced Compression",
+        "COMpression with Bayesian Implicit NEural Representations (COMBINER) is a recent data compression "
+        "method. Our proposed method, Robust and Enhanced COMBINER (RECOMBINER), addresses its issues.",
+        ["RECOMBINER"],
+    )
+    first, second = paper.abstract.split(". ", 1)
+    extraction.aliases = [  # each defined in its own sentence, as the entity stage reports them
+        Alias(
+            "COMBINER",
+            "COMpression with Bayesian Implicit NEural Representations",
+            Evidence("abstract", first, 0, 0),
+        ),
+        Alias("RECOMBINER", "Robust and Enhanced COMBINER", Evidence("abstract", second, 0, 0)),
+    ]
+    assert {(c, p) for c, p, _ in pairs(paper, extraction)} == {("RECOMBINER", "COMBINER")}
+
+
+def test_a_term_s_initials_inside_a_child_s_name_are_no_parent():
+    paper, extraction = make(
+        "Lifetime Estimation",
+        "Fluorescence Lifetime Imaging (FLI) is a critical imaging modality. We present MFliNet "
+        "(Macroscopic FLI Network), a novel architecture.",
+        ["MFliNet"],
+        techniques=["Fluorescence Lifetime Imaging"],
+    )
+    first, second = paper.abstract.split(". ", 1)
+    extraction.aliases = [
+        Alias("FLI", "Fluorescence Lifetime Imaging", Evidence("abstract", first, 0, 0)),
+        Alias("MFliNet", "Macroscopic FLI Network", Evidence("abstract", second, 0, 0)),
+    ]
+    assert pairs(paper, extraction) == set()
+
+
+def test_a_part_the_paper_coins_for_its_method_is_no_parent_and_a_family_is_named_by_its_version():
+    paper, extraction = make(
+        "LLaVA-MoLE: Sparse Mixture of LoRA Experts",
+        "To address this issue, we propose a sparse Mixture of LoRA Experts (MoLE) for instruction "
+        "finetuning. By replacing the plain-LoRA of LLaVA-1.5 with our design, our final model is named "
+        "LLaVA-MoLE.",
+        ["LLaVA-MoLE"],
+        ["Mixture of LoRA Experts", "LLaVA-1.5"],
+        aliases=[("MoLE", "Mixture of LoRA Experts")],
+    )
+    # LLaVA is named only inside the child's name; the text names the version it is built on
+    assert pairs(paper, extraction) == {("LLaVA-MoLE", "LLaVA-1.5", "based_on")}
+
+
+def test_a_hyphenated_known_name_inside_a_child_s_name_is_what_it_extends():
+    paper, extraction = make(
+        "Word Representations",
+        "For word-level representations we propose Disambiguated Skip-gram: a neural network model.",
+        ["Disambiguated Skip-gram"],
+    )
+    assert pairs(paper, extraction) == {("Disambiguated Skip-gram", "Skip-gram", "extends")}
+
+
+def test_a_technique_with_a_coined_name_can_be_outperformed():
+    paper, extraction = make(
+        "Encoder Layer Fusion",
+        "We propose a simple fusion method, SurfaceFusion. Experimental results show that SurfaceFusion "
+        "outperforms EncoderFusion on several NLP benchmarks.",
+        ["SurfaceFusion"],
+        techniques=["EncoderFusion"],
+    )
+    assert pairs(paper, extraction) == {("SurfaceFusion", "EncoderFusion", "improves_on")}
+
+
+def test_of_two_names_inside_a_child_s_long_form_the_inner_one_is_left_out():
+    paper, extraction = make(
+        "Token-Pass Segmentation",
+        "We introduce Dynamic Token-Pass Vision Transformer (DoViT) for semantic segmentation.",
+        ["DoViT"],
+        ["Vision Transformer", "Transformer"],
+        aliases=[("DoViT", "Dynamic Token-Pass Vision Transformer")],
+    )
+    assert {p for _, p, _ in pairs(paper, extraction)} == {"ViT"}  # the vocabulary's label
+
+
+def test_a_method_modifying_the_head_of_the_title_apposition_is_built_on():
+    paper, extraction = make(
+        "Marsellus: A Heterogeneous RISC-V SoC for AI at the Edge",
+        "We present Marsellus, an all-digital chip.",
+        ["Marsellus"],
+        ["RISC-V"],
+    )
+    assert pairs(paper, extraction) == {("Marsellus", "RISC-V", "based_on")}
+
+
+def test_variants_of_a_named_method_are_what_the_method_improves_on():
+    paper, extraction = make(
+        "LongVQ: Long Sequence Modeling",
+        "We propose LongVQ. Our model achieves significant improvements over other sequence models, "
+        "including variants of Transformers.",
+        ["LongVQ"],
+        ["Transformers"],
+    )
+    assert {(c, p) for c, p, _ in pairs(paper, extraction)} == {("LongVQ", "Transformer")}
+
+
+def test_a_method_defined_as_prior_work_inside_a_child_s_long_form_is_its_parent():
+    paper, extraction = make(
+        "Edge-of-Chaos Dynamics",
+        "The liquid state machine (LSM) combines low training complexity and biological plausibility. "
+        "Inspired by astrocytes, we propose the neuron-astrocyte liquid state machine (NALSM).",
+        ["NALSM"],
+        ["liquid state machine"],
+    )
+    first, second = paper.abstract.split(". ", 1)
+    extraction.aliases = [
+        Alias("LSM", "liquid state machine", Evidence("abstract", first, 0, 0)),
+        Alias("NALSM", "neuron-astrocyte liquid state machine", Evidence("abstract", second, 0, 0)),
+    ]
+    assert {(c, p) for c, p, _ in pairs(paper, extraction)} == {("NALSM", "liquid state machine")}
+
+
+@pytest.mark.parametrize(
+    ("long_form", "technique", "built_on"),
+    [
+        ("whitening-based contrastive learning method for sentence embeddings", "contrastive learning", True),
+        (
+            "hyper-pixel-wise contrastive learning augmented segmentation network",
+            "contrastive learning",
+            True,
+        ),
+        ("Adaptive Model Merging", "model merging", False),  # the kind of thing it is, not what it builds on
+        ("Supervised Contrastive Learning for Regression", "contrastive learning", False),
+    ],
+)
+def test_a_technique_modifying_the_head_of_a_child_s_long_form_is_what_it_builds_on(
+    long_form, technique, built_on
+):
+    paper, extraction = make(
+        "Sentence Embeddings",
+        f"This paper presents a {long_form} (FooNet). The {technique} literature is large.",
+        ["FooNet"],
+        techniques=[technique],
+        aliases=[("FooNet", long_form)],
+    )
+    assert (("FooNet", technique, "based_on") in pairs(paper, extraction)) is built_on

@@ -7,9 +7,15 @@ missing one):
 - the child's name: a version series (``EAGLE-3`` extends ``EAGLE``, ``DeFTAN-II`` extends ``DeFTAN``),
   a known method inside the name (``BERTurk``, ``AD-BERT``, ``WhiteningBERT`` on ``BERT``) or inside its
   long form (``recursive composition augmented Transformer``), a title apposition naming what the method
-  is (``Combiner: Full Attention Transformer ...``);
+  is (``Combiner: Full Attention Transformer ...``) or what it is built on (``Marsellus: A Heterogeneous
+  RISC-V SoC``);
 - cue phrases in a sentence about the paper's own method (``our model is built on top of X``,
-  ``X-based``, ``improves X``), whose cue lists live in ``lineage_cues.json``.
+  ``X-based``, ``improves X``, ``Foo ... by using X``), whose cue lists live in ``lineage_cues.json``.
+
+The paper's own variants the text names beside its method (``LadleNet+``, ``iFormer-S``, ``AlexNet-PCN16``)
+are children too. A name the child's is built on may be one the text only defines as others' work
+(``COMBINER`` in ``RECOMBINER``); a family named only inside the child's name is reported as the one version
+of it the text names (``LLaVA-MoLE`` on ``LLaVA-1.5``).
 
 Every edge carries the sentence and the span it was read from, and a confidence by kind of evidence.
 """
@@ -24,7 +30,7 @@ from dataclasses import dataclass
 from functools import cache, cached_property, lru_cache
 from pathlib import Path
 
-from kg.extraction.records import Entity, Evidence, Extraction, LineageEdge
+from kg.extraction.records import Alias, Entity, Evidence, Extraction, LineageEdge
 from kg.extraction.vocabulary import VocabularyMatcher
 from kg.methods import family_name, method_key
 from kg.namespaces import KGV
@@ -48,12 +54,18 @@ MAX_WORDS_BEFORE_PARENT = 6
 FRAGMENT = re.compile(
     r"^(?:and|then|we|our|the|a|an|to|of|in|for|with|which|that|this|it|is)\s", re.IGNORECASE
 )
-# "outperform the results of mBERT": what is beaten is still mBERT
-RESULTS_OF = re.compile(r"\b(?:the\s+)?(?:results?|performance|scores?|accuracy)\s+of\b", re.IGNORECASE)
+# "outperform the results of mBERT", "improvements over variants of Transformers": what is beaten is still
+# the named method
+RESULTS_OF = re.compile(
+    r"\b(?:the\s+)?(?:results?|performance|scores?|accuracy|variants?|versions?|variations?)\s+of\b",
+    re.IGNORECASE,
+)
 LINKING_WORDS = {"of", "in", "for", "with", "from", "to", "by", "than", "on", "at"}
 TITLE_LEAD = re.compile(r"\s*[:\u2013\u2014]\s*|\s+-+\s+")
 TITLE_APPOSITION = re.compile(r"^\s*([^:]{2,60}?)\s*:\s*(?:an?\s+|the\s+)?(.+)$", re.IGNORECASE)
-TITLE_HEAD_END = re.compile(r"\s+(?:for|with|via|by|in|using|through|towards|on|to|from|of)\s+|[,:]")
+TITLE_HEAD_END = re.compile(
+    r"\s+(?:for|with|via|by|in|using|through|towards|on|to|from|of)\s+|[,:]", re.IGNORECASE
+)
 GERUND = re.compile(r"\w+ing\b")
 # "X: Combining A and B", "X: Rethinking A": a title whose description acts on named methods
 COMBINING_GERUNDS = frozenset(["combining", "integrating", "unifying", "marrying", "fusing", "bridging"])
@@ -302,14 +314,18 @@ def _rules(
     children = _children(extraction, paper.title, vocabulary)
     if not children:
         return [], None
-    parents, unnamed = _parents(extraction, children, cues, vocabulary)
     fields = Fields(paper, sentences)
+    own_variants = _own_variants(extraction, children, fields)
+    children += [node for node, _ in own_variants]
+    parents, unnamed = _parents(extraction, children, cues, vocabulary)
     mentions = _mentions(fields, children + parents)
     edges: list[LineageEdge] = []
+    defined = _defined_names(extraction, children + parents, cues)
     variant = _says_variant(fields, cues)
     for child in children:
-        edges += _from_version(child, parents, unnamed, fields)
-        edges += _from_name(child, parents, unnamed, fields, cues, variant)
+        if not any(node is child for node, _ in own_variants):  # their version edge is made already
+            edges += _from_version(child, parents, unnamed, fields)
+        edges += _from_name(child, parents + defined, unnamed, fields, cues, variant)
     edges += _from_title(paper.title, children, mentions)
     # mentions are sorted by (field, start): each sentence's are a slice, found by bisection
     positions = [(m.field, m.start) for m in mentions]
@@ -317,8 +333,9 @@ def _rules(
         first = bisect_left(positions, (sentence.field, sentence.start))
         last = bisect_left(positions, (sentence.field, sentence.start + len(sentence.text)))
         edges += _from_sentence(sentence, mentions[first:last], children, cues)
-    own = _own_components(extraction, children, vocabulary)
+    own = _own_components(extraction, children, vocabulary, cues)
     rules = _best([e for e in edges if method_key(e.parent) not in own], children, cues)
+    rules += [edge for _, edge in own_variants]
     return rules, (children, parents, mentions, fields, cues, own)
 
 
@@ -378,7 +395,14 @@ def _name(entity: Entity, extraction: Extraction) -> str:
     written = {method_key(form) for form in _written_forms(entity, extraction)}
     # a concept of the entity's own type (not "pretraining" for CLIP) vouches for its canonical name
     vouched = bool(entity.concept) and entity.concept.startswith(str(KGV[entity.type + "/"]))
+    if vouched and _versioned_member(entity.name, entity.canonical):
+        return entity.name  # "Wav2Vec 2.0", not its family "wav2vec": the graph links the two
     return entity.canonical if vouched or method_key(entity.canonical) in written else entity.name
+
+
+def _versioned_member(name: str, family: str) -> bool:
+    """Whether ``name`` is a version or size of ``family`` (``Wav2Vec 2.0`` of ``wav2vec``)."""
+    return method_key(name) != method_key(family) and method_key(family_name(name)) == method_key(family)
 
 
 def _is_own_method(
@@ -410,6 +434,64 @@ def _children(extraction: Extraction, title: str, vocabulary: VocabularyMatcher)
         name = forms[0]  # _forms puts the reported name first
         out.setdefault(method_key(name), Node(name, forms, "child"))
     return list(out.values())
+
+
+# a size or edition after a name: "iFormer-S", "ViT-L", "DeepStack-Lite"; "+" and numbers are VERSION_MARKER's
+SIZE_MARKER = re.compile(
+    r"[\s_-](?:[STBLHMG]|XS|XL|XXL|tiny|small|base|medium|large|huge|giant|mini|lite|light|plus|pro)$",
+    re.IGNORECASE,
+)
+
+
+def _own_variants(
+    extraction: Extraction, children: list[Node], fields: Fields
+) -> list[tuple[Node, LineageEdge]]:
+    """Methods the text names that are the paper's own method in another version or size (``LadleNet+``
+    of ``LadleNet``, ``iFormer-S`` of ``iFormer``) or built with it (``AlexNet-PCN16`` on ``PCN``): children
+    too, each with its edge to the method it is a variant of."""
+    child_keys = {method_key(form) for child in children for form in child.forms}
+    out: list[tuple[Node, LineageEdge]] = []
+    for entity in extraction.methods:
+        forms = tuple(dict.fromkeys(f for f in (entity.name, *entity.aliases) if f and not FRAGMENT.match(f)))
+        if not forms or {method_key(f) for f in forms} & child_keys:
+            continue
+        node = Node(forms[0], forms, "child")
+        edge = next(
+            (
+                edge
+                for child in children
+                for form in forms
+                if (edge := _variant_edge(node, form, child, fields)) is not None
+            ),
+            None,
+        )
+        if edge is not None:
+            out.append((node, edge))
+            child_keys |= node.keys
+    return out
+
+
+def _variant_edge(node: Node, form: str, child: Node, fields: Fields) -> LineageEdge | None:
+    """The edge from a variant's form to the child it varies, or None when it is none of its variants."""
+    relation = None
+    for base in child.forms:
+        if not form.startswith(base) or len(base) < 3:
+            continue
+        rest = form[len(base) :]
+        if VERSION_MARKER.fullmatch(rest) and not YEAR_END.search(rest):
+            relation = "extends"
+        elif SIZE_MARKER.fullmatch(rest):
+            relation = "variant_of"
+    if relation is None and any(
+        re.search(rf"(?:^|[-_ ]){re.escape(pform)}(?:\d*$|[-_ ])", form) for pform in child.coinable
+    ):
+        relation = "based_on"  # "AlexNet-PCN16": a part of the name between separators
+    if relation is None:
+        return None
+    where = _locate(fields, node)
+    if where is None:
+        return None
+    return LineageEdge(node.name, child.name, relation, 0.85, _evidence(fields, *where))
 
 
 @dataclass(frozen=True)
@@ -450,14 +532,23 @@ def _parents(
             if kind == "method" and not entity.concept:
                 # "Bidirectional Encoder Representations from Transformers (BERT)" is the vocabulary's BERT
                 index = _vocabulary_index(vocabulary)
-                name = next((index[method_key(f)] for f in forms if method_key(f) in index), name)
-            out.setdefault(method_key(name), Node(name, forms, kind))
+                known = next((index[method_key(f)] for f in forms if method_key(f) in index), name)
+                name = name if _versioned_member(name, known) else known
+            if kind == "technique" and any(CAMEL_NAME.fullmatch(form) for form in forms):
+                kind_here = "method"  # "EncoderFusion", "LoRA": a coined name is a method's, whatever its use
+            else:
+                kind_here = kind
+            out.setdefault(method_key(name), Node(name, forms, kind_here))
     named = taken | {method_key(form) for node in out.values() for form in node.forms}
     nodes, by_key, by_coinable = _vocabulary_nodes(cues, vocabulary)
     skipped = frozenset(
         i for key in named for i in by_key.get(key, ())
     )  # a method the text names is its own node
     return list(out.values()), Unnamed(nodes, skipped, by_key, by_coinable)
+
+
+# one word with a capital after a lower-case letter: a coined name ("EncoderFusion", "LoRA")
+CAMEL_NAME = re.compile(r"[\w.+^-]*[a-z][A-Z][\w.+^-]*")
 
 
 @lru_cache(maxsize=4)
@@ -577,22 +668,58 @@ def _locate(fields: dict[str, str], node: Node) -> tuple[str, int, int] | None:
     return None
 
 
-def _own_components(extraction: Extraction, children: list[Node], vocabulary: VocabularyMatcher) -> set[str]:
-    """Keys of names the paper coins for parts of its own method: ``MoLE`` in ``LLaVA-MoLE``, defined there.
+def _own_components(
+    extraction: Extraction, children: list[Node], vocabulary: VocabularyMatcher, cues: Cues
+) -> set[str]:
+    """Keys of names the paper coins for parts of its own method: ``MoLE`` in ``LLaVA-MoLE``, defined there
+    in a sentence about the paper's own work ("we propose ... (MoLE)").
 
-    A method the vocabulary knows (``BERT`` in ``AD-BERT``) is never one, even when the paper spells it out.
+    A method the vocabulary knows (``BERT`` in ``AD-BERT``) is never one, even when the paper spells it out,
+    nor a method defined as others' work (``COMBINER is a recent method`` in ``RECOMBINER``, ``The liquid
+    state machine (LSM) combines ...`` in ``NALSM``). A term's initials defined so stay out of the child's
+    lineage (``Fluorescence Lifetime Imaging (FLI) is ...`` in ``Macroscopic FLI Network``).
     """
     known = _vocabulary_index(vocabulary).keys()
+    methods = {method_key(name) for e in extraction.methods for name in (e.name, e.canonical, *e.aliases)}
     own: set[str] = set()
     for alias in extraction.aliases:
         keys = {method_key(alias.short), method_key(alias.long)}
-        if keys & known or len(alias.short) < 2:
+        others = not _defined_as_own(alias, cues) and (bool(keys & methods) or not _initialism(alias))
+        if keys & known or len(alias.short) < 2 or others:
             continue
         if any(
             alias.short in form and method_key(form) not in keys for child in children for form in child.forms
         ):
             own |= keys
     return own
+
+
+def _defined_as_own(alias: Alias, cues: Cues) -> bool:
+    """Whether an acronym is defined in a sentence about the paper's own work (or in its title)."""
+    return alias.evidence.field == "title" or bool(cues.self_reference.search(alias.evidence.sentence))
+
+
+def _initialism(alias: Alias) -> bool:
+    """Whether an acronym is just its long form's initials (``SLM``), not a coined name (``COMBINER``)."""
+    initials = "".join(word[0] for word in re.split(r"[\s-]+", alias.long.strip()) if word).casefold()
+    letters = iter(initials)
+    short = [ch for ch in alias.short.casefold() if ch.isalpha()]
+    return len(short) <= len(initials) and all(ch in letters for ch in short)
+
+
+def _defined_names(extraction: Extraction, nodes: list[Node], cues: Cues) -> list[Node]:
+    """Names the text defines as others' work (``COMpression with ... (COMBINER) is a recent method``) that
+    entity extraction did not list: parents only through a child's name (``RECOMBINER``)."""
+    entities = extraction.datasets + extraction.metrics + extraction.tasks
+    taken = {key for node in nodes for key in node.keys}
+    taken |= {method_key(name) for e in entities for name in (e.name, e.canonical, *e.aliases)}
+    out: dict[str, Node] = {}
+    for alias in extraction.aliases:
+        keys = {method_key(alias.short), method_key(alias.long)}
+        if keys & taken or keys & cues.generic or _defined_as_own(alias, cues) or _initialism(alias):
+            continue  # "speech language models (SLM)": a term's initials, not a method's coined name
+        out.setdefault(method_key(alias.short), Node(alias.short, (alias.short, alias.long), "method"))
+    return list(out.values())
 
 
 # -- evidence from names ----------------------------------------------------------------------------------
@@ -670,17 +797,77 @@ def _from_name(
     # a parent the text does not name can only be coined on: one of its forms is a piece of a child's form
     pieces = _pieces(child)
     edges = []
-    for parent in [p for p in parents if p.kind == "method"] + unnamed.coinable_in(pieces):
-        if _name_contains(child, parent):
-            family = method_key(parent.name) in cues.families
-            relation = "variant_of" if variant and not family else "based_on"
-            confidence = 0.8 if parent.in_text else 0.7
-            edges.append(LineageEdge(child.name, parent.name, relation, confidence, evidence))
-    for parent, modifier in _named_in_phrase(child, parents, unnamed, fields["abstract"]):
+    contained = [
+        p
+        for p in [p for p in parents if p.kind == "method"] + unnamed.coinable_in(pieces)
+        if _name_contains(child, p)
+    ]
+    for parent in contained:
+        if any(other is not parent and _part_of(parent, other) for other in contained):
+            continue  # "vision transformers" names ViT; the Transformer in it is ViT's ancestor, not the child's
+        family = method_key(parent.name) in cues.families
+        relation = "variant_of" if variant and not family else "based_on"
+        confidence = 0.8 if parent.in_text else 0.7
+        named = _named_version(parent, parents)
+        edges.append(LineageEdge(child.name, named.name, relation, confidence, evidence))
+    for parent in parents:
+        if parent.kind == "technique" and _modifies_long_form(child, parent):
+            edges.append(LineageEdge(child.name, parent.name, "based_on", 0.7, evidence))
+    in_phrase = _named_in_phrase(child, parents, unnamed, fields["abstract"])
+    for parent, modifier in in_phrase:
+        if any(other is not parent and _part_of(parent, other) for other, _ in in_phrase):
+            continue  # "... Vision Transformer": the ViT it names, not the Transformer inside that
         # "Galician BERT": the same model for another language or domain; "Decoupled Mixup": a new version
         relation = "variant_of" if cues.variant_markers.fullmatch(modifier) else "extends"
         edges.append(LineageEdge(child.name, parent.name, relation, 0.75, evidence))
     return edges
+
+
+LINKING_WORD = re.compile(r"\s+(?:for|of|with|in|on|via|by|from|to|and|or|using|through)\b", re.IGNORECASE)
+
+
+def _modifies_long_form(child: Node, technique: Node) -> bool:
+    """``whitening-based contrastive learning method`` (WhitenedCSE), ``contrastive learning augmented
+    segmentation network``: a technique of several words modifying the head of the child's long form. As
+    the head (``Adaptive Model Merging``, ``... Federated Learning for ...``) it names the kind of thing the
+    child is, not what it builds on."""
+    for form in child.forms:
+        if " " not in form or not _is_long_form(form, child):
+            continue
+        for pform in technique.forms:
+            if " " not in pform:
+                continue
+            for _, end in _pattern(pform.casefold()).spans(form):
+                rest = form[end:]
+                if rest[:1] == " " and rest.strip() and not LINKING_WORD.match(rest):
+                    return True
+    return False
+
+
+def _part_of(part: Node, whole: Node) -> bool:
+    """Whether a form of ``part`` is a word or words inside a longer form of ``whole``."""
+    return any(
+        len(pform) < len(wform) and _pattern(pform).search(wform) is not None
+        for pform in part.forms
+        for wform in whole.forms
+        if len(pform) >= 3
+    )
+
+
+def _named_version(family: Node, parents: list[Node]) -> Node:
+    """The one version of a ``family`` the text never names alone (``LLaVA-MoLE`` is built on the
+    ``LLaVA-1.5`` the text names, not on LLaVA in general), else the family itself."""
+    if family.in_text:
+        return family
+    versions = [
+        p
+        for p in parents
+        if p.kind == "method"
+        and p.in_text
+        and not (p.keys & family.keys)
+        and any(method_key(family_name(form)) in family.keys for form in p.forms)
+    ]
+    return versions[0] if len(versions) == 1 else family
 
 
 NAME_WORD = re.compile(r"[A-Z0-9][\w^$.+-]*")
@@ -711,7 +898,7 @@ def _named_in_phrase(
             suffix, prefix = " ".join(words[cut:]), " ".join(words[:cut])
             for part, modifier in ((suffix, prefix), (prefix, suffix)):
                 key = method_key(part)
-                named = " " in part or any(ch.isupper() or ch.isdigit() for ch in part[1:])
+                named = " " in part or any(ch.isupper() or ch.isdigit() or ch == "-" for ch in part[1:])
                 # "Decoupled Mixup" on the Mixup the text names; a capitalised common word ("Binary Codes")
                 # counts only when the text names it on its own
                 parent = by_key.get(key) or (unnamed.with_key(key) if named else None)
@@ -759,7 +946,9 @@ def _pieces(child: Node, longest: int = 100) -> set[str] | None:
 def _long_form_names(form: str, pform: str, child: Node) -> bool:
     """``recursive composition augmented Transformer`` (ReCAT) names the Transformer; a lower-case parent
     counts only as the head, the last word."""
-    if not _is_long_form(form, child) or not _pattern(pform).search(form):
+    # a name of several words in any case: "neuron-astrocyte liquid state machine" names the Liquid State Machine
+    spelt = _pattern(pform.casefold() if " " in pform else pform)
+    if not _is_long_form(form, child) or not spelt.search(form):
         return False
     return " " in pform or any(ch.isupper() for ch in pform) or form.endswith(pform)
 
@@ -841,7 +1030,16 @@ def _from_title(title: str, children: list[Node], mentions: list[Mention]) -> li
                 continue  # "Long-Range Transformers" is a class the method belongs to, not what it is
             evidence = Evidence("title", title, mention.start, mention.end)
             return [LineageEdge(child.name, mention.node.name, "based_on", 0.65, evidence)]
-    return []
+    # "Marsellus: A Heterogeneous RISC-V SoC": a method modifying the head is what the child is built on
+    return [
+        LineageEdge(child.name, m.node.name, "based_on", 0.6, Evidence("title", title, m.start, m.end))
+        for m in mentions
+        if m.field == "title"
+        and match.start(2) <= m.start
+        and m.end < head_end
+        and m.node.kind == "method"
+        and title[m.end : m.end + 1] in (" ", "-")
+    ]
 
 
 # -- evidence from cue phrases ----------------------------------------------------------------------------
@@ -923,7 +1121,11 @@ def _from_cues(view: View, cues: Cues) -> list[LineageEdge]:
                 continue
             last = max(s[1] for s in subject)
             if any(
-                last <= m.start and m.end <= cue.start() and m.node.kind != "child" for m in view.mentions
+                last <= m.start
+                and m.end <= cue.start()
+                and m.node.kind != "child"
+                and not _introduced(text, m)
+                for m in view.mentions
             ):
                 continue  # "we find that GPT-4 outperforms Llama": another method is the cue's subject
             if subject is not view.subjects and cues.prior_work.search(text[last : cue.start()]):
@@ -931,6 +1133,15 @@ def _from_cues(view: View, cues: Cues) -> list[LineageEdge]:
             for parent in _parents_after(text, cue.end(), view.mentions, technique_ok):
                 edges += view.edges(relation, parent, confidence, cue.start())
     return edges
+
+
+OWN_ARTICLE = re.compile(r"\b(?:an?|our|the proposed)\s+(?:[\w-]+\s+){0,2}$", re.IGNORECASE)
+
+
+def _introduced(text: str, mention: Mention) -> bool:
+    """Whether a mention is something the paper introduces as its own (``we present a recurrent module
+    based on X``): "a", "our" or "the proposed" just before it, so not a subject of its own."""
+    return bool(OWN_ARTICLE.search(text[: mention.start]))
 
 
 def _from_modifiers(view: View, cues: Cues) -> list[LineageEdge]:
@@ -1102,9 +1313,11 @@ def _candidates(
     child_by_key = {method_key(c.name): c for c in children}
     for key in sorted(set(stats) | set(by_pair)):
         child_key, parent_key = key
-        if parent_key in own or parent_key in child_by_key or child_key not in child_by_key:
-            continue
         rule = by_pair.get(key)
+        if child_key not in child_by_key or (
+            rule is None and (parent_key in own or parent_key in child_by_key)
+        ):
+            continue  # a rule's edge stays, "LadleNet+" extends the child "LadleNet" among them
         f = dict(stats.get(key, {}))
         f["sentences"] = min(f.get("sentences", 0.0), 3.0) / 3
         f["rule"] = rule.confidence if rule else 0.0
