@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right, insort
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -724,6 +725,9 @@ def _resolve(
     heads = model.heads if model is not None and collect is None else None
     spans = [(m.start, m.end) for m in kept]
     ngrams = resolver.ngram_candidates(context, fmap.sentences, excluded, spans, heads)
+    repeats = Counter(text[c.start : c.end].lower() for c in ngrams)  # a name recurs; a chance phrase rarely
+    for candidate in ngrams:
+        candidate.occurrences = repeats[text[candidate.start : candidate.end].lower()]
     for candidate in (*candidates, *ngrams):
         candidate.features = context.features(candidate)
     if collect is not None:
