@@ -52,8 +52,8 @@ SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 DEFAULT_DOCS = SHARED / "external" / "scirex" / "docs.jsonl"
 DEFAULT_EVAL_DIR = SHARED / "eval"
 MAX_ABSTRACT_TOKENS = 600
-NO_SPACE_BEFORE = frozenset(", . ; : ) ] % ? !".split())
-NO_SPACE_AFTER = frozenset("( [".split())
+NO_SPACE_BEFORE = frozenset((",", ".", ";", ":", ")", "]", "%", "?", "!"))
+NO_SPACE_AFTER = frozenset(("(", "["))
 JOINER = "-"
 # SciREX type -> kg field(s) compared with it; the bar is the open extraction issue's lenient F1.
 FIELDS = {"datasets": "Material", "metrics": "Metric", "tasks": "Task", "methods": "Method"}
@@ -163,10 +163,14 @@ def overlaps(a: str, b: str) -> bool:
     return f" {a} " in f" {b} " or f" {b} " in f" {a} "
 
 
-def max_matching(predicted: Sequence[Sequence[str]], gold: Sequence[str], match: Callable[[str, str], bool]) -> dict[int, int]:
+def max_matching(
+    predicted: Sequence[Sequence[str]], gold: Sequence[str], match: Callable[[str, str], bool]
+) -> dict[int, int]:
     """A maximum one-to-one matching, gold index -> predicted index, where some form of the entity
     ``match``es the gold string (Kuhn's augmenting paths; the lists are a paper's, a few dozen at most)."""
-    edges = [[g for g, text in enumerate(gold) if any(match(form, text) for form in forms)] for forms in predicted]
+    edges = [
+        [g for g, text in enumerate(gold) if any(match(form, text) for form in forms)] for forms in predicted
+    ]
     owner: dict[int, int] = {}
 
     def augment(p: int, seen: set[int]) -> bool:
@@ -198,8 +202,12 @@ class Tally:
     n_gold: int = 0
     misses: list[tuple[str, str]] = field(default_factory=list)  # (doc id, gold string)
     false_positives: list[tuple[str, str]] = field(default_factory=list)  # (doc id, entity name)
+    miss_causes: Counter = field(default_factory=Counter)
+    false_positive_causes: Counter = field(default_factory=Counter)
 
-    def add(self, doc_id: str, predicted: Sequence[tuple[str, Sequence[str]]], gold: Sequence[str], match) -> None:
+    def add(
+        self, doc_id: str, predicted: Sequence[tuple[str, Sequence[str]]], gold: Sequence[str], match
+    ) -> None:
         owner = max_matching([forms for _, forms in predicted], gold, match)
         self.tp += len(owner)
         self.n_pred += len(predicted)
@@ -207,6 +215,11 @@ class Tally:
         matched = set(owner.values())
         self.misses += [(doc_id, text) for g, text in enumerate(gold) if g not in owner]
         self.false_positives += [(doc_id, name) for p, (name, _) in enumerate(predicted) if p not in matched]
+        self.unmatched = (
+            [text for g, text in enumerate(gold) if g not in owner],
+            [forms for p, (_, forms) in enumerate(predicted) if p not in matched],
+            [predicted[p][1] for p in matched],
+        )
 
     def figures(self) -> tuple[float, float, float]:
         precision = self.tp / self.n_pred if self.n_pred else 0.0
@@ -271,11 +284,51 @@ def run(docs: list[tuple[dict, Front]], norm: Norm, systems: dict[str, object]) 
                 for matching, match in MATCHERS.items():
                     tally = tallies.setdefault((system, name, matching), Tally())
                     tally.add(front.doc_id, predicted, sorted(gold[kind]), match)
+            if system == "model":
+                explain_errors(tallies, extraction, gold, norm)
     return tallies
 
 
+def explain_errors(tallies: dict, extraction, gold: dict[str, set[str]], norm: Norm) -> None:
+    """Why the model's lenient misses and false positives of one paper happened, counted by cause."""
+    for name, kind in FIELDS.items():
+        tally = tallies[("model", name, "lenient")]
+        missed, stray, matched = tally.unmatched
+        others = [
+            (other, forms)
+            for other in ("methods", "techniques", "datasets", "metrics", "tasks")
+            if other not in KG_FIELDS[name]
+            for _, forms in predicted_entities(extraction, (other,), norm)
+        ]
+        for text in missed:
+            if any(overlaps(form, text) for forms in matched for form in forms):
+                cause = "another form of an entity matched already (one-to-one)"
+            else:
+                cause = next(
+                    (
+                        f"found as kg {other}"
+                        for other, forms in others
+                        if any(overlaps(f, text) for f in forms)
+                    ),
+                    "not found",
+                )
+            tally.miss_causes[cause] += 1
+        for forms in stray:
+            cause = next(
+                (
+                    f"SciREX {other_kind}"
+                    for other_kind, texts in gold.items()
+                    if other_kind != kind and any(overlaps(f, t) for f in forms for t in texts)
+                ),
+                "no SciREX mention",
+            )
+            tally.false_positive_causes[cause] += 1
+
+
 def report(tallies: dict, systems: Iterable[str], examples: int) -> None:
-    print(f"{'field':<9} {'system':<6} {'match':<8} {'P':>6} {'R':>6} {'F1':>6} {'gold':>5} {'pred':>5}  bar (F1)")
+    print(
+        f"{'field':<9} {'system':<6} {'match':<8} {'P':>6} {'R':>6} {'F1':>6} {'gold':>5} {'pred':>5}  bar (F1)"
+    )
     for name in FIELDS:
         for system in systems:
             for matching in MATCHERS:
@@ -296,6 +349,14 @@ def report(tallies: dict, systems: Iterable[str], examples: int) -> None:
     rng = random.Random(13)
     for name in FIELDS:
         tally = tallies[("model", name, "lenient")]
+        for label, causes in (
+            ("misses", tally.miss_causes),
+            ("false positives", tally.false_positive_causes),
+        ):
+            print(
+                f"\n{name}, model, lenient {label} by cause: "
+                + "; ".join(f"{c} {n}" for c, n in causes.most_common())
+            )
         for label, items in (("misses", tally.misses), ("false positives", tally.false_positives)):
             picked = rng.sample(items, min(examples, len(items)))
             print(f"\n{name}, model, lenient: {examples} of {len(items)} {label}")
@@ -316,7 +377,9 @@ def main() -> None:
     if args.rules_only:
         systems["rules"] = None
     reasons = ", ".join(f"{n} {reason}" for reason, n in skipped.most_common())
-    print(f"SciREX title + abstract: {len(docs)} papers scored, {sum(skipped.values())} skipped ({reasons or 'none'})")
+    print(
+        f"SciREX title + abstract: {len(docs)} papers scored, {sum(skipped.values())} skipped ({reasons or 'none'})"
+    )
     report(run(docs, norm, systems), systems, args.examples)
 
 

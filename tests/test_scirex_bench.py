@@ -24,6 +24,10 @@ def scirex():
     sys.modules.pop(spec.name, None)
 
 
+def tokens(text: str) -> list[str]:
+    return text.split()
+
+
 def simple_norm(text: str) -> str:
     """Enough of score.py's norm for the fixtures: case and hyphens (the tests never read ../shared)."""
     return " ".join(re.sub(r"[-_/]+", " ", text.casefold()).split())
@@ -43,9 +47,9 @@ def document(doc_id: str, sentences: list[list[str]], section_ends: list[int], n
 DOCUMENT_SHAPE = document(
     "a",
     [
-        "document : V - Net : Fully Convolutional Networks".split(),
-        "We report Dice score ( 0.87 ) and 95 % accuracy on PROMISE 2012 , beating CNNs .".split(),
-        "section : Introduction The PROMISE 2012 challenge data .".split(),
+        tokens("document : V - Net : Fully Convolutional Networks"),
+        tokens("We report Dice score ( 0.87 ) and 95 % accuracy on PROMISE 2012 , beating CNNs ."),
+        tokens("section : Introduction The PROMISE 2012 challenge data ."),
     ],
     [27],
     # tokens: 0 document, 2-4 "V - Net", 11-12 "Dice score", 17-19 "95 % accuracy", 21-22 "PROMISE 2012";
@@ -56,9 +60,9 @@ DOCUMENT_SHAPE = document(
 SECTION_SHAPE = document(
     "b",
     [
-        "Learning to Parse".split(),
-        "section : Abstract We parse the Penn Treebank ( PTB ) .".split(),
-        "section : Introduction More .".split(),
+        tokens("Learning to Parse"),
+        tokens("section : Abstract We parse the Penn Treebank ( PTB ) ."),
+        tokens("section : Introduction More ."),
     ],
     [3, 15],
     [[0, 3, "Task"], [9, 11, "Material"], [12, 13, "Material"], [2, 10, "Task"]],
@@ -66,16 +70,18 @@ SECTION_SHAPE = document(
 
 
 def test_detokenise_tidies_punctuation_and_keeps_token_spans(scirex):
-    tokens = "V - Net ( CNNs ) reach 95 % , beating the baseline ’s score : well ; done .".split()
-    text, spans = scirex.detokenise(tokens)
+    words = tokens("V - Net ( CNNs ) reach 95 % , beating the baseline ’s score : well ; done .")
+    text, spans = scirex.detokenise(words)
     assert text == "V-Net (CNNs) reach 95%, beating the baseline’s score: well; done."
-    assert [text[a:b] for a, b in spans] == tokens
+    assert [text[a:b] for a, b in spans] == words
 
 
 def test_document_shape_splits_title_from_abstract(scirex):
     front = scirex.split_front(DOCUMENT_SHAPE)
     assert front.title.text == "V-Net: Fully Convolutional Networks"
-    assert front.abstract.text == "We report Dice score (0.87) and 95% accuracy on PROMISE 2012, beating CNNs."
+    assert (
+        front.abstract.text == "We report Dice score (0.87) and 95% accuracy on PROMISE 2012, beating CNNs."
+    )
     gold = scirex.gold_mentions(DOCUMENT_SHAPE, front, simple_norm)
     assert gold["Metric"] == {"dice score", "95% accuracy"}
     assert gold["Material"] == {"promise 2012"}  # the introduction's mention is not the abstract's
@@ -84,14 +90,17 @@ def test_document_shape_splits_title_from_abstract(scirex):
 
 def test_section_shape_drops_the_marker_and_a_mention_crossing_fields(scirex):
     front = scirex.split_front(SECTION_SHAPE)
-    assert (front.title.text, front.abstract.text) == ("Learning to Parse", "We parse the Penn Treebank (PTB).")
+    assert (front.title.text, front.abstract.text) == (
+        "Learning to Parse",
+        "We parse the Penn Treebank (PTB).",
+    )
     gold = scirex.gold_mentions(SECTION_SHAPE, front, simple_norm)
     assert gold["Material"] == {"penn treebank", "ptb"}
     assert gold["Task"] == {"learning to parse"}  # [2, 10) runs from the title into the abstract: dropped
 
 
 def test_odd_documents_are_skipped_with_a_reason(scirex, tmp_path):
-    intro_first = document("c", [["We", "study", "x", "."], "section : Introduction y".split()], [4], [])
+    intro_first = document("c", [["We", "study", "x", "."], tokens("section : Introduction y")], [4], [])
     bodied = document("d", [["document", ":", "T"], ["w"] * (scirex.MAX_ABSTRACT_TOKENS + 1)], [], [])
     for doc in (intro_first, bodied):
         assert isinstance(scirex.split_front(doc), str)
