@@ -102,7 +102,13 @@ def test_section_shape_drops_the_marker_and_a_mention_crossing_fields(scirex):
 def test_odd_documents_are_skipped_with_a_reason(scirex, tmp_path):
     intro_first = document("c", [["We", "study", "x", "."], tokens("section : Introduction y")], [4], [])
     bodied = document("d", [["document", ":", "T"], ["w"] * (scirex.MAX_ABSTRACT_TOKENS + 1)], [], [])
-    for doc in (intro_first, bodied):
+    macros = document(
+        "f", [tokens("document : T"), tokens("font= bold") * (scirex.MAX_MACRO_TOKENS + 1)], [], []
+    )
+    assert not isinstance(
+        scirex.split_front(document("g", [tokens("document : T"), tokens("a font= b")], [], [])), str
+    )
+    for doc in (intro_first, bodied, macros):
         assert isinstance(scirex.split_front(doc), str)
     path = tmp_path / "docs.jsonl"
     rows = [DOCUMENT_SHAPE, intro_first, SECTION_SHAPE, bodied, {"doc_id": "e"}]
