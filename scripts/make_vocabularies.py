@@ -10,7 +10,7 @@ pins give the same files, so a re-run changes nothing.
   ``torchaudio``;
 - datasets: ``tensorflow-datasets`` builders, the benchmarks of ``lm-eval``, ``lmms-eval`` and ``opencompass``
   (one directory each), ``ir-datasets`` pretty names,
-  ``ogb`` dataset names, ``torch-geometric`` dataset names, ``torchaudio`` datasets;
+  ``ogb`` dataset names, ``torch-geometric`` dataset names, ``torchaudio`` and ``torchvision`` datasets;
 - metrics: the metric names ``torchmetrics`` links in its class docstrings;
 - tasks: the machine-learning task tags of ``tensorflow-datasets``;
 - ``ordinary-words.txt``: the English words ``wordfreq`` rates at least ``ORDINARY_ZIPF``; the matcher folds
@@ -60,6 +60,7 @@ SOURCES = {
     "torch-geometric": "2.8.1",
     "torchmetrics": "1.9.0",
     "torchaudio": "2.11.0",
+    "torchvision": "0.26.0",
     "wordfreq": "3.1.1",
 }
 ORDINARY_ZIPF = 3.0  # about once in a million words: "cars", "flowers", "squad", "clip"; not "brats", "cifar"
@@ -287,6 +288,22 @@ def torchaudio_datasets(archive: Archive) -> Iterator[Candidate]:
                 yield Candidate("dataset", display.strip())
 
 
+def torchvision_datasets(archive: Archive) -> Iterator[Candidate]:
+    """The dataset classes' docstrings open with a link named as the data set ("`LFW <http://...>`_ Dataset");
+    a trailing "(ACRONYM)" gives the short name, the words before it the long form."""
+    for name in archive.matching(r"torchvision/datasets/[\w/]+\.py"):
+        for display in re.findall(
+            r'^class \w+\([^)]*\):\s*\n\s+r?"""\s*`([^`<]+?)\s*<[^>]+>`_', archive.read(name), re.MULTILINE
+        ):
+            display = re.sub(r"^(?:The|Generic)\s+", "", display.strip())
+            display = re.sub(r"\s+(?:Dataset|Data Set|Entities|Detection|Captions)$", "", display)
+            if match := re.fullmatch(r"(.+?)\s+\((\w+)\)(?:\s+Dataset)?", display):
+                long_form = re.sub(r"\s+(?:Dataset|Data Set)$", "", match[1])
+                yield Candidate("dataset", match[2], [long_form])
+            else:
+                yield Candidate("dataset", display)
+
+
 def torchaudio_methods(archive: Archive) -> Iterator[Candidate]:
     """The model classes torchaudio exports (``torchaudio.models.__all__``), less parts and search helpers."""
     tree = ast.parse(archive.read("torchaudio/models/__init__.py"))
@@ -338,6 +355,7 @@ GENERATORS = [
     ("torchmetrics", torchmetrics_metrics),
     ("torchaudio", torchaudio_datasets),
     ("torchaudio", torchaudio_methods),
+    ("torchvision", torchvision_datasets),
 ]
 
 # --- filtering and merging -----------------------------------------------------------------------------

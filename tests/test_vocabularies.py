@@ -251,6 +251,18 @@ def test_a_name_and_its_number_match_however_they_are_joined():
             [("LibriSpeech", [])],
         ),
         (
+            "torchvision_datasets",
+            {
+                "torchvision/datasets/lfw.py": (
+                    'class LFWPeople(_LFW):\n    """`LFW <http://vis-www.cs.umass.edu/lfw/>`_ Dataset.\n'
+                    'class GTSRB(VisionDataset):\n    """`German Traffic Sign Recognition Benchmark (GTSRB)'
+                    " <https://benchmark.ini.rub.de/>`_ Dataset.\n"
+                    "def helper():\n    pass\n"
+                )
+            },
+            [("LFW", []), ("GTSRB", ["German Traffic Sign Recognition Benchmark"])],
+        ),
+        (
             "ogb_datasets",
             {"ogb/nodeproppred/master.csv": ",ogbn-arxiv,ogbn-mag\nnum tasks,1,1\n"},
             [("ogbn-arxiv", []), ("ogbn-mag", [])],
