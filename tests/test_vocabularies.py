@@ -4,8 +4,6 @@ case rule (fold case only for names that are not ordinary words)."""
 from __future__ import annotations
 
 import gzip
-import importlib.util
-import sys
 import zipfile
 from pathlib import Path
 
@@ -26,20 +24,14 @@ from kg.extraction.vocabulary import (
 )
 from kg.namespaces import KGV
 from kg.resources import vocabulary_paths
+from tests.conftest import load_script
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="module")
 def make():
-    """``scripts/make_vocabularies.py`` as a module (scripts/ is not a package)."""
-    spec = importlib.util.spec_from_file_location(
-        "make_vocabularies", ROOT / "scripts" / "make_vocabularies.py"
-    )
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
+    return load_script(ROOT / "scripts" / "make_vocabularies.py")
 
 
 def wheel(path: Path, files: dict[str, str | bytes]) -> Path:

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import importlib.util
 import random
-import sys
 from pathlib import Path
 
 import pytest
 
 from kg.extraction.resolver import Candidate, Context, word_clusters
+from tests.conftest import load_script
 
 pytest.importorskip("sklearn")
 ROOT = Path(__file__).resolve().parent.parent
@@ -17,13 +16,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 @pytest.fixture(scope="module")
 def make():
-    spec = importlib.util.spec_from_file_location(
-        "make_word_clusters", ROOT / "scripts" / "make_word_clusters.py"
-    )
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
+    return load_script(ROOT / "scripts" / "make_word_clusters.py")
 
 
 def corpus() -> list[list[str]]:
