@@ -32,11 +32,10 @@ from kg.resources import sample_paths
 from kg.sources import Problem, Reading, read_all
 from kg.store import Store
 from kg.store.lock import write_lock
-from kg.store.oxigraph import CANONICAL_ORDER_LIMIT, transcode
+from kg.store.oxigraph import CANONICAL_ORDER_LIMIT, file_triples, transcode, write_canonical
 from kg.timing import StageTimes
 
 STORE_DIRNAME = "store"
-LIKELY_TRIPLES_PER_PAPER = 400  # generous: a paper gives 100-250 triples; past the limit, spool the union too
 HTML_NODE_LIMIT = 5_000  # past this, graph.html shows the best-connected nodes (kg viz draws any part)
 SUMMARY_QUERY = """
 SELECT
@@ -134,9 +133,9 @@ def encoded_batches(
 class Spool:
     """The build's new triples as one N-Quads file (each paper in its named graph) that the store bulk-loads.
 
-    With ``union`` (a fresh build that may pass CANONICAL_ORDER_LIMIT), the same triples also go to an
-    N-Triples file, shared descriptions once, that the Turtle is transcoded from rather than read back out
-    of the store (several times faster). Spool names carry a hash of the store's path: the store's write
+    With ``union`` (a fresh offline build), the same triples also go to an N-Triples file, shared
+    descriptions once, that graph.ttl is written from rather than read back out of the store (several times
+    faster). Spool names carry a hash of the store's path: the store's write
     lock (held by now) means no other build is spooling for this store, so an older spool of the same name
     is stale (a build killed outright), while builds into other stores keep theirs.
     """
@@ -255,6 +254,7 @@ def build(
     papers = reading.papers
     summary = BuildSummary(papers_read=len(papers), records_read=reading.records, problems=reading.problems)
     workers = workers or default_workers(len(papers))
+    view_triples: list[tuple] | None = None  # graph.html's triples, when read beside the store load
 
     with write_lock(store_path), Store(store_path) as store:
         remove_stale_temporaries(out)
@@ -262,8 +262,9 @@ def build(
             if fresh:
                 store.clear()
             started_empty = store.is_empty()
-            # the N-Triples union spool only pays when the Turtle may be transcoded from it
-            union = started_empty and len(papers) * LIKELY_TRIPLES_PER_PAPER > CANONICAL_ORDER_LIMIT
+            # a fresh offline build writes graph.ttl and the names graph from what it spools, not from the
+            # store (online facts name repositories too: their names are derived from the store)
+            union = started_empty and online is None
             spool = Spool(out, store_path, union=union)
         try:
             with timer.stage("setup"):
@@ -278,26 +279,33 @@ def build(
             if online is not None:
                 spool.names = None  # online facts name repositories too: derive from the store
             turtle = out / "graph.ttl"
-            if (
-                spool.union_path is not None
-                and spool.names is not None
-                and spool.quads > CANONICAL_ORDER_LIMIT
-            ):
-                # a large fresh graph: its Turtle is the spool's triples in build order, written by a
-                # thread while the store loads them (both in Rust, each on its own core); the names graph
-                # is derived from the spooled papers' names, as derive_names would from the store
+            if spool.union_path is not None and spool.names is not None:
+                # a fresh graph: the names graph is derived from the spooled papers' names (as derive_names
+                # would from the store), and graph.ttl is written from the N-Triples spool by a thread while
+                # the store loads the N-Quads spool (both in Rust, each on its own core): reading two million
+                # quads back out of RocksDB took longer than loading them
                 spool.write_names(spool.names)
                 spool.close()
+                canonical = spool.quads <= CANONICAL_ORDER_LIMIT  # sorted lines, as Store.write would
+                write_turtle = write_canonical if canonical else transcode
                 with ThreadPoolExecutor(1) as background:
                     writing = background.submit(
-                        timer.timed, "turtle", transcode, spool.union_path, "ntriples", turtle
+                        timer.timed, "turtle", write_turtle, spool.union_path, "ntriples", turtle
                     )
+                    if html:  # the page's triples too, from the spool rather than read back from the store
+                        from kg.graph.networkx_view import view_predicates
+
+                        reading_view = background.submit(
+                            timer.timed, "html", file_triples, spool.union_path, "ntriples", view_predicates()
+                        )
                     with timer.stage("store"):
-                        store.load_file(spool.path, "nquads", trusted=True, compact=False)
-                    writing.result()
-                # the triples graph.ttl holds (counting the store's distinct triples would take a minute
-                # at this size); a triple several papers state counts once per paper
-                summary.triples = spool.union_triples
+                        store.load_file(spool.path, "nquads", trusted=True, compact=canonical)
+                    written = writing.result()
+                    if html:
+                        view_triples = reading_view.result()
+                # past the limit, the triples graph.ttl holds (counting the store's distinct triples would
+                # take a minute at that size); a triple several papers state counts once per paper
+                summary.triples = written if canonical else spool.union_triples
             else:
                 spool.close()
                 with timer.stage("store"):
@@ -316,7 +324,7 @@ def build(
         summary.outputs["turtle"] = turtle
         if html:
             with timer.stage("html"):
-                summary.outputs["html"] = write_page(store, out / "graph.html")
+                summary.outputs["html"] = write_page(store, out / "graph.html", view_triples)
     summary.seconds = time.perf_counter() - started
     summary.stages = timer.as_dict()
     return summary
@@ -391,13 +399,18 @@ def encoded_pairs(
         yield EncodedBatch(chunk, 0.0, time.perf_counter() - started)
 
 
-def write_page(store: Store, path: Path) -> Path:
-    """graph.html: the interactive view of the store's graph, its best-connected nodes when it is large."""
+def write_page(store: Store, path: Path, view_triples: list[tuple] | None = None) -> Path:
+    """graph.html: the interactive view of the store's graph, its best-connected nodes when it is large.
+
+    ``view_triples``: the triples of the view's predicates when the build already has them (a fresh build
+    reads them from its spool); else they are queried from the store."""
     from kg.graph.networkx_view import to_networkx, view_predicates
     from kg.viz import render_html
 
-    values = " ".join(f"<{iri}>" for iri in view_predicates())
-    view_triples = store.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ VALUES ?p {{ {values} }} ?s ?p ?o }}").rows
+    if view_triples is None:
+        values = " ".join(f"<{iri}>" for iri in view_predicates())
+        query = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ VALUES ?p {{ {values} }} ?s ?p ?o }}"
+        view_triples = store.query(query).rows
     view = to_networkx(view_triples)
     render_html(view, path, limit=HTML_NODE_LIMIT if view.number_of_nodes() > HTML_NODE_LIMIT else None)
     return path
