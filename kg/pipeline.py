@@ -16,8 +16,6 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
-from rdflib import Dataset, Graph, URIRef
-
 from kg.errors import InputError
 from kg.extraction import batched, default_workers, extract_many, ignore_interrupts
 from kg.extraction.records import Extraction
@@ -32,7 +30,14 @@ from kg.resources import sample_paths
 from kg.sources import Problem, Reading, read_all
 from kg.store import Store
 from kg.store.lock import write_lock
-from kg.store.oxigraph import CANONICAL_ORDER_LIMIT, file_triples, transcode, write_canonical
+from kg.store.oxigraph import (
+    CANONICAL_ORDER_LIMIT,
+    file_triples,
+    spell_quads,
+    spell_triples,
+    transcode,
+    write_canonical,
+)
 from kg.timing import StageTimes
 
 STORE_DIRNAME = "store"
@@ -184,18 +189,16 @@ class Spool:
                     self.union_triples += count
 
     def write_quads(self, quads: Iterable[tuple]) -> None:
-        """rdflib quads (vocabularies, repository facts: a few thousand) through rdflib's own writer."""
-        dataset = Dataset()
-        for subject, predicate, obj, graph in quads:
-            dataset.graph(URIRef(graph)).add((subject, predicate, obj))
-            self.graphs.add(str(graph))
-        self._out.write(dataset.serialize(format="nquads", encoding="utf-8"))
-        self.quads += len(dataset)
+        """rdflib quads (vocabularies, repository facts: a few thousand), each once, in their order."""
+        distinct = list(
+            dict.fromkeys((subject, predicate, obj, str(graph)) for subject, predicate, obj, graph in quads)
+        )
+        self.graphs.update(graph for *_, graph in distinct)
+        self._out.write(spell_quads(distinct))
+        self.quads += len(distinct)
         if self._union is not None:
-            union = Graph()
-            for subject, predicate, obj, _ in dataset.quads((None, None, None, None)):
-                union.add((subject, predicate, obj))
-            self._union.write(union.serialize(format="nt", encoding="utf-8"))
+            union = list(dict.fromkeys(quad[:3] for quad in distinct))
+            self._union.write(spell_triples(union))
             self.union_triples += len(union)
 
     def write_names(self, names: Names) -> None:
@@ -254,7 +257,6 @@ def build(
     papers = reading.papers
     summary = BuildSummary(papers_read=len(papers), records_read=reading.records, problems=reading.problems)
     workers = workers or default_workers(len(papers))
-    view_triples: list[tuple] | None = None  # graph.html's triples, when read beside the store load
 
     with write_lock(store_path), Store(store_path) as store:
         remove_stale_temporaries(out)
@@ -281,9 +283,9 @@ def build(
             turtle = out / "graph.ttl"
             if spool.union_path is not None and spool.names is not None:
                 # a fresh graph: the names graph is derived from the spooled papers' names (as derive_names
-                # would from the store), and graph.ttl is written from the N-Triples spool by a thread while
-                # the store loads the N-Quads spool (both in Rust, each on its own core): reading two million
-                # quads back out of RocksDB took longer than loading them
+                # would from the store), and a thread writes graph.ttl and graph.html from the N-Triples spool
+                # while the store loads the N-Quads spool (each on its own core): reading two million quads
+                # back out of RocksDB took longer than loading them
                 spool.write_names(spool.names)
                 spool.close()
                 canonical = spool.quads <= CANONICAL_ORDER_LIMIT  # sorted lines, as Store.write would
@@ -292,17 +294,17 @@ def build(
                     writing = background.submit(
                         timer.timed, "turtle", write_turtle, spool.union_path, "ntriples", turtle
                     )
-                    if html:  # the page's triples too, from the spool rather than read back from the store
-                        from kg.graph.networkx_view import view_predicates
-
-                        reading_view = background.submit(
-                            timer.timed, "html", file_triples, spool.union_path, "ntriples", view_predicates()
+                    if html:
+                        drawing = background.submit(
+                            timer.timed, "html", page_from_spool, spool.union_path, out / "graph.html"
                         )
                     with timer.stage("store"):
                         store.load_file(spool.path, "nquads", trusted=True, compact=canonical)
+                    with timer.stage("summary"):
+                        summary.counts = store_counts(store)
                     written = writing.result()
                     if html:
-                        view_triples = reading_view.result()
+                        summary.outputs["html"] = drawing.result()
                 # past the limit, the triples graph.ttl holds (counting the store's distinct triples would
                 # take a minute at that size); a triple several papers state counts once per paper
                 summary.triples = written if canonical else spool.union_triples
@@ -317,14 +319,14 @@ def build(
                 with timer.stage("turtle"), atomic_writer(turtle, "wb") as handle:
                     written = store.write(handle, "turtle")
                 summary.triples = written if written is not None else distinct_triples(store)
-            with timer.stage("summary"):
-                summary.counts = store_counts(store)
+                with timer.stage("summary"):
+                    summary.counts = store_counts(store)
         finally:
             spool.remove()
         summary.outputs["turtle"] = turtle
-        if html:
+        if html and "html" not in summary.outputs:
             with timer.stage("html"):
-                summary.outputs["html"] = write_page(store, out / "graph.html", view_triples)
+                summary.outputs["html"] = write_page(store, out / "graph.html")
     summary.seconds = time.perf_counter() - started
     summary.stages = timer.as_dict()
     return summary
@@ -399,18 +401,27 @@ def encoded_pairs(
         yield EncodedBatch(chunk, 0.0, time.perf_counter() - started)
 
 
-def write_page(store: Store, path: Path, view_triples: list[tuple] | None = None) -> Path:
-    """graph.html: the interactive view of the store's graph, its best-connected nodes when it is large.
+def write_page(store: Store, path: Path) -> Path:
+    """graph.html: the interactive view of the store's graph, its best-connected nodes when it is large."""
+    from kg.graph.networkx_view import view_predicates
 
-    ``view_triples``: the triples of the view's predicates when the build already has them (a fresh build
-    reads them from its spool); else they are queried from the store."""
-    from kg.graph.networkx_view import to_networkx, view_predicates
+    values = " ".join(f"<{iri}>" for iri in view_predicates())
+    query = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ VALUES ?p {{ {values} }} ?s ?p ?o }}"
+    return draw_page(store.query(query).rows, path)
+
+
+def page_from_spool(union_spool: Path, path: Path) -> Path:
+    """graph.html from a fresh build's N-Triples spool (the union its store will hold), without the store."""
+    from kg.graph.networkx_view import view_predicates
+
+    return draw_page(file_triples(union_spool, "ntriples", view_predicates()), path)
+
+
+def draw_page(view_triples: Iterable[tuple], path: Path) -> Path:
+    """graph.html from the triples of the view's predicates (in any order, a triple maybe twice)."""
+    from kg.graph.networkx_view import to_networkx
     from kg.viz import render_html
 
-    if view_triples is None:
-        values = " ".join(f"<{iri}>" for iri in view_predicates())
-        query = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ VALUES ?p {{ {values} }} ?s ?p ?o }}"
-        view_triples = store.query(query).rows
     view = to_networkx(view_triples)
     render_html(view, path, limit=HTML_NODE_LIMIT if view.number_of_nodes() > HTML_NODE_LIMIT else None)
     return path

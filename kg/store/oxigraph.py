@@ -418,6 +418,26 @@ def write_canonical(
         return written if written is not None else len(memory)
 
 
+def spell_quads(quads: Iterable[tuple[Node, Node, Node, str | None]]) -> bytes:
+    """rdflib-term quads (graph: an IRI, None for the default graph) as an N-Quads document, in their order:
+    Oxigraph's serialiser, several times faster than rdflib's on the vocabularies."""
+    graphs: dict[str | None, ox.NamedNode | ox.DefaultGraph] = {}
+
+    def graph_node(graph: str | None) -> ox.NamedNode | ox.DefaultGraph:
+        if graph not in graphs:
+            graphs[graph] = ox.DefaultGraph() if graph is None else ox.NamedNode(str(graph))
+        return graphs[graph]
+
+    spelled = (ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), graph_node(g)) for s, p, o, g in quads)
+    return ox.serialize(spelled, format=ox.RdfFormat.N_QUADS)
+
+
+def spell_triples(triples: Iterable[tuple[Node, Node, Node]]) -> bytes:
+    """rdflib-term triples as an N-Triples document, in their order."""
+    spelled = (ox.Triple(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o)) for s, p, o in triples)
+    return ox.serialize(spelled, format=ox.RdfFormat.N_TRIPLES)
+
+
 def file_triples(
     source: Path | str, source_format: str, predicates: Iterable[str]
 ) -> list[tuple[Node, Node, Node]]:
