@@ -9,7 +9,9 @@ same process, spaCy's tokenizer alone (``build_pipeline().make_doc``, as `bench/
 measures it; the pipeline is loaded before the clock starts) runs over the same texts, one process.
 Prints build seconds (with the seconds per stage), tokenizer seconds, their ratio (target <= 10) and the
 growth of build time from the smallest to the largest size (target <= 5.5 for 2,000 -> 10,000; 5.0 is linear).
-The machine's load average is printed before and after: on a shared machine, repeat a run that looks disturbed.
+The machine's load average is printed beside each size: on a shared machine, repeat a run that looks
+disturbed. CPU seconds (this process and its extraction workers) are printed too: other jobs' load
+stretches wall time, much less the CPU time a build needs.
 """
 
 from __future__ import annotations
@@ -49,14 +51,20 @@ def corpus_of(size: int, work: Path) -> Path:
     return corpus
 
 
-def tokenizer_seconds(texts: list[str]) -> float:
-    """Seconds spaCy's tokenizer alone (the extraction pipeline's ``make_doc``) takes over ``texts``."""
+def cpu_seconds() -> float:
+    """CPU seconds so far of this process and of its children that have ended (the extraction workers)."""
+    times = os.times()
+    return times.user + times.system + times.children_user + times.children_system
+
+
+def tokenizer_seconds(texts: list[str]) -> tuple[float, float]:
+    """Wall and CPU seconds spaCy's tokenizer alone (the extraction pipeline's ``make_doc``) takes."""
     make_doc = build_pipeline().make_doc
     make_doc("warm up")
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), cpu_seconds()
     for text in texts:
         make_doc(text)
-    return time.perf_counter() - started
+    return time.perf_counter() - started, cpu_seconds() - cpu
 
 
 def main() -> None:
@@ -77,15 +85,18 @@ def main() -> None:
             corpus = corpus_of(size, work)
             out = work / f"out-{size}"
             shutil.rmtree(out, ignore_errors=True)
+            cpu = cpu_seconds()
             summary = build([corpus], out, workers=args.workers, html=not args.no_html, fresh=True)
+            build_cpu = cpu_seconds() - cpu
             papers, _ = read_inputs([corpus])
-            tokenizer = tokenizer_seconds([paper.text for paper in papers])
+            tokenizer, tokenizer_cpu = tokenizer_seconds([paper.text for paper in papers])
             builds[size] = summary.seconds
             stages = ", ".join(f"{name} {seconds:.1f}" for name, seconds in summary.stages.items())
             print(
                 f"{size:>7} papers: build {summary.seconds:6.1f} s ({stages}; {summary.triples:,} triples), "
                 f"tokenizer {tokenizer:5.2f} s, ratio {summary.seconds / tokenizer:5.1f} "
-                f"(target <= {RATIO_TARGET:g}); {load()}",
+                f"(target <= {RATIO_TARGET:g}); CPU s: build {build_cpu:.1f}, tokenizer {tokenizer_cpu:.2f}, "
+                f"ratio {build_cpu / tokenizer_cpu:.1f}; {load()}",
                 flush=True,
             )
     finally:
