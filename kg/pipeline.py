@@ -303,6 +303,7 @@ def build(
                     with timer.stage("summary"):
                         summary.counts = store_counts(store)
                     written = writing.result()
+                    summary.outputs["turtle"] = turtle
                     if html:
                         summary.outputs["html"] = drawing.result()
                 # past the limit, the triples graph.ttl holds (counting the store's distinct triples would
