@@ -298,10 +298,14 @@ def build(
                         drawing = background.submit(
                             timer.timed, "html", page_from_spool, spool.union_path, out / "graph.html"
                         )
-                    with timer.stage("store"):
-                        store.load_file(spool.path, "nquads", trusted=True, compact=canonical)
-                    with timer.stage("summary"):
-                        summary.counts = store_counts(store)
+                    try:
+                        with timer.stage("store"):
+                            store.load_file(spool.path, "nquads", trusted=True, compact=canonical)
+                        with timer.stage("summary"):
+                            summary.counts = store_counts(store)
+                    except BaseException:
+                        background.shutdown(cancel_futures=True)  # an interrupted load draws no new page
+                        raise
                     written = writing.result()
                     summary.outputs["turtle"] = turtle
                     if html:
