@@ -1,15 +1,15 @@
 #!/usr/bin/env python3
 """How `kg build` grows: wall time per stage, peak memory and triples for corpora of N papers.
 
-usage: python bench/run.py [--sizes 1000,10000,100000] [--workers 2] [--keep DIR]
+usage: python bench/run.py [--sizes 1000,10000,100000] [--workers 2] [--no-html] [--keep DIR]
 
 Each size is built fresh in its own process from `bench/make_corpus.py N`. Prints a table and the growth
 ratio of wall time from 10,000 to 100,000 papers (10 is linear).
 
 Stages: `extract` and `graph` run interleaved in the worker processes, so the wall time of that phase is
-split between them by the seconds the workers spent on each; past 2 M triples `store` (the bulk load)
-and `turtle` run side by side. `setup` opens the store and writes the vocabularies, `summary` counts what
-the store holds; `build s` is the build itself, `wall s` the whole process (start-up and exit too). `peak MB` is the build's whole process tree (main process and workers,
+split between them by the seconds the workers spent on each; `store` (the bulk load, then `summary`, which
+counts what the store holds) runs beside `turtle` and `html` (graph.ttl and graph.html written from the
+build's own spool by a thread), so those overlap. `setup` opens the store and writes the vocabularies; `build s` is the build itself, `wall s` the whole process (start-up and exit too). `peak MB` is the build's whole process tree (main process and workers,
 sampled every 0.2 s from /proc); `largest` is its largest single process.
 """
 
@@ -26,11 +26,11 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-STAGES = ("setup", "read", "extract", "graph", "store", "turtle", "summary")
+STAGES = ("setup", "read", "extract", "graph", "store", "summary", "turtle", "html")
 CHILD = """
 import json, sys
 from kg.pipeline import build
-summary = build([sys.argv[1]], sys.argv[2], workers=int(sys.argv[3]), html=False, fresh=True)
+summary = build([sys.argv[1]], sys.argv[2], workers=int(sys.argv[3]), html=sys.argv[4] == "html", fresh=True)
 print(json.dumps({"stages": summary.stages, "triples": summary.triples, "papers": summary.counts["papers"],
                   "seconds": summary.seconds}))
 """
@@ -51,11 +51,11 @@ def tree_rss_mb(pid: int) -> float:
     return total / 1024
 
 
-def build_once(corpus: Path, out: Path, workers: int) -> dict:
+def build_once(corpus: Path, out: Path, workers: int, html: bool) -> dict:
     shutil.rmtree(out, ignore_errors=True)  # a first build, as a new user runs it
     started = time.perf_counter()
     child = subprocess.Popen(
-        [sys.executable, "-c", CHILD, str(corpus), str(out), str(workers)],
+        [sys.executable, "-c", CHILD, str(corpus), str(out), str(workers), "html" if html else "no-html"],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -78,6 +78,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1000,10000,100000")
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--no-html", action="store_true", help="skip graph.html, as `kg build --no-html`")
     parser.add_argument("--keep", type=Path, default=None, help="Keep corpora and outputs here.")
     args = parser.parse_args()
     sizes = [int(size) for size in args.sizes.split(",")]
@@ -99,7 +100,7 @@ def main() -> None:
                 [sys.executable, str(HERE / "make_corpus.py"), str(size), "-o", str(partial)], check=True
             )
             partial.replace(corpus)
-        figures = build_once(corpus, work / f"out-{size}", args.workers)
+        figures = build_once(corpus, work / f"out-{size}", args.workers, not args.no_html)
         walls[size] = figures["wall"]
         stages = " ".join(f"{figures['stages'].get(s, 0.0):>8.1f}" for s in STAGES)
         print(

@@ -16,8 +16,6 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
-from rdflib import Dataset, Graph, URIRef
-
 from kg.errors import InputError
 from kg.extraction import batched, default_workers, extract_many, ignore_interrupts
 from kg.extraction.records import Extraction
@@ -32,11 +30,17 @@ from kg.resources import sample_paths
 from kg.sources import Problem, Reading, read_all
 from kg.store import Store
 from kg.store.lock import write_lock
-from kg.store.oxigraph import CANONICAL_ORDER_LIMIT, transcode
+from kg.store.oxigraph import (
+    CANONICAL_ORDER_LIMIT,
+    file_triples,
+    spell_quads,
+    spell_triples,
+    transcode,
+    write_canonical,
+)
 from kg.timing import StageTimes
 
 STORE_DIRNAME = "store"
-LIKELY_TRIPLES_PER_PAPER = 400  # generous: a paper gives 100-250 triples; past the limit, spool the union too
 HTML_NODE_LIMIT = 5_000  # past this, graph.html shows the best-connected nodes (kg viz draws any part)
 SUMMARY_QUERY = """
 SELECT
@@ -134,9 +138,9 @@ def encoded_batches(
 class Spool:
     """The build's new triples as one N-Quads file (each paper in its named graph) that the store bulk-loads.
 
-    With ``union`` (a fresh build that may pass CANONICAL_ORDER_LIMIT), the same triples also go to an
-    N-Triples file, shared descriptions once, that the Turtle is transcoded from rather than read back out
-    of the store (several times faster). Spool names carry a hash of the store's path: the store's write
+    With ``union`` (a fresh offline build), the same triples also go to an N-Triples file, shared
+    descriptions once, that graph.ttl is written from rather than read back out of the store (several times
+    faster). Spool names carry a hash of the store's path: the store's write
     lock (held by now) means no other build is spooling for this store, so an older spool of the same name
     is stale (a build killed outright), while builds into other stores keep theirs.
     """
@@ -185,18 +189,16 @@ class Spool:
                     self.union_triples += count
 
     def write_quads(self, quads: Iterable[tuple]) -> None:
-        """rdflib quads (vocabularies, repository facts: a few thousand) through rdflib's own writer."""
-        dataset = Dataset()
-        for subject, predicate, obj, graph in quads:
-            dataset.graph(URIRef(graph)).add((subject, predicate, obj))
-            self.graphs.add(str(graph))
-        self._out.write(dataset.serialize(format="nquads", encoding="utf-8"))
-        self.quads += len(dataset)
+        """rdflib quads (vocabularies, repository facts: a few thousand), each once, in their order."""
+        distinct = list(
+            dict.fromkeys((subject, predicate, obj, str(graph)) for subject, predicate, obj, graph in quads)
+        )
+        self.graphs.update(graph for *_, graph in distinct)
+        self._out.write(spell_quads(distinct))
+        self.quads += len(distinct)
         if self._union is not None:
-            union = Graph()
-            for subject, predicate, obj, _ in dataset.quads((None, None, None, None)):
-                union.add((subject, predicate, obj))
-            self._union.write(union.serialize(format="nt", encoding="utf-8"))
+            union = list(dict.fromkeys(quad[:3] for quad in distinct))
+            self._union.write(spell_triples(union))
             self.union_triples += len(union)
 
     def write_names(self, names: Names) -> None:
@@ -262,8 +264,9 @@ def build(
             if fresh:
                 store.clear()
             started_empty = store.is_empty()
-            # the N-Triples union spool only pays when the Turtle may be transcoded from it
-            union = started_empty and len(papers) * LIKELY_TRIPLES_PER_PAPER > CANONICAL_ORDER_LIMIT
+            # a fresh offline build writes graph.ttl and the names graph from what it spools, not from the
+            # store (online facts name repositories too: their names are derived from the store)
+            union = started_empty and online is None
             spool = Spool(out, store_path, union=union)
         try:
             with timer.stage("setup"):
@@ -278,26 +281,38 @@ def build(
             if online is not None:
                 spool.names = None  # online facts name repositories too: derive from the store
             turtle = out / "graph.ttl"
-            if (
-                spool.union_path is not None
-                and spool.names is not None
-                and spool.quads > CANONICAL_ORDER_LIMIT
-            ):
-                # a large fresh graph: its Turtle is the spool's triples in build order, written by a
-                # thread while the store loads them (both in Rust, each on its own core); the names graph
-                # is derived from the spooled papers' names, as derive_names would from the store
+            if spool.union_path is not None and spool.names is not None:
+                # a fresh graph: the names graph is derived from the spooled papers' names (as derive_names
+                # would from the store), and a thread writes graph.ttl and graph.html from the N-Triples spool
+                # while the store loads the N-Quads spool (each on its own core): reading two million quads
+                # back out of RocksDB took longer than loading them
                 spool.write_names(spool.names)
                 spool.close()
+                canonical = spool.quads <= CANONICAL_ORDER_LIMIT  # sorted lines, as Store.write would
+                write_turtle = write_canonical if canonical else transcode
                 with ThreadPoolExecutor(1) as background:
                     writing = background.submit(
-                        timer.timed, "turtle", transcode, spool.union_path, "ntriples", turtle
+                        timer.timed, "turtle", write_turtle, spool.union_path, "ntriples", turtle
                     )
-                    with timer.stage("store"):
-                        store.load_file(spool.path, "nquads", trusted=True, compact=False)
-                    writing.result()
-                # the triples graph.ttl holds (counting the store's distinct triples would take a minute
-                # at this size); a triple several papers state counts once per paper
-                summary.triples = spool.union_triples
+                    if html:
+                        drawing = background.submit(
+                            timer.timed, "html", page_from_spool, spool.union_path, out / "graph.html"
+                        )
+                    try:
+                        with timer.stage("store"):
+                            store.load_file(spool.path, "nquads", trusted=True, compact=canonical)
+                        with timer.stage("summary"):
+                            summary.counts = store_counts(store)
+                    except BaseException:
+                        background.shutdown(cancel_futures=True)  # an interrupted load draws no new page
+                        raise
+                    written = writing.result()
+                    summary.outputs["turtle"] = turtle
+                    if html:
+                        summary.outputs["html"] = drawing.result()
+                # past the limit, the triples graph.ttl holds (counting the store's distinct triples would
+                # take a minute at that size); a triple several papers state counts once per paper
+                summary.triples = written if canonical else spool.union_triples
             else:
                 spool.close()
                 with timer.stage("store"):
@@ -309,12 +324,12 @@ def build(
                 with timer.stage("turtle"), atomic_writer(turtle, "wb") as handle:
                     written = store.write(handle, "turtle")
                 summary.triples = written if written is not None else distinct_triples(store)
-            with timer.stage("summary"):
-                summary.counts = store_counts(store)
+                with timer.stage("summary"):
+                    summary.counts = store_counts(store)
         finally:
             spool.remove()
         summary.outputs["turtle"] = turtle
-        if html:
+        if html and "html" not in summary.outputs:
             with timer.stage("html"):
                 summary.outputs["html"] = write_page(store, out / "graph.html")
     summary.seconds = time.perf_counter() - started
@@ -393,11 +408,25 @@ def encoded_pairs(
 
 def write_page(store: Store, path: Path) -> Path:
     """graph.html: the interactive view of the store's graph, its best-connected nodes when it is large."""
-    from kg.graph.networkx_view import to_networkx, view_predicates
-    from kg.viz import render_html
+    from kg.graph.networkx_view import view_predicates
 
     values = " ".join(f"<{iri}>" for iri in view_predicates())
-    view_triples = store.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ VALUES ?p {{ {values} }} ?s ?p ?o }}").rows
+    query = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ VALUES ?p {{ {values} }} ?s ?p ?o }}"
+    return draw_page(store.query(query).rows, path)
+
+
+def page_from_spool(union_spool: Path, path: Path) -> Path:
+    """graph.html from a fresh build's N-Triples spool (the union its store will hold), without the store."""
+    from kg.graph.networkx_view import view_predicates
+
+    return draw_page(file_triples(union_spool, "ntriples", view_predicates()), path)
+
+
+def draw_page(view_triples: Iterable[tuple], path: Path) -> Path:
+    """graph.html from the triples of the view's predicates (in any order, a triple maybe twice)."""
+    from kg.graph.networkx_view import to_networkx
+    from kg.viz import render_html
+
     view = to_networkx(view_triples)
     render_html(view, path, limit=HTML_NODE_LIMIT if view.number_of_nodes() > HTML_NODE_LIMIT else None)
     return path

@@ -218,7 +218,9 @@ def select(
         keep = [n for n in keep if view.degree(n) >= min_degree or n in focused]
         view = graph.subgraph(keep)
     if limit is not None and len(keep) > limit:
-        ranked = sorted(keep, key=lambda n: (n not in focused, distance[n], -view.degree(n), n))
+        # a view of every node has the graph's degrees: read them there (a subgraph view filters each edge)
+        degree = graph.degree if len(keep) == len(graph) else view.degree
+        ranked = sorted(keep, key=lambda n: (n not in focused, distance[n], -degree(n), n))
         view = graph.subgraph(ranked[: max(limit, 0)])
     return view, focused
 

@@ -211,3 +211,43 @@ def test_ntriples_chunks_stream_the_whole_graph_in_bounded_pieces(graph):
     assert sum(count for _, count in chunks) == len(store) == len(graph)
     lines = sorted(line for data, _ in chunks for line in data.splitlines() if line)
     assert lines == store.ntriples_lines()
+
+
+def test_a_file_written_canonically_has_the_bytes_of_a_store_holding_it(graph, tmp_path):
+    """write_canonical (a fresh build's graph.ttl from its spool) against Store.write from an on-disk
+    store: lexical forms the store normalises (01, 1.50, 1e0), languages, a triple twice, a named graph."""
+    from kg.store.oxigraph import write_canonical
+
+    odd = (
+        '<https://w3id.org/kg-ml/id/x> <https://w3id.org/kg-ml/ns#value> "01"^^<http://www.w3.org/2001/XMLSchema#integer> .\n'
+        '<https://w3id.org/kg-ml/id/x> <https://w3id.org/kg-ml/ns#value> "1.50"^^<http://www.w3.org/2001/XMLSchema#decimal> .\n'
+        '<https://w3id.org/kg-ml/id/x> <https://w3id.org/kg-ml/ns#value> "1e0"^^<http://www.w3.org/2001/XMLSchema#double> .\n'
+        '<https://w3id.org/kg-ml/id/x> <http://www.w3.org/2000/01/rdf-schema#label> "Zoo"@EN-gb .\n'
+        '<https://w3id.org/kg-ml/id/x> <http://www.w3.org/2000/01/rdf-schema#label> "tab\\there"^^<http://www.w3.org/2001/XMLSchema#string> .\n'
+    )
+    source = tmp_path / "spool.nt"
+    source.write_bytes(graph.serialize(format="nt", encoding="utf-8") + (odd * 2).encode())
+    with Store(tmp_path / "store") as store:
+        store.load_file(source, "ntriples", trusted=True)
+        store.add(list(graph)[:50], graph="https://w3id.org/kg-ml/id/graph/other")  # the same triples again
+        expected = tmp_path / "from-store.ttl"
+        with open(expected, "wb") as out:
+            expected_count = store.write(out, "turtle")
+    written = write_canonical(source, "ntriples", tmp_path / "canonical.ttl")
+    assert (tmp_path / "canonical.ttl").read_bytes() == expected.read_bytes()
+    assert written == expected_count == len(graph) + 5
+
+
+def test_file_triples_are_the_store_triples_of_those_predicates(graph, tmp_path):
+    from kg.store.oxigraph import file_triples
+
+    source = tmp_path / "g.nt"
+    graph.serialize(source, format="nt", encoding="utf-8")
+    predicates = sorted({str(p) for _, p, _ in graph})[:3]
+    with Store(None) as store:
+        store.load_file(source, "ntriples")
+        values = " ".join(f"<{p}>" for p in predicates)
+        expected = store.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ VALUES ?p {{ {values} }} ?s ?p ?o }}").rows
+    found = file_triples(source, "ntriples", predicates)
+    assert 0 < len(found) < len(graph)
+    assert sorted(found) == sorted(expected)
