@@ -639,9 +639,10 @@ def build_extraction(
 
     long_forms = {norm(a.short): a.long for a in abbreviations}
     groups_in_order = sorted(members.values(), key=lambda ms: min(m.start for m in ms))
-    decided = _resolve(text, title_end, fmap, groups_in_order, kept, excluded, model or None, collect)
-    if model and model.proposal:
-        proposed_flags = _proposed_by_model(text, title_end, fmap, decided, model)
+    context = resolver.Context(text, title_end, fmap.sentences) if model or collect is not None else None
+    decided = _resolve(text, context, fmap, groups_in_order, kept, excluded, model or None, collect)
+    if model and model.proposal and context is not None:
+        proposed_flags = _proposed_by_model(text, context, decided, model)
     else:
         proposed_flags = [any(m.proposed for m in ms) for ms, _, _ in decided]
     proposed_entities: list[tuple[int, Entity]] = []
@@ -706,7 +707,7 @@ def build_extraction(
 
 def _resolve(
     text: str,
-    title_end: int,
+    context: resolver.Context | None,
     fmap: FieldMap,
     groups: list[list[Mention]],
     kept: list[Mention],
@@ -718,9 +719,8 @@ def _resolve(
     groups, then word n-grams no rule named. Without a model the rules' types stand and no n-gram is added."""
     for ms in groups:
         ms.sort(key=lambda m: m.start)
-    if model is None and collect is None:
+    if context is None or (model is None and collect is None):
         return _rule_kinds(groups)
-    context = resolver.Context(text, title_end, fmap.sentences)
     candidates = [_candidate(text, ms) for ms in groups]
     heads = model.heads if model is not None and collect is None else None
     spans = [(m.start, m.end) for m in kept]
@@ -782,13 +782,11 @@ def _resolve(
 
 def _proposed_by_model(
     text: str,
-    title_end: int,
-    fmap: FieldMap,
+    context: resolver.Context,
     decided: list[tuple[list[Mention], str | None, float | None]],
     model: resolver.Model,
 ) -> list[bool]:
     """For each decided group, whether the model calls it the paper's own method or dataset."""
-    context = resolver.Context(text, title_end, fmap.sentences)
     candidates = [_candidate(text, ms) for ms, _, _ in decided]
     proposing = sum(c.proposed for c in candidates)
     out = []

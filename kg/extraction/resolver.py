@@ -91,6 +91,8 @@ class Context:
         colon = text.find(": ", 0, title_end)
         self.title_colon = colon if colon >= 0 else -1
         self.sentence_starts = {s for s, _ in sentences}
+        self.sentence_order = sorted(self.sentence_starts)
+        self.title_words = {w for w in self.lower[: self.index(title_end)] if w not in STOP}
 
     def index(self, offset: int) -> int:
         """The first word starting at or after ``offset``."""
@@ -201,8 +203,7 @@ class Context:
         feats.add(
             f"shape={_shape(name.split()[0]) if name.split() else ''}|words={min(len(name.split()), 3)}"
         )
-        sentence_starts = sorted(self.sentence_starts)
-        title_words = {w for w in self.lower[: self.index(self.title_end)] if w not in STOP}
+        sentence_starts, title_words = self.sentence_order, self.title_words
         for start, end in spans:
             first, last = self.index(start), self.index(end) - 1
             if start < self.title_end:
