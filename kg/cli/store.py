@@ -119,7 +119,7 @@ def serve(store_dir, bind, timeout, workers, cors) -> None:
         except BaseException:
             data.close()
             raise
-    app = create_app(store_dir, timeout=timeout, cors=cors, data=data, pool=pool)
+    app = create_app(store_dir, timeout=timeout, cors=cors, data=data, pool=pool, close_passed=True)
     click.echo(
         f"serving {store_dir} read-only at http://{host}:{port}/ (SPARQL endpoint: /query; "
         f"search index: {data.search.location}; Ctrl-C stops)",
@@ -127,7 +127,7 @@ def serve(store_dir, bind, timeout, workers, cors) -> None:
     )
     try:
         uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
-    finally:
+    finally:  # the app's shut-down closed them already, unless the server never started
         pool.close()
         data.close()
 

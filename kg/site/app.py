@@ -270,14 +270,16 @@ def create_app(
     cors: bool = False,
     data: SiteData | None = None,
     pool: QueryPool | None = None,
+    close_passed: bool = False,
 ) -> Starlette:
     """The application over the store in ``store_dir``. The site's data and the query pool are opened at
-    start-up (or passed in) and closed at shut-down."""
+    start-up (or passed in) and closed at shut-down (passed-in ones too with ``close_passed``: uvicorn
+    re-raises SIGTERM once the app has shut down, so code after ``uvicorn.run`` never runs then)."""
     site: dict[str, Site] = {}
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        owned_data, owned_pool = data is None, pool is None
+        owned_data, owned_pool = data is None or close_passed, pool is None or close_passed
         site_data = data or await run_in_threadpool(SiteData.open, store_dir)
         try:
             query_pool = pool or await run_in_threadpool(
