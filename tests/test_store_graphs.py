@@ -308,4 +308,6 @@ def test_a_build_into_a_store_kg_serve_is_serving_is_refused(tmp_path):
     finally:
         server.terminate()
         server.wait(timeout=30)
+    with write_lock(store_dir):  # at once: kg serve's query workers went with it, not after it
+        pass
     build([inputs], tmp_path / "out", html=False)  # served no more: the build goes ahead
