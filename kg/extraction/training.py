@@ -134,22 +134,29 @@ def _head(candidate: Candidate) -> str:
     return words[-1] if words else ""
 
 
-def fit(examples: Sequence[tuple[Candidate, str]], heads: frozenset[str]) -> dict:
-    """The model's JSON: classes, intercepts, per-feature weights, n-gram heads."""
+def _regression(feature_lists: Sequence[list[str]], labels: Sequence, c: float, class_weight=None):
+    """A fitted (vectorizer, logistic regression) over bags of features, each feature seen fewer than
+    ``MIN_FEATURE_COUNT`` times dropped (it cannot generalise)."""
     from sklearn.feature_extraction import DictVectorizer
     from sklearn.linear_model import LogisticRegression
 
+    counts = Counter(f for features in feature_lists for f in set(features))
+    vectorizer = DictVectorizer()
+    matrix = vectorizer.fit_transform(
+        [{f: 1.0 for f in features if counts[f] >= MIN_FEATURE_COUNT} for features in feature_lists]
+    )
+    classifier = LogisticRegression(C=c, max_iter=300, random_state=SEED, class_weight=class_weight)
+    classifier.fit(matrix, list(labels))
+    return vectorizer, classifier
+
+
+def fit(examples: Sequence[tuple[Candidate, str]], heads: frozenset[str]) -> dict:
+    """The model's JSON: classes, intercepts, per-feature weights, n-gram heads."""
     # the n-grams the generator keeps at inference with these heads (collected with every head)
     kept = [(c, label) for c, label in examples if not c.ngram or ends_on_head(_head(c), heads)]
-    counts = Counter(f for c, _ in kept for f in set(c.features))
-    frequent = {f for f, n in counts.items() if n >= MIN_FEATURE_COUNT}
-    vectorizer = DictVectorizer()
-    matrix = vectorizer.fit_transform([{f: 1.0 for f in c.features if f in frequent} for c, _ in kept])
-    labels = [label for _, label in kept]
-    classifier = LogisticRegression(
-        C=REGULARISATION, max_iter=300, random_state=SEED, class_weight=CLASS_WEIGHT
+    vectorizer, classifier = _regression(
+        [c.features for c, _ in kept], [label for _, label in kept], REGULARISATION, CLASS_WEIGHT
     )
-    classifier.fit(matrix, labels)
     order = [list(classifier.classes_).index(c) if c in classifier.classes_ else None for c in CLASSES]
     weights = {}
     for feature, column in sorted(vectorizer.vocabulary_.items()):
@@ -172,9 +179,6 @@ def fit(examples: Sequence[tuple[Candidate, str]], heads: frozenset[str]) -> dic
 def fit_proposal(examples: Sequence[tuple[Candidate, str]]) -> dict:
     """The binary model of "the paper's own": over the rules' groups that name a gold method or dataset,
     labelled by the gold ``proposed`` list."""
-    from sklearn.feature_extraction import DictVectorizer
-    from sklearn.linear_model import LogisticRegression
-
     rows = [
         ([*c.proposal_features, f"kind={label}"], c.proposal_label)
         for c, label in examples
@@ -182,13 +186,9 @@ def fit_proposal(examples: Sequence[tuple[Candidate, str]]) -> dict:
     ]
     if len({positive for _, positive in rows}) < 2:
         return {}
-    counts = Counter(f for feats, _ in rows for f in set(feats))
-    vectorizer = DictVectorizer()
-    matrix = vectorizer.fit_transform(
-        [{f: 1.0 for f in feats if counts[f] >= MIN_FEATURE_COUNT} for feats, _ in rows]
+    vectorizer, classifier = _regression(
+        [feats for feats, _ in rows], [positive for _, positive in rows], PROPOSAL_REGULARISATION
     )
-    classifier = LogisticRegression(C=PROPOSAL_REGULARISATION, max_iter=300, random_state=SEED)
-    classifier.fit(matrix, [positive for _, positive in rows])
     weights = {
         feature: round(float(classifier.coef_[0, column]), 4)
         for feature, column in sorted(vectorizer.vocabulary_.items())
