@@ -55,6 +55,10 @@ EVALUATES = re.compile(
     re.IGNORECASE,
 )
 EXAMPLES = re.compile(r"\b(?:such as|e\.g\.?|including|like|namely|i\.e\.?)\W*$", re.IGNORECASE)
+APPOSITION = re.compile(
+    r"^\s*(?:\([^()]*\)\s*)?[,:(\u2013-]?\s*(?:which is\s+|is\s+)?(?:an?|the)\s", re.IGNORECASE
+)
+NAMING = re.compile(r"\b(?:called|named|dubbed|termed|namely|coined)\b", re.IGNORECASE)
 EXAMPLE_WORDS = re.compile(r"\b(?:such as|e\.g|including|like|namely)\b", re.IGNORECASE)
 WORD = re.compile(r"[A-Za-z][\w'-]*")
 
@@ -338,6 +342,12 @@ def _name_features(child: Node, parent: Node, cues: Cues) -> dict[str, float]:
                     if parent.kind == "technique" or pform.islower():
                         f["p_topic_of_c"] = 1.0  # "Graph Contrastive Learning" is about contrastive learning
     name = parent.name
+    # "V2V-PoseNet: Voxel-to-Voxel Prediction Network": the child's own long form, never defined as such
+    initials = "".join(w[0] for w in re.split(r"[\s-]+", name) if w and w[0].isalpha()).casefold()
+    if len(initials) >= 2 and any(
+        " " not in cform and _subsequence(initials, cform.casefold()) for cform in child.forms
+    ):
+        f["p_initials_of_c"] = 1.0
     f["p_kind=" + ("own" if parent.kind == "child" else parent.kind)] = 1.0
     f["p_in_text"] = float(parent.in_text)
     f["p_family"] = float(method_key(name) in cues.families)
@@ -347,6 +357,11 @@ def _name_features(child: Node, parent: Node, cues: Cues) -> dict[str, float]:
     f["p_plural"] = float(name.endswith("s") and not name.endswith("ss") and len(name) > 3)
     f["p_digit"] = float(any(ch.isdigit() for ch in name))
     return f
+
+
+def _subsequence(short: str, long: str) -> bool:
+    letters = iter(long)
+    return all(ch in letters for ch in short)
 
 
 class _Reader:
@@ -379,6 +394,11 @@ class _Reader:
         if not parent_at:
             return f, None, "based_on"
         f["p_title"] = float(self.sentences[parent_at[0]].field == "title")
+        title = self.sentences[0] if self.sentences and self.sentences[0].field == "title" else None
+        if title is not None and parent_at[0] == 0:
+            lead = re.split(r"\s*[:\u2013\u2014]\s*|\s+-+\s+", title.text, maxsplit=1)
+            if len(lead) == 2 and method_key(lead[0]) in child.keys:
+                f["p_title_description"] = 1.0  # "SwiDeN: Convolutional Neural Networks For ..."
         f["p_first_sentence"] = float(parent_at[0] == self.first_abstract)
         f["p_first_named"] = float(parent_at[0] <= min(child_at, default=len(self.sentences)))
         f["p_only_before_child"] = float(bool(child_at) and max(parent_at) < min(child_at))
@@ -498,6 +518,10 @@ class _Reader:
         if order == "cp" and len(words) <= 12:
             for word in {w.casefold() for w in words}:
                 f["between=" + word] = 1.0
+            if APPOSITION.match(between) and not CLAUSE_END.search(between.lstrip(" ,:(")):
+                f[f"{kind}_apposition"] = 1.0  # "NuTrea, a tree search-based GNN model": what the child is
+        if order == "pc" and NAMING.search(between) and len(words) <= 12:
+            f[f"{kind}_then_named"] = 1.0  # "a contrastive learning-based framework, namely FedICON"
         if found:
             relation = min(found, key=RELATION_RANK.__getitem__)
         elif COMPARES.search(between):
