@@ -37,6 +37,42 @@ def load_scorer(eval_dir: Path):
     return module
 
 
+GOLD_TYPES = {
+    "methods": "method",
+    "techniques": "technique",
+    "datasets": "dataset",
+    "metrics": "metric",
+    "tasks": "task",
+}
+
+
+def gold_extraction(row: dict):
+    """An extraction holding a gold paper's own entities, proposed names and acronym definitions."""
+    from kg.extraction.records import Alias, Entity, Evidence, Extraction
+
+    def evidence(form: str) -> Evidence:
+        for field in ("title", "abstract"):
+            text = row.get(field, "")
+            start = text.find(form)
+            if start >= 0:
+                return Evidence(field, text, start, start + len(form))
+        return Evidence("abstract", row.get("abstract", ""), 0, 0)
+
+    extraction = Extraction(str(row["id"]))
+    groups: dict[str, Entity] = {}
+    for field, kind in GOLD_TYPES.items():
+        for forms in row.get(field, []):
+            if not forms:
+                continue
+            entity = Entity(forms[0], kind, forms[0], 1.0, evidence(forms[0]), list(forms[1:]))
+            getattr(extraction, field).append(entity)
+            for form in forms:
+                groups.setdefault(form, entity)
+    extraction.proposed = [groups[name] for name in row.get("proposed", []) if name in groups]
+    extraction.aliases = [Alias(a["short"], a["long"], evidence(a["short"])) for a in row.get("aliases", [])]
+    return extraction
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--eval-dir", type=Path, default=DEFAULT_EVAL_DIR)
@@ -46,6 +82,12 @@ def main(argv: list[str] | None = None) -> int:
         type=Path,
         help="pickle of the out-of-fold extractions: read when it exists, else written (a rerun after a "
         "lineage change skips the five resolver fits; delete it when the resolver or the gold changes)",
+    )
+    parser.add_argument(
+        "--gold-entities",
+        action="store_true",
+        help="lineage read from the gold entities, proposed names and acronyms instead of predicted ones: "
+        "the entity stage's bound on lineage (sentences still from the pipeline)",
     )
     args = parser.parse_args(argv)
     if not (args.eval_dir / "score.py").is_file():
@@ -73,6 +115,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.cache:
             with args.cache.open("wb") as handle:
                 pickle.dump(extractions, handle)
+    if args.gold_entities:
+        extractions = {str(row["id"]): (gold_extraction(row), extractions[str(row["id"])][1]) for row in rows}
     labelled = lt.labelled_papers(rows, extractions)
     vocabulary = build_pipeline().get_pipe("kg_vocabulary")
     rules, model_edges = {}, {}
