@@ -123,3 +123,28 @@ def test_extract_many_gives_the_same_lineage_as_extract():
     ]
     many = [extraction.lineage for _, extraction in extract_many(papers)]
     assert many == [extract(paper).lineage for paper in papers]
+
+
+@pytest.mark.parametrize(
+    ("child", "abstract", "piece"),
+    [
+        (
+            "Key-Value Memory Networks",
+            "Memory Networks read a memory. We propose Key-Value Memory Networks for reading documents.",
+            "Memory Networks",
+        ),
+        ("DeepACO", "Ant colony optimization (ACO) is slow. We propose DeepACO to speed ACO up.", "ACO"),
+    ],
+)
+def test_a_child_s_name_proposes_a_parent_the_text_writes_on_its_own(child, abstract, piece):
+    from .test_lineage_extraction import make
+
+    paper, extraction = make(f"{child}: Reading", abstract, [child])
+    assert piece in {pair.edge().parent for pair in lineage_pairs(paper, extraction)}
+
+
+def test_a_piece_of_a_name_the_text_never_writes_alone_is_no_candidate():
+    from .test_lineage_extraction import make
+
+    paper, extraction = make("FGCNN: Feature Generation", "We propose FGCNN for click prediction.", ["FGCNN"])
+    assert {pair.edge().parent for pair in lineage_pairs(paper, extraction)} == set()
