@@ -18,6 +18,8 @@ are children too. A name the child's is built on may be one the text only define
 of it the text names (``LLaVA-MoLE`` on ``LLaVA-1.5``).
 
 Every edge carries the sentence and the span it was read from, and a confidence by kind of evidence.
+With the shipped model (``kg.extraction.lineage_model``) these rules propose and the model decides; the
+rules alone (``rule_lineage``) are its fallback and are measured beside it (``bench/cv_lineage.py``).
 """
 
 from __future__ import annotations
