@@ -1,4 +1,5 @@
-"""Lineage read from one paper: from the proposed method's name and from cue phrases about it."""
+"""Lineage read from one paper by the rules (the learned model's candidate generator and fallback): from the
+proposed method's name and from cue phrases about it. The model itself: ``test_lineage_model.py``."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from hypothesis import strategies as st
 
 from kg.extraction import build_pipeline
 from kg.extraction.assemble import sentence_offsets
-from kg.extraction.lineage import Fields, find_lineage, load_cues, may_state_relation, required_texts
+from kg.extraction.lineage import Fields, load_cues, may_state_relation, required_texts, rule_lineage
 from kg.extraction.records import LINEAGE_RELATIONS, Alias, Entity, Evidence, Extraction
 from kg.extraction.text import make_doc
 from kg.papers import Paper
@@ -44,7 +45,7 @@ def make(
 
 
 def pairs(paper: Paper, extraction: Extraction) -> set[tuple[str, str, str]]:
-    return {(e.child, e.parent, e.relation) for e in find_lineage(paper, extraction)}
+    return {(e.child, e.parent, e.relation) for e in rule_lineage(paper, extraction)}
 
 
 def test_a_version_extends_its_series_and_improves_on_the_version_it_beats():
@@ -186,14 +187,14 @@ def test_no_lineage_without_a_proposed_method():
     paper, extraction = make(
         "On shortcut learning", "We show that our model is built on top of BERT.", [], ["BERT"]
     )
-    assert find_lineage(paper, extraction) == []
+    assert rule_lineage(paper, extraction) == []
 
 
 def test_generic_families_are_never_parents():
     paper, extraction = make(
         "Foo: LLM-Based Detection", "We propose Foo, built on top of LLMs.", ["Foo"], ["LLMs", "LLM"]
     )
-    assert find_lineage(paper, extraction) == []
+    assert rule_lineage(paper, extraction) == []
 
 
 def test_edges_carry_valid_evidence_and_one_relation_per_pair():
@@ -204,7 +205,7 @@ def test_edges_carry_valid_evidence_and_one_relation_per_pair():
         ["EAGLE-3"],
         ["EAGLE", "EAGLE-2"],
     )
-    edges = find_lineage(paper, extraction)
+    edges = rule_lineage(paper, extraction)
     assert len({(e.child, e.parent) for e in edges}) == len(edges) == 2
     fields = {"title": paper.title, "abstract": paper.abstract}
     for edge in edges:
@@ -240,7 +241,7 @@ def test_a_model_for_another_language_is_a_variant_and_beats_what_it_says_it_bea
 def test_a_language_model_named_in_passing_is_no_variant(sentence):
     """(Scoring higher than BERT is improving on it, GUIDELINES' improves_on; it is no variant of it.)"""
     paper, extraction = make("Foo: a model", f"We propose Foo. {sentence}", ["Foo"], ["BERT"])
-    assert [edge for edge in find_lineage(paper, extraction) if edge.relation != "improves_on"] == []
+    assert [edge for edge in rule_lineage(paper, extraction) if edge.relation != "improves_on"] == []
 
 
 WORDS = st.sampled_from(
@@ -282,7 +283,7 @@ def test_any_text_gives_well_formed_edges(title, abstract):
         title, abstract, ["Foo-2"] if "Foo-2" in title + abstract else [], ["BERT", "Foo"]
     )
     fields = {"title": paper.title, "abstract": paper.abstract}
-    for edge in find_lineage(paper, extraction):
+    for edge in rule_lineage(paper, extraction):
         assert edge.child == "Foo-2" and edge.parent in ("BERT", "Foo") and edge.relation in LINEAGE_RELATIONS
         text = fields[edge.evidence.field]
         assert 0 <= edge.evidence.start < edge.evidence.end <= len(text)
@@ -409,41 +410,6 @@ def test_coordinated_children_share_the_cue():
 )
 def test_names_and_titles_that_state_no_ancestry(title, abstract, proposed, methods):
     assert pairs(*make(title, abstract, proposed, methods)) == set()
-
-
-def test_the_acceptance_model_trains_on_a_few_papers_and_reads_its_features(tmp_path):
-    """The training path of the lineage experiment (kg.extraction.lineage_training) cannot rot: candidates
-    from real extraction, labels, a fitted model, saved and loaded back, deciding as it did."""
-    from kg.extraction.lineage_training import candidates_of, fit, label, load, save
-
-    texts = [
-        (
-            "FooNet: fast nets",
-            "We propose FooNet. FooNet is based on ResNet and outperforms VGG.",
-            {"ResNet"},
-        ),
-        ("BarNet: small nets", "We propose BarNet. BarNet is built on top of LSTM, unlike GRU.", {"LSTM"}),
-        ("BazNet: deep nets", "We propose BazNet. BazNet extends DenseNet and beats AlexNet.", {"DenseNet"}),
-        (
-            "QuxNet: wide nets",
-            "We propose QuxNet. QuxNet is based on MobileNet, unlike ResNet.",
-            {"MobileNet"},
-        ),
-    ]
-    papers = [Paper(title=title, abstract=abstract) for title, abstract, _ in texts]
-    labelled = []
-    for (paper, candidates), (_, _, gold) in zip(candidates_of(papers), texts, strict=True):
-        assert candidates and all(c.child.name == paper.title.split(":")[0] for c in candidates)
-        labelled.append(
-            label(paper.id, candidates, lambda child, parent, gold=gold: parent in gold, len(gold))
-        )
-    assert {True, False} <= {y for paper in labelled for y in paper.labels}
-    model = fit(labelled, inner_folds=2)
-    assert 0.0 <= model.threshold <= 1.0 and model.weights
-    save(model, tmp_path / "model.json")
-    loaded = load(tmp_path / "model.json")
-    decisions = [model.accepts(c.features) for paper in labelled for c in paper.candidates]
-    assert [loaded.accepts(c.features) for paper in labelled for c in paper.candidates] == decisions
 
 
 # -- what a paper names beside its own method: variants, components, coined names --------------------------

@@ -18,6 +18,8 @@ are children too. A name the child's is built on may be one the text only define
 of it the text names (``LLaVA-MoLE`` on ``LLaVA-1.5``).
 
 Every edge carries the sentence and the span it was read from, and a confidence by kind of evidence.
+With the shipped model (``kg.extraction.lineage_model``) these rules propose and the model decides; the
+rules alone (``rule_lineage``) are its fallback and are measured beside it (``bench/cv_lineage.py``).
 """
 
 from __future__ import annotations
@@ -284,21 +286,27 @@ def find_lineage(
 
     ``sentences`` are the extraction doc's sentences, as (start, end) offsets into ``paper.text``, and
     ``vocabulary`` the pipeline's matcher: lineage reads what entity extraction read. Without them (a
-    caller holding no doc) the pipeline makes both."""
-    return _rules(paper, extraction, sentences, vocabulary)[0]
+    caller holding no doc) the pipeline makes both.
+
+    With the shipped model (``kg.extraction.lineage_model``), the rules' edges and every other method or
+    technique the text names beside a child are candidates it decides; without one the rules decide."""
+    from kg.extraction.lineage_model import _pairs, decide, load_model
+
+    rules, context = _rules(paper, extraction, sentences, vocabulary)
+    model = load_model()
+    if model is None or context is None:
+        return rules
+    return decide(_pairs(rules, *context, extraction), model)
 
 
-def lineage_candidates(
+def rule_lineage(
     paper: Paper,
     extraction: Extraction,
     sentences: list[tuple[int, int]] | None = None,
     vocabulary: VocabularyMatcher | None = None,
-) -> list[Candidate]:
-    """Every (child, parent) pair the paper could state: each edge the rules find (``rule``), and each other
-    method or technique the text names beside a child or "we", with features for a learned acceptance
-    (``kg.extraction.lineage_training``, measured by ``bench/cv_results_lineage.py``)."""
-    rules, context = _rules(paper, extraction, sentences, vocabulary)
-    return _candidates(rules, *context) if context else []
+) -> list[LineageEdge]:
+    """The rules' edges alone: the model's candidates and fallback, measured beside it."""
+    return _rules(paper, extraction, sentences, vocabulary)[0]
 
 
 def _rules(
@@ -307,7 +315,7 @@ def _rules(
     sentences: list[tuple[int, int]] | None,
     vocabulary: VocabularyMatcher | None,
 ) -> tuple[list[LineageEdge], tuple | None]:
-    """The rules' edges, and what they were read from (for ``_candidates``)."""
+    """The rules' edges, and what they were read from (for ``kg.extraction.lineage_model``)."""
     if sentences is None or vocabulary is None:
         sentences, vocabulary = _read_with_pipeline(paper)
     cues = load_cues()
@@ -1230,114 +1238,7 @@ def _best(edges: list[LineageEdge], children: list[Node], cues: Cues) -> list[Li
     return sorted(best.values(), key=lambda e: (e.child, -e.confidence, e.parent))
 
 
-# -- learned acceptance -----------------------------------------------------------------------------------
+# -- what the learned decision reads (kg.extraction.lineage_model) ------------------------------------------
 
 COMPARES = re.compile(r"\b(?:than|compared|outperform\w*|surpass\w*|over|beats?|superior)\b", re.IGNORECASE)
 CONTRASTS = re.compile(r"\b(?:unlike|instead of|rather than|however|but|although|whereas)\b", re.IGNORECASE)
-
-
-@dataclass
-class Candidate:
-    """A (child, parent) pair the paper may state, the rules' edge for it if any, and its features."""
-
-    child: Node
-    parent: str
-    rule: LineageEdge | None
-    features: dict[str, float]
-    evidence: Evidence
-    relation: str
-
-    def edge(self) -> LineageEdge:
-        if self.rule is not None:
-            return self.rule
-        return LineageEdge(self.child.name, self.parent, self.relation, 0.6, self.evidence)
-
-
-def _candidates(
-    rules: list[LineageEdge],
-    children: list[Node],
-    parents: list[Node],
-    mentions: list[Mention],
-    fields: Fields,
-    cues: Cues,
-    own: set[str],
-) -> list[Candidate]:
-    """The rules' edges and every in-text parent beside a child or "we" in a sentence, with features."""
-    by_pair = {(method_key(e.child), method_key(e.parent)): e for e in rules}
-    stats: dict[tuple[str, str], dict[str, float]] = {}
-    evidence: dict[tuple[str, str], Evidence] = {}
-    positions = [(m.field, m.start) for m in mentions]
-    # reading order: the title, then the abstract
-    first_child = min(
-        ((m.field != "title", m.start) for m in mentions if m.node.kind == "child"), default=(0, 0)
-    )
-    for sentence in fields.sentences:
-        lo = bisect_left(positions, (sentence.field, sentence.start))
-        hi = bisect_left(positions, (sentence.field, sentence.start + len(sentence.text)))
-        here = mentions[lo:hi]
-        named_children = {m.node.name for m in here if m.node.kind == "child"}
-        says_we = sentence.field == "title" or bool(cues.self_reference.search(sentence.text))
-        if not (named_children or says_we):
-            continue
-        subjects = [c for c in children if c.name in named_children] or children
-        text = sentence.text
-        for mention in here:
-            if mention.node.kind == "child" or mention.node.kind not in ("method", "technique"):
-                continue
-            before = text[: mention.start - sentence.start]
-            for child in subjects:
-                key = (method_key(child.name), method_key(mention.node.name))
-                f = stats.setdefault(key, {})
-                f["shares_child"] = max(f.get("shares_child", 0.0), float(child.name in named_children))
-                f["shares_we"] = max(f.get("shares_we", 0.0), float(says_we))
-                f["in_title"] = max(f.get("in_title", 0.0), float(sentence.field == "title"))
-                f["sentences"] = f.get("sentences", 0.0) + 1
-                for relation, pattern, *_ in cues.relations:
-                    if pattern.search(before):
-                        f["cue_" + relation] = 1.0
-                for name, regex in (
-                    ("compares", COMPARES),
-                    ("contrasts", CONTRASTS),
-                    ("prior", cues.prior_work),
-                ):
-                    if regex.search(before):
-                        f[name] = 1.0
-                where = (mention.field != "title", mention.start)
-                f["before_child"] = max(f.get("before_child", 0.0), float(where < first_child))
-                f["technique"] = float(mention.node.kind == "technique")
-                f["family"] = float(method_key(mention.node.name) in cues.families)
-                f["generic"] = float(method_key(mention.node.name) in cues.generic)
-                evidence.setdefault(key, Evidence(mention.field, text, mention.start, mention.end))
-    names = {method_key(p.name): p.name for p in parents}
-    out: list[Candidate] = []
-    child_by_key = {method_key(c.name): c for c in children}
-    for key in sorted(set(stats) | set(by_pair)):
-        child_key, parent_key = key
-        rule = by_pair.get(key)
-        if child_key not in child_by_key or (
-            rule is None and (parent_key in own or parent_key in child_by_key)
-        ):
-            continue  # a rule's edge stays, "LadleNet+" extends the child "LadleNet" among them
-        f = dict(stats.get(key, {}))
-        f["sentences"] = min(f.get("sentences", 0.0), 3.0) / 3
-        f["rule"] = rule.confidence if rule else 0.0
-        if rule is not None:
-            f["rule_" + rule.relation] = 1.0
-            f["rule_in_name"] = float(
-                rule.evidence.start < rule.evidence.end and rule.parent not in rule.evidence.sentence
-            )
-        relation = (
-            rule.relation
-            if rule
-            else (
-                "improves_on"
-                if f.get("cue_improves_on") or f.get("compares")
-                else "extends"
-                if f.get("cue_extends")
-                else "based_on"
-            )
-        )
-        parent = rule.parent if rule else names.get(parent_key, parent_key)
-        ev = rule.evidence if rule else evidence[key]
-        out.append(Candidate(child_by_key[child_key], parent, rule, f, ev, relation))
-    return out

@@ -1,121 +1,221 @@
-"""Training the lineage acceptance model: a logistic regression over ``lineage_candidates``' features.
+"""Training the lineage model (``kg.extraction.lineage_model``) on annotated papers, and measuring it by
+cross-validation by paper.
 
-The rules of ``kg.extraction.lineage`` propose candidates (their own edges, and every method or technique
-named beside the paper's method); the model learns from annotated papers which of them the text states.
-Needs scikit-learn (the ``train`` extra). An experiment, measured by ``bench/cv_results_lineage.py``: on
-train + dev it has not beaten the rules in cross-validation (0.827 / 0.492 / 0.617 against the rules'
-0.838 / 0.492 / 0.620, pooled P / R / F1), so ``kg extract`` ships no model and the rules decide. Its
-ceiling is low: of the ~300 candidates the rules do not accept, ~20 are gold edges; most missed edges name
-a child or parent the entity stage does not find.
+    python -m kg.extraction.lineage_training train GOLD.jsonl [GOLD.jsonl ...] [-o kg/extraction/models/lineage.json]
 
-Deterministic: papers in a fixed order, a fixed seed for the inner folds, liblinear's deterministic solver.
+Every pair ``lineage_pairs`` proposes is labelled by the gold lineage, matched as the eval's ``score.py``
+matches it (any form the gold paper gives the same thing). The entities lineage reads come from a resolver
+that never saw the paper (``out_of_fold_extractions``: the resolver trained on the other folds), so the
+model learns from the entity stage's real mistakes, as it meets them at run time. A logistic regression
+(scikit-learn, liblinear, fixed seeds: the same files give the same model) learns the decision; its
+threshold is chosen on out-of-fold probabilities of the training papers only, for precision first: the best
+F1 among the cuts whose precision reaches ``MIN_PRECISION``. Needs the ``train`` extra (scikit-learn).
 """
 
 from __future__ import annotations
 
+import argparse
 import json
-import math
 import random
-from collections.abc import Callable, Iterable
+import re
+import sys
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from kg.extraction.lineage import Candidate, lineage_candidates
-from kg.papers import Paper
+from kg.extraction.lineage_model import MODEL_PATH, LineageModel, Pair, lineage_pairs
+from kg.extraction.records import Extraction
+
+SEED = 13
+MIN_PRECISION = 0.75  # the threshold: the best F1 among the cuts at least this precise (inner folds)
+REGULARISATION = 0.1  # scikit-learn's C
+MIN_FEATURE_COUNT = 3  # features seen on fewer pairs are dropped: they cannot generalise
+ENTITY_FIELDS = ("methods", "techniques", "datasets", "metrics", "tasks")
 
 
-@dataclass(frozen=True)
-class LineageModel:
-    """A logistic regression over candidate features: accepts a candidate whose probability reaches the
-    threshold."""
-
-    weights: dict[str, float]
-    bias: float
-    threshold: float
-
-    def probability(self, features: dict[str, float]) -> float:
-        z = self.bias + sum(self.weights.get(name, 0.0) * value for name, value in features.items())
-        return 1 / (1 + math.exp(-z))
-
-    def accepts(self, features: dict[str, float]) -> bool:
-        return self.probability(features) >= self.threshold
-
-    def to_json(self) -> dict:
-        return {"weights": self.weights, "bias": self.bias, "threshold": self.threshold}
+def norm(text: str | None) -> str:
+    """The eval scorer's normalisation of a name (``score.py``'s ``norm``)."""
+    if text is None:
+        return ""
+    s = str(text).casefold().replace("\u2013", "-").replace("\u2014", "-")
+    s = re.sub(r"[-_/]+", " ", s)
+    s = re.sub(r"[^\w\s.+%*]", " ", s)
+    words = []
+    for w in s.split():
+        w = w.strip(".")
+        if len(w) > 3 and w.endswith("s") and not w.endswith("ss"):
+            w = w[:-1]
+        if w:
+            words.append(w)
+    return " ".join(words)
 
 
-MIN_PRECISION = 0.8  # the threshold is the one with the best F1 among those at least this precise
-REGULARISATION = 1.0
+def synonyms(row: dict) -> dict[str, frozenset[str]]:
+    """Each normalised form of a gold paper -> every form naming the same thing (as ``score.py``)."""
+    groups = [{norm(f) for f in e} for fld in ENTITY_FIELDS for e in row.get(fld, [])]
+    groups += [{norm(a["short"]), norm(a["long"])} for a in row.get("aliases", [])]
+    merged: list[set[str]] = []
+    for group in groups:
+        group = set(group) - {""}
+        for other in [m for m in merged if m & group]:
+            group |= other
+            merged.remove(other)
+        merged.append(group)
+    return {f: frozenset(m) for m in merged for f in m}
+
+
+def gold_test(row: dict) -> Callable[[str, str], bool]:
+    """Whether a (child, parent) pair of names is one of the gold paper's lineage edges."""
+    syn = synonyms(row)
+
+    def expand(name: str) -> frozenset[str]:
+        return syn.get(norm(name), frozenset([norm(name)]))
+
+    edges = [(expand(e["child"]), expand(e["parent"])) for e in row.get("lineage", [])]
+    return lambda child, parent: any(norm(child) in c and norm(parent) in p for c, p in edges)
 
 
 @dataclass
 class LabelledPaper:
-    """One annotated paper's candidates, whether each is a gold edge, and how many gold edges it has."""
+    """One annotated paper's candidate pairs, whether each is a gold edge as reported (``labels``, what the
+    scorer counts) and whether it relates the gold's two things under any of their forms (``targets``, what
+    the model learns: "StarGAN" on "GAN" is the gold's "Generative Adversarial Networks" the text writes)."""
 
     paper_id: str
-    candidates: list[Candidate]
+    pairs: list[Pair]
     labels: list[bool]
+    targets: list[bool]
     gold_edges: int
 
 
-def candidates_of(papers: Iterable[Paper]) -> Iterable[tuple[Paper, list[Candidate]]]:
-    """Each paper's lineage candidates, read with the extraction pipeline as ``kg extract`` reads it."""
-    from kg.extraction import build_pipeline
-    from kg.extraction.assemble import build_extraction, sentence_offsets
-    from kg.extraction.text import make_doc
+def label(row: dict, pairs: list[Pair]) -> LabelledPaper:
+    is_gold = gold_test(row)
+    labels = [is_gold(p.child.name, p.edge().parent) for p in pairs]
+    targets = [
+        y or any(is_gold(c, f) for c in p.child.forms for f in p.parent.forms)
+        for p, y in zip(pairs, labels, strict=True)
+    ]
+    return LabelledPaper(str(row["id"]), pairs, labels, targets, len(row.get("lineage", [])))
 
+
+def read_rows(paths: Iterable[str | Path]) -> list[dict]:
+    rows = []
+    for path in paths:
+        for line in Path(path).read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                rows.append(json.loads(line))
+    return rows
+
+
+def folds(ids: Sequence[str], k: int, seed: int = SEED) -> dict[str, int]:
+    """Each paper's fold: papers sorted by id, shuffled with a fixed seed, dealt round."""
+    order = sorted(ids)
+    random.Random(seed).shuffle(order)
+    return {paper_id: i % k for i, paper_id in enumerate(order)}
+
+
+def out_of_fold_extractions(
+    paths: Sequence[str | Path], fold_of: dict[str, int], k: int
+) -> dict[str, tuple[Extraction, list[tuple[int, int]]]]:
+    """Each paper's extraction (and its sentence offsets) by a resolver trained on the other folds only
+    (the resolver's own training, ``kg.extraction.training``, on the same gold files)."""
+    from kg.extraction import build_pipeline
+    from kg.extraction import training as resolver_training
+    from kg.extraction.assemble import build_extraction, sentence_offsets
+    from kg.extraction.resolver import Model
+    from kg.extraction.text import make_doc
+    from kg.papers import Paper
+
+    gold = resolver_training.read_gold(paths)
+    collected = resolver_training.collect(gold)
     nlp = build_pipeline()
     vocabulary = nlp.get_pipe("kg_vocabulary")
-    for paper in papers:
-        doc = nlp(make_doc(nlp, paper.text))
-        extraction = build_extraction(doc, paper.id, paper.title, paper.abstract, vocabulary)
-        yield paper, lineage_candidates(paper, extraction, sentence_offsets(doc), vocabulary)
+    out = {}
+    for fold in range(k):
+        training = [i for i, g in enumerate(gold) if fold_of[g.id] != fold]
+        examples = [example for i in training for example in collected[i]]
+        model = Model.from_json(
+            resolver_training.fit(examples, resolver_training.head_words([gold[i] for i in training]))
+        )
+        for g in gold:
+            if fold_of[g.id] != fold:
+                continue
+            paper = Paper(title=g.title, abstract=g.abstract, record_id=g.id)
+            doc = nlp(make_doc(nlp, paper.text))
+            extraction = build_extraction(doc, paper.id, paper.title, paper.abstract, vocabulary, model=model)
+            out[g.id] = (extraction, sentence_offsets(doc))
+    return out
 
 
-def label(
-    paper_id: str, candidates: list[Candidate], is_gold: Callable[[str, str], bool], gold_edges: int
-) -> LabelledPaper:
-    return LabelledPaper(
-        paper_id, candidates, [is_gold(c.child.name, c.parent) for c in candidates], gold_edges
-    )
+def labelled_papers(
+    rows: Sequence[dict], extractions: dict[str, tuple[Extraction, list[tuple[int, int]]]]
+) -> dict[str, LabelledPaper]:
+    from kg.extraction import build_pipeline
+    from kg.papers import Paper
+
+    vocabulary = build_pipeline().get_pipe("kg_vocabulary")
+    out = {}
+    for row in rows:
+        paper = Paper(title=row["title"], abstract=row.get("abstract", ""), record_id=str(row["id"]))
+        extraction, sentences = extractions[str(row["id"])]
+        out[str(row["id"])] = label(row, lineage_pairs(paper, extraction, sentences, vocabulary))
+    return out
 
 
-def fit(papers: list[LabelledPaper], *, seed: int = 13, inner_folds: int = 4) -> LineageModel:
+def fit(
+    papers: Sequence[LabelledPaper],
+    *,
+    seed: int = SEED,
+    inner_folds: int = 4,
+    min_precision: float = MIN_PRECISION,
+    c: float = REGULARISATION,
+) -> LineageModel:
     """A model trained on ``papers``; its threshold chosen on out-of-fold probabilities of these papers
-    only (``inner_folds`` folds), so a paper outside them stays unseen."""
-    weights, bias = _logistic(papers)
+    only, so a paper outside them stays unseen."""
+    weights, bias = _logistic(papers, c)
     order = sorted(papers, key=lambda p: p.paper_id)
     random.Random(seed).shuffle(order)
     scored: list[tuple[float, bool]] = []
     for k in range(inner_folds):
         held = order[k::inner_folds]
         held_ids = {p.paper_id for p in held}
-        inner = LineageModel(*_logistic([p for p in order if p.paper_id not in held_ids]), 0.5)
+        inner = LineageModel(*_logistic([p for p in order if p.paper_id not in held_ids], c), 0.5)
         for paper in held:
             scored += [
-                (inner.probability(c.features), y)
-                for c, y in zip(paper.candidates, paper.labels, strict=True)
+                (inner.probability(p.features), y) for p, y in zip(paper.pairs, paper.labels, strict=True)
             ]
     gold = sum(p.gold_edges for p in papers)
-    return LineageModel(weights, bias, _threshold(scored, gold))
+    return LineageModel(weights, bias, _threshold(scored, gold, min_precision))
 
 
-def _logistic(papers: list[LabelledPaper]) -> tuple[dict[str, float], float]:
+def _logistic(papers: Sequence[LabelledPaper], c: float) -> tuple[dict[str, float], float]:
+    from sklearn.feature_extraction import DictVectorizer
     from sklearn.linear_model import LogisticRegression
 
-    names = sorted({name for p in papers for c in p.candidates for name in c.features})
-    rows = [[c.features.get(name, 0.0) for name in names] for p in papers for c in p.candidates]
-    labels = [y for p in papers for y in p.labels]
+    counts = Counter(name for p in papers for pair in p.pairs for name in pair.features)
+    rows = [
+        {name: value for name, value in pair.features.items() if counts[name] >= MIN_FEATURE_COUNT}
+        for p in papers
+        for pair in p.pairs
+    ]
+    labels = [y for p in papers for y in p.targets]
     if not rows or len(set(labels)) < 2:
         return {}, -10.0  # nothing to learn from: accept nothing
-    model = LogisticRegression(C=REGULARISATION, solver="liblinear", random_state=0, max_iter=1000)
-    model.fit(rows, labels)
-    weights = {name: round(float(w), 6) for name, w in zip(names, model.coef_[0], strict=True)}
-    return weights, round(float(model.intercept_[0]), 6)
+    vectorizer = DictVectorizer()
+    matrix = vectorizer.fit_transform(rows)
+    model = LogisticRegression(C=c, solver="lbfgs", random_state=0, max_iter=2000)
+    model.fit(matrix, labels)
+    weights = {
+        name: round(float(model.coef_[0, column]), 5)
+        for name, column in sorted(vectorizer.vocabulary_.items())
+        if round(float(model.coef_[0, column]), 5)
+    }
+    return weights, round(float(model.intercept_[0]), 5)
 
 
-def _threshold(scored: list[tuple[float, bool]], gold: int) -> float:
-    """The probability cut with the best F1 among those whose precision is at least ``MIN_PRECISION``."""
+def _threshold(scored: list[tuple[float, bool]], gold: int, min_precision: float) -> float:
+    """The probability cut with the best F1 among those whose precision is at least ``min_precision``."""
     best, best_f1 = 1.0, -1.0
     ranked = sorted(scored, key=lambda item: -item[0])
     hits = 0
@@ -125,17 +225,40 @@ def _threshold(scored: list[tuple[float, bool]], gold: int) -> float:
             continue  # ties are accepted together
         precision, recall = hits / i, hits / gold if gold else 0.0
         f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-        if precision >= MIN_PRECISION and f1 > best_f1:
+        if precision >= min_precision and f1 > best_f1:
             best, best_f1 = probability, f1
     return round(best, 6)
 
 
 def save(model: LineageModel, path: Path) -> None:
-    path.write_text(json.dumps(model.to_json(), indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(model.to_json(), indent=1, sort_keys=True) + "\n", encoding="utf-8")
 
 
-def load(path: Path) -> LineageModel:
-    data = json.loads(path.read_text(encoding="utf-8"))
-    return LineageModel(
-        {k: float(v) for k, v in data["weights"].items()}, float(data["bias"]), float(data["threshold"])
+def train(paths: Sequence[str | Path], k: int = 5) -> LineageModel:
+    """The model on every annotated paper, its entities from out-of-fold resolvers."""
+    rows = read_rows(paths)
+    fold_of = folds([str(r["id"]) for r in rows], k)
+    papers = labelled_papers(rows, out_of_fold_extractions(paths, fold_of, k))
+    return fit([papers[str(r["id"])] for r in rows])
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m kg.extraction.lineage_training", description=__doc__.splitlines()[0]
     )
+    parser.add_argument("command", choices=["train"])
+    parser.add_argument("gold", nargs="+", help="gold JSON Lines files (../shared/eval/train.jsonl ...)")
+    parser.add_argument("-o", "--output", type=Path, default=MODEL_PATH)
+    args = parser.parse_args(argv)
+    model = train(args.gold)
+    save(model, args.output)
+    print(
+        f"{len(read_rows(args.gold))} papers, {len(model.weights)} features, threshold {model.threshold} -> {args.output}",
+        file=sys.stderr,
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
