@@ -11,10 +11,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+# a percent or factor sign as ML abstracts write it: "%", LaTeX "\\%" or "$\\%$", "x", "X", "\u00d7", "$\\times$",
+# "times" (with or without the space), "-fold"
+_UNIT = r"(?:\s?(?:\\?%|\$\\%\$)|\s?(?:x|X|\u00d7)(?![A-Za-z])|\s?\$?\\times\$?(?![A-Za-z])|\s?times\b|-fold\b)"
+_NUM = r"\d+(?:[.,]\d+)?"
 VALUE = re.compile(
-    r"(?<![\w.^/])([+\-\u2212]?\d+(?:[.,]\d+)?(?:\s?\\?%|\s?(?:x|\u00d7)(?![a-z]))"
-    r"(?:\s?(?:-|\u2013|to|~|\\?sim)\s?\d+(?:\.\d+)?(?:\s?\\?%|\s?(?:x|\u00d7)(?![a-z])))?"
-    r"|[+\-\u2212]\d+(?:\.\d+)?(?![\w.]))"
+    rf"(?<![\w.^/])((?:\+\s?|[\-\u2212])?{_NUM}{_UNIT}"
+    rf"(?:\s?(?:-|\u2013|to|~|\\?sim)\s?{_NUM}{_UNIT})?"
+    # a range whose sign comes once, at its end: "6.98-8.89%", "7\u201310%"
+    rf"|{_NUM}\s?(?:-|\u2013)\s?{_NUM}{_UNIT}"
+    r"|(?:\+\s?|[\-\u2212])\d+(?:\.\d+)?(?![\w.]))"
 )
 PLAIN_NUMBER = re.compile(r"(?<![\w.^/\-])(\d+(?:\.\d+)?)(?=\s)")
 # words that may follow a value that still belongs to a metric
@@ -61,6 +67,18 @@ AFTER_VALUE = frozenset(
         "average",
         "top",
         "overall",
+        "smaller",
+        "larger",
+        "fewer",
+        "less",
+        "more",
+        "improved",
+        "increased",
+        "reduced",
+        "lower",
+        "speed",
+        "speedups",
+        "absolute",
     ]
 )
 METRIC_THEN_NUMBER = re.compile(
@@ -95,7 +113,7 @@ class FoundResult:
 # -- what kind of number a value is (GUIDELINES: score, change or ratio), read from how English reports it --
 
 # a factor: "6.5x", "2times", "3-fold", "1/4 parameters"
-RATIO_VALUE = re.compile(r"(?:x|\u00d7|times|fold)$|^\d+/\d+$", re.IGNORECASE)
+RATIO_VALUE = re.compile(r"(?:x|\u00d7|times|fold)\$?$|^\d+/\d+$", re.IGNORECASE)
 RATIO_AFTER = re.compile(r"^\s*-?\s*(?:times|fold)\b", re.IGNORECASE)
 # a difference: the noun or comparative right after the value ("1.2% improvement", "0.7% higher")
 CHANGE_AFTER = re.compile(
