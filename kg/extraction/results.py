@@ -13,7 +13,9 @@ from dataclasses import dataclass
 
 # a percent or factor sign as ML abstracts write it: "%", LaTeX "\\%" or "$\\%$", "x", "X", "\u00d7", "$\\times$",
 # "times" (with or without the space), "-fold"
-_UNIT = r"(?:\s?(?:\\?%|\$\\%\$)|\s?(?:x|X|\u00d7)(?![A-Za-z])|\s?\$?\\times\$?(?![A-Za-z])|\s?times\b|-fold\b)"
+_UNIT = (
+    r"(?:\s?(?:\\?%|\$\\%\$)|\s?(?:x|X|\u00d7)(?![A-Za-z])|\s?\$?\\times\$?(?![A-Za-z])|\s?times\b|-fold\b)"
+)
 _NUM = r"\d+(?:[.,]\d+)?"
 VALUE = re.compile(
     rf"(?<![\w.^/])((?:\+\s?|[\-\u2212])?{_NUM}{_UNIT}"
@@ -67,19 +69,14 @@ AFTER_VALUE = frozenset(
         "average",
         "top",
         "overall",
-        "smaller",
-        "larger",
-        "fewer",
-        "less",
-        "more",
-        "improved",
-        "increased",
-        "reduced",
-        "lower",
-        "speed",
         "speedups",
         "absolute",
     ]
+)
+# comparatives after a value that may count something else ("20% fewer parameters"): the value belongs to a
+# metric only when one follows closely ("30 times smaller in the model size", "50x improved sample efficiency")
+COMPARATIVE_BEFORE_METRIC = frozenset(
+    ["smaller", "larger", "fewer", "less", "more", "improved", "increased", "reduced", "lower", "greater"]
 )
 METRIC_THEN_NUMBER = re.compile(
     r"\s*(?:\([^()]{1,20}\)\s*)?(?:scores?\s+)?(?:(?:of|=|:|is|was|reaches|reached|achieves|achieved)\s*"
@@ -194,8 +191,11 @@ def find_results(
     metrics: list[Span],
     methods: list[Span],
     datasets: list[Span],
+    proposed: Span | None = None,
 ) -> list[FoundResult]:
-    """Results in ``text``; ``sentences`` are (start, end) offsets, the entity spans offsets of mentions."""
+    """Results in ``text``; ``sentences`` are (start, end) offsets, the entity spans offsets of mentions.
+    ``proposed`` is the paper's own method: a result whose clause names no other method as its subject is
+    the paper's."""
     found: list[FoundResult] = []
     for s_start, s_end in sentences:
         sent_metrics = [m for m in metrics if s_start <= m.start and m.end <= s_end]
@@ -231,6 +231,10 @@ def find_results(
                 noun
                 and noun.group(1) not in AFTER_VALUE
                 and _nearest_after(sent_metrics, v_end, 2, s_end) is None
+                and (
+                    noun.group(1) not in COMPARATIVE_BEFORE_METRIC
+                    or _nearest_after(sent_metrics, v_end, 30, s_end) is None
+                )
             ):
                 continue  # "7.9% layers": the number counts something else
             after = _nearest_after(sent_metrics, v_end, AFTER_WINDOW, s_end)
@@ -253,15 +257,99 @@ def find_results(
                 accepted[i] = (v_start, v_end, nxt[2])
         accepted = [(a, b, metric) for a, b, metric in accepted if metric is not None]
         kinds = _coordinated_kinds(text, accepted, s_start)
-        for (v_start, v_end, metric), kind in zip(accepted, kinds, strict=True):
-            method = _nearest_before(methods, v_start, 200, s_start) or _nearest_after(
-                methods, v_end, 30, s_end
-            )
-            dataset = _nearest_after(datasets, v_end, 60, s_end) or _nearest_before(
-                datasets, v_start, 200, s_start
-            )
+        sent_datasets = [d for d in datasets if s_start <= d.start and d.end <= s_end]
+        zipped = _respectively(text, accepted, sent_datasets, s_start, s_end)
+        for i, ((v_start, v_end, metric), kind) in enumerate(zip(accepted, kinds, strict=True)):
+            c_start, c_end = clause_of(text, v_start, v_end, s_start, s_end)
+            dataset = zipped.get(i) or _dataset_of(text, sent_datasets, v_start, v_end, c_start, c_end)
+            method = _method_of(text, methods, v_start, v_end, c_start, c_end) or proposed
             found.append(FoundResult(text[v_start:v_end], v_start, v_end, metric, method, dataset, kind))
     return found
+
+
+# where a clause ends inside a sentence: a semicolon, a parenthesis, or a conjunction starting a new clause
+CLAUSE_BREAK = re.compile(
+    r";|[()]|,\s+(?:and|but|while|whereas|which|where|respectively|outperforming|surpassing|compared|"
+    r"exceeding|beating|improving|yielding|achieving|reaching|setting)\b|\s(?:while|whereas|but)\s",
+    re.IGNORECASE,
+)
+# what comes before another method's name when the sentence compares against it
+COMPARED_METHOD = re.compile(
+    r"(?:\bthan|\bover|\boutperform\w*|\bsurpass\w*|\bbeat\w*|\bexceed\w*|\bcompared\s+(?:to|with)|\bversus"
+    r"|\bvs\.?|\bagainst|\blike|\bsuch\s+as|\bincluding|\bbaselines?|\bfrom|\bwith|\busing|\bof)"
+    r"(?:\s+(?:the|a|an|strong|prior|previous|existing|state-of-the-art|competitive|baselines?|methods?|models?))*"
+    r"\s*(?:\(|,)?\s*$",
+    re.IGNORECASE,
+)
+
+
+def clause_of(text: str, v_start: int, v_end: int, s_start: int, s_end: int) -> tuple[int, int]:
+    """The (start, end) of the clause holding the value: the sentence cut at clause breaks on either side."""
+    c_start, c_end = s_start, s_end
+    for m in CLAUSE_BREAK.finditer(text, s_start, s_end):
+        if m.end() <= v_start:
+            c_start = m.end()
+        elif m.start() >= v_end:
+            c_end = m.start()
+            break
+    return c_start, c_end
+
+
+def _dataset_of(
+    text: str, datasets: list[Span], v_start: int, v_end: int, c_start: int, c_end: int
+) -> Span | None:
+    """The dataset the value's clause names: "48.1 mIoU on ADE20K" (after it), else "on ADE20K, X reaches
+    48.1" (before it); a sentence naming only one dataset names it for all its values."""
+    after = _nearest_after(datasets, v_end, 60, c_end)
+    if after is not None:
+        return after
+    before = _nearest_before(datasets, v_start, 200, c_start)
+    if before is not None:
+        return before
+    if len({d.name.lower() for d in datasets}) == 1:
+        return datasets[0]
+    return None
+
+
+def _method_of(
+    text: str, methods: list[Span], v_start: int, v_end: int, c_start: int, c_end: int
+) -> Span | None:
+    """The method the clause reports the value for: the nearest one before it that is not the one compared
+    against ("X outperforms Y by 2%": X), else one right after it ("84.4% for ResNet-50")."""
+    for m in sorted((m for m in methods if c_start <= m.start and m.end <= v_start), key=lambda m: -m.end):
+        if not COMPARED_METHOD.search(text, max(c_start, m.start - 40), m.start):
+            return m
+    after = _nearest_after(methods, v_end, 12, c_end)
+    if after is not None and re.match(r"\s*(?:for|with|by|of)\s+(?:the\s+)?$", text[v_end : after.start]):
+        return after
+    return None
+
+
+def _respectively(
+    text: str, values: list[tuple[int, int, Span]], datasets: list[Span], s_start: int, s_end: int
+) -> dict[int, Span]:
+    """Datasets zipped in order to values listed together ("on PTB and WikiText-2 to 47.69 and 40.68
+    respectively"): value index -> dataset, where the sentence says "respectively" and lists as many
+    datasets as values."""
+    if not re.search(r"\brespectively\b", text[s_start:s_end]) or not values:
+        return {}
+    groups, group = [], [0]
+    for i in range(1, len(values)):
+        if COORDINATED.fullmatch(text[values[i - 1][1] : values[i][0]]):
+            group.append(i)
+        else:
+            groups.append(group)
+            group = [i]
+    groups.append(group)
+    names: list[Span] = []
+    for d in sorted(datasets, key=lambda d: d.start):
+        if all(d.name.lower() != n.name.lower() for n in names):
+            names.append(d)
+    zipped: dict[int, Span] = {}
+    for group in groups:
+        if len(group) >= 2 and len(names) == len(group):
+            zipped.update(zip(group, names, strict=True))
+    return zipped
 
 
 COORDINATED = re.compile(
