@@ -24,7 +24,15 @@ VALUE = re.compile(
     rf"|{_NUM}\s?(?:-|\u2013)\s?{_NUM}{_UNIT}"
     r"|(?:\+\s?|[\-\u2212])\d+(?:\.\d+)?(?![\w.]))"
 )
-PLAIN_NUMBER = re.compile(r"(?<![\w.^/\-])(\d+(?:\.\d+)?)(?=\s)")
+PLAIN_NUMBER = re.compile(r"(?<![\w.^/\-])(\d+(?:\.\d+)?(?:\s?[\-\u2013]\s?\d+(?:\.\d+)?)?)(?=\s)")
+# "14.9/8.8 mAP": values for two settings, one metric
+SLASH_PAIR = re.compile(r"(?<![\w.^/\-])(\d+(?:\.\d+)?)/(\d+(?:\.\d+)?)(?=\s)")
+# "by 1.1 points", "5.6 points in perplexity", "more than 10 F1 points": a difference in the metric's units
+POINTS = re.compile(r"(?<![\w.^/\-])(\d+(?:\.\d+)?)\s+(?:percentage\s+)?(?:points?|pp)\b")
+# values closing a "respectively" list: "to 47.69 and 40.68 respectively", "of 0.92, 0.88 and 0.90, respectively"
+RESPECTIVELY_LIST = re.compile(
+    r"(?<![\w.^/\-])\d+(?:\.\d+)?(?:\s*(?:,\s*(?:and\s+)?|\s(?:and|or)\s+)\d+(?:\.\d+)?)+,?\s+respectively\b"
+)
 # words that may follow a value that still belongs to a metric
 AFTER_VALUE = frozenset(
     [
@@ -173,6 +181,17 @@ def result_kind(text: str, start: int, end: int, clause_start: int, metric: Span
     return "score"
 
 
+def _long_form(text: str, metric: Span, metrics: list[Span], lo: int) -> Span:
+    """The metric's long form where the text defines its acronym right there and never uses it again:
+    "Fr\u00e9chet Inception Distance (FID) score of 3.08" names the metric by its long form; an acronym the
+    text goes on to use ("Equal Error Rate (EER) of 12 ... an EER of 10.8") is the text's name for it."""
+    if text[metric.start - 1 : metric.start] != "(" or metric.start - 1 < lo:
+        return metric
+    if len(re.findall(rf"(?<!\w){re.escape(metric.name)}(?!\w)", text)) > 1:
+        return metric
+    return next((m for m in metrics if 0 < metric.start - m.end <= 2 and m.start < metric.start), metric)
+
+
 def _nearest_before(spans: list[Span], pos: int, window: int, lo: int) -> Span | None:
     """The span ending closest before ``pos``, at most ``window`` characters away and after ``lo``."""
     near = [s for s in spans if lo <= s.start and s.end <= pos and pos - s.end <= window]
@@ -208,6 +227,20 @@ def find_results(
                 nxt = _nearest_after(sent_metrics, change_of.end(), 1, s_end)  # "a 0.09 increase in FID"
             if nxt is not None and all(not (a <= m.start(1) < b) for a, b in values):
                 values.append((m.start(1), m.end(1)))
+        for m in SLASH_PAIR.finditer(text, s_start, s_end):
+            if _nearest_after(sent_metrics, m.end(), 2, s_end) is None:
+                continue
+            if "." not in m.group() and int(m.group(1)) < int(m.group(2)):
+                values.append((m.start(1), m.end(2)))  # "1/4 parameters": a fraction, a ratio
+            else:
+                values += [(m.start(1), m.end(1)), (m.start(2), m.end(2))]
+        for m in POINTS.finditer(text, s_start, s_end):
+            if all(not (a <= m.start(1) < b) for a, b in values):
+                values.append((m.start(1), m.end(1)))
+        for m in RESPECTIVELY_LIST.finditer(text, s_start, s_end):
+            for n in re.finditer(r"\d+(?:\.\d+)?", m.group()):
+                if all(not (a <= m.start() + n.start() < b) for a, b in values):
+                    values.append((m.start() + n.start(), m.start() + n.end()))
         for metric in sent_metrics:  # "mIoU is increased from 0.620 to 0.651", "FPS from 533 to 2364"
             m = METRIC_FROM_TO.match(text, metric.end, s_end)
             if m and all(not (a <= m.start(1) < b) for a, b in values):
@@ -222,6 +255,11 @@ def find_results(
         terms_metric = _nearest_after(sent_metrics, s_start + terms.end(), 5, s_end) if terms else None
         accepted: list[tuple[int, int, Span | None]] = []
         for v_start, v_end in values:
+            shown = v_start
+            if FROM_VALUE.search(text, max(s_start, v_start - 6), v_start) and (
+                to := re.search(r"\sto\s?(?=[~\d])", text[v_start:v_end])
+            ):
+                shown = v_start + to.end()  # "from 31.2% to 44.6%": the level reached, not the one before
             if FROM_VALUE.search(text, max(s_start, v_start - 6), v_start) and re.match(
                 r"\s+to\s+[~\d]", text[v_end : v_end + 12]
             ):
@@ -246,9 +284,16 @@ def find_results(
             change_of = CHANGE_OF.match(text, v_end, s_end)
             if change_of:  # "a 175% improvement in inference speed": the text names what changed
                 metric = _nearest_after(sent_metrics, change_of.end(), 1, s_end)
+            in_metric = re.match(
+                r"\s+(?:percentage\s+)?(?:points?|pp)\s+(?:in|on|of)\s+(?:the\s+)?", text[v_end:s_end]
+            )
+            if in_metric:  # "5.6 points in perplexity"
+                metric = _nearest_after(sent_metrics, v_end + in_metric.end(), 1, s_end) or metric
+            if metric is not None:
+                metric = _long_form(text, metric, sent_metrics, s_start)
             if COMPARED_TO.search(text, max(s_start, v_start - 30), v_start):
                 continue  # "compared to 24 tokens/s of X": another method's level
-            accepted.append((v_start, v_end, metric))
+            accepted.append((shown, v_end, metric))
         # "0.7% and 1.5% higher top-1 accuracy": a value listed with the next one shares its metric
         for i in range(len(accepted) - 2, -1, -1):
             v_start, v_end, metric = accepted[i]
