@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from spacy.lang.en.stop_words import STOP_WORDS
+
 # a percent or factor sign as ML abstracts write it: "%", LaTeX "\\%" or "$\\%$", "x", "X", "\u00d7", "$\\times$",
 # "times" (with or without the space), "-fold"
 _UNIT = (
@@ -147,7 +149,10 @@ CHANGE_OF = re.compile(
     r"\s+(?:in|of|on)\s+(?:the\s+)?",
     re.IGNORECASE,
 )
-COMPARED_TO = re.compile(r"\b(?:compared\s+(?:to|with)|than|against)\s+(?:only\s+|just\s+)?$", re.IGNORECASE)
+COMPARED_TO = re.compile(
+    r"\b(?:compared\s+(?:to|with)|(?<!more\s)(?<!less\s)(?<!fewer\s)(?<!greater\s)than|against)\s+(?:only\s+|just\s+)?$",
+    re.IGNORECASE,
+)
 # "from 0.620 to 0.651": the old level is no result of the paper, the new one is
 FROM_VALUE = re.compile(r"\bfrom\s+$", re.IGNORECASE)
 
@@ -221,6 +226,7 @@ def find_results(
         if not sent_metrics:
             continue
         values = [(m.start(1), m.end(1)) for m in VALUE.finditer(text, s_start, s_end)]
+        points = {(m.start(1), m.end(1)) for m in POINTS.finditer(text, s_start, s_end)}
         for m in PLAIN_NUMBER.finditer(text, s_start, s_end):
             nxt = _nearest_after(sent_metrics, m.end(1), 2, s_end)
             if nxt is None and (change_of := CHANGE_OF.match(text, m.end(1), s_end)):
@@ -241,6 +247,7 @@ def find_results(
             for n in re.finditer(r"\d+(?:\.\d+)?", m.group()):
                 if all(not (a <= m.start() + n.start() < b) for a, b in values):
                     values.append((m.start() + n.start(), m.start() + n.end()))
+        plain_values = set(values)
         for metric in sent_metrics:  # "mIoU is increased from 0.620 to 0.651", "FPS from 533 to 2364"
             m = METRIC_FROM_TO.match(text, metric.end, s_end)
             if m and all(not (a <= m.start(1) < b) for a, b in values):
@@ -251,6 +258,7 @@ def find_results(
             if m and m.end(group) <= s_end and all(not (a <= m.start(group) < b) for a, b in values):
                 values.append((m.start(group), m.end(group)))
         values.sort()
+        anchored = set(values) - plain_values  # found beside their metric ("accuracy of 90%")
         terms = re.search(r"\bin\s+terms\s+of\s+", text[s_start:s_end])
         terms_metric = _nearest_after(sent_metrics, s_start + terms.end(), 5, s_end) if terms else None
         accepted: list[tuple[int, int, Span | None]] = []
@@ -265,22 +273,31 @@ def find_results(
             ):
                 continue  # "from 0.620 to 0.651": the level before, not the paper's result
             noun = re.match(r"\s+([a-z][a-z\-]*)", text[v_end : v_end + 30])
+            word = noun.group(1) if noun else ""
             if (
                 noun
-                and noun.group(1) not in AFTER_VALUE
+                and (v_start, v_end) not in anchored
                 and _nearest_after(sent_metrics, v_end, 2, s_end) is None
                 and (
-                    noun.group(1) not in COMPARATIVE_BEFORE_METRIC
-                    or _nearest_after(sent_metrics, v_end, 30, s_end) is None
+                    _nearest_after(sent_metrics, v_end, 30, s_end) is None
+                    if word in COMPARATIVE_BEFORE_METRIC
+                    else word not in AFTER_VALUE and word not in STOP_WORDS
                 )
             ):
                 continue  # "7.9% layers": the number counts something else
             after = _nearest_after(sent_metrics, v_end, AFTER_WINDOW, s_end)
-            if after is not None and re.match(r"\s?(?:\S+\s)?\S*$", text[v_end : after.start]) is None:
-                after = None  # only "84.4% top-1 accuracy" or "4.6% higher top-1 accuracy"
+            if after is not None and not re.match(
+                r"\s?(?:\S+\s(?:(?:in|of)\s+(?:the\s+|terms\s+of\s+(?:the\s+)?)?)?)?\S*$",
+                text[v_end : after.start],
+            ):
+                after = (
+                    None  # only "84.4% top-1 accuracy", "4.6% higher top-1 accuracy", "2x faster in speed"
+                )
             before = _nearest_before(sent_metrics, v_start, BEFORE_WINDOW, s_start)
             metric = after if after is not None and (before is None or after.start - v_end < 3) else before
             metric = metric or terms_metric
+            if metric is None and (v_start, v_end) in points:  # "..., and 0.5 points more than X"
+                metric = _nearest_before(sent_metrics, v_start, s_end - s_start, s_start)
             change_of = CHANGE_OF.match(text, v_end, s_end)
             if change_of:  # "a 175% improvement in inference speed": the text names what changed
                 metric = _nearest_after(sent_metrics, change_of.end(), 1, s_end)
@@ -400,6 +417,12 @@ def _respectively(
 COORDINATED = re.compile(
     r"(?:\s+(?:for|on|in|with)\s+[^\s,;]+(?:\s[^\s,;]+)?)?\s*(?:,\s*(?:and\s+|or\s+)?|\s(?:and|or)\s+|/)\s*"
 )
+# values listed together for the kind they share may each carry the metric's name and a qualifier
+# ("by nearly 1.0 F1 on news and more than 2.0 F1")
+COORDINATED_KIND = re.compile(
+    r"(?:\s+(?!points?\b)[^\s,;\d][^\s,;]*)?(?:\s+(?:for|on|in|with)\s+[^\s,;]+(?:\s[^\s,;]+)?)?\s*"
+    r"(?:,\s*(?:and\s+|or\s+)?|\s(?:and|or)\s+|/)\s*(?:(?:more\s+than|nearly|about|over|almost|up\s+to)\s+)?"
+)
 
 
 def _coordinated_kinds(text: str, values: list[tuple[int, int, Span]], clause_start: int) -> list[str]:
@@ -409,7 +432,7 @@ def _coordinated_kinds(text: str, values: list[tuple[int, int, Span]], clause_st
     i = 0
     while i < len(values):
         j = i
-        while j + 1 < len(values) and COORDINATED.fullmatch(text[values[j][1] : values[j + 1][0]]):
+        while j + 1 < len(values) and COORDINATED_KIND.fullmatch(text[values[j][1] : values[j + 1][0]]):
             j += 1
         group = kinds[i : j + 1]
         if "change" in group:
