@@ -429,15 +429,29 @@ def _coordinated_kinds(text: str, values: list[tuple[int, int, Span]], clause_st
     """Each value's kind; values in one list ("0.7%, 6.8% and 1.3% improvements", "by 1.0% for ResNet-32,
     0.5% for VGG-16") share what the words around the list say: a ratio-shaped value stays a ratio."""
     kinds = [result_kind(text, a, b, clause_start, metric) for a, b, metric in values]
+    cued = [False] * len(values)  # a change cue stands before the value's list ("by 1.0 F1, ...")
     i = 0
     while i < len(values):
         j = i
-        while j + 1 < len(values) and COORDINATED_KIND.fullmatch(text[values[j][1] : values[j + 1][0]]):
+        while j + 1 < len(values) and COORDINATED.fullmatch(text[values[j][1] : values[j + 1][0]]):
             j += 1
         group = kinds[i : j + 1]
         if "change" in group:
             for k in range(i, j + 1):
                 if kinds[k] == "score":
                     kinds[k] = "change"
+        before = text[max(clause_start, values[i][0] - 80) : values[i][0]]
+        if kinds[i] == "change" and CHANGE_BEFORE.search(before):
+            cued[i : j + 1] = [True] * (j + 1 - i)
         i = j + 1
+    # "by nearly 1.0 F1 on news and more than 2.0 F1": the cue before a list carries on to the values
+    # listed after it, each with the metric's name
+    for k in range(1, len(values)):
+        if (
+            cued[k - 1]
+            and kinds[k] == "score"
+            and COORDINATED_KIND.fullmatch(text[values[k - 1][1] : values[k][0]])
+        ):
+            kinds[k] = "change"
+            cued[k] = True
     return kinds
