@@ -16,7 +16,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 # a percent or factor sign as ML abstracts write it: "%", LaTeX "\\%" or "$\\%$", "x", "X", "\u00d7", "$\\times$",
 # "times" (with or without the space), "-fold"
 _UNIT = (
-    r"(?:\s?(?:\\?%|\$\\%\$)|\s?(?:x|X|\u00d7)(?![A-Za-z])|\s?\$?\\times\$?(?![A-Za-z])|\s?times\b|-fold\b)"
+    r"(?:\s?(?:\\?%|\$\\%\$)|\s?(?:x|X|\u00d7)(?![A-Za-z]|\s?\d)|\s?\$?\\times\$?(?![A-Za-z]|\s?\d)|\s?times\b|-fold\b)"
 )
 _NUM = r"\d+(?:[.,]\d+)?"
 VALUE = re.compile(
@@ -136,7 +136,7 @@ CHANGE_BEFORE = re.compile(
     r"|\b(?:improv|increas|decreas|reduc|boost|sav|cut|lower|rais|surpass|outperform|exceed|beat)\w*"
     r"(?:\s+(?!of\b|to\b|from\b)[\w@.\-]+){0,3}?\s+(?:by|over))"
     r"\s+(?:up\s+to\s+|about\s+|around\s+|approximately\s+|roughly\s+|nearly\s+|over\s+|more\s+than\s+"
-    r"|at\s+least\s+|an?\s+average\s+of\s+|on\s+average\s+|~\s*)*$"
+    r"|at\s+least\s+|an?\s+average\s+of\s+|on\s+average\s+|between\s+|~\s*)*$"
     r"|\b(?:reduc|sav|cut)(?:es|ed|ing|e|s)?\s+(?:up\s+to\s+|about\s+|around\s+|over\s+|nearly\s+)*$"
     # "the drop of mIoU is within 0.8%", "the gain in accuracy was about 2 points"
     r"|\b(?:drops?|decreases?|loss|gap|reductions?|increases?|improvements?|gains?)\s+(?:of|in)\s+\S+(?:\s\S+)?"
@@ -150,9 +150,12 @@ CHANGE_OF = re.compile(
     re.IGNORECASE,
 )
 COMPARED_TO = re.compile(
-    r"\b(?:compared\s+(?:to|with)|(?<!more\s)(?<!less\s)(?<!fewer\s)(?<!greater\s)than|against)\s+(?:only\s+|just\s+)?$",
+    r"\b(?:compared\s+(?:to|with)|(?<!more\s)(?<!less\s)(?<!fewer\s)(?<!greater\s)than|against)"
+    r"\s+(?:only\s+|just\s+|(?:less|more|fewer)\s+than\s+)?$",
     re.IGNORECASE,
 )
+# "improving over the previous best IS of 52.52": a level others reached
+OTHERS_LEVEL = re.compile(r"\b(?:previous|prior|former)\s+(?:best|state[\s-]of[\s-]the[\s-]art|sota|record)\b", re.I)
 # "from 0.620 to 0.651": the old level is no result of the paper, the new one is
 FROM_VALUE = re.compile(r"\bfrom\s+$", re.IGNORECASE)
 
@@ -323,6 +326,8 @@ def find_results(
         zipped = _respectively(text, accepted, sent_datasets, s_start, s_end)
         for i, ((v_start, v_end, metric), kind) in enumerate(zip(accepted, kinds, strict=True)):
             c_start, c_end = clause_of(text, v_start, v_end, s_start, s_end)
+            if kind == "score" and OTHERS_LEVEL.search(text, c_start, v_start):
+                continue
             dataset = zipped.get(i) or _dataset_of(text, sent_datasets, v_start, v_end, c_start, c_end)
             method = _method_of(text, methods, v_start, v_end, c_start, c_end) or proposed
             found.append(FoundResult(text[v_start:v_end], v_start, v_end, metric, method, dataset, kind))
