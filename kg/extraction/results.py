@@ -154,7 +154,7 @@ COMPARED_TO = re.compile(
 )
 # "improving over the previous best IS of 52.52": a level others reached
 OTHERS_LEVEL = re.compile(
-    r"\b(?:previous|prior|former)\s+(?:best|state[\s-]of[\s-]the[\s-]art|sota|record)\b", re.I
+    r"\b(?:previous|prior|former)\s+(?:best|state[\s-]of[\s-]the[\s-]art|sota|record)\b", re.IGNORECASE
 )
 # "from 0.620 to 0.651": the old level is no result of the paper, the new one is
 FROM_VALUE = re.compile(r"\bfrom\s+$", re.IGNORECASE)
@@ -187,6 +187,119 @@ def result_kind(text: str, start: int, end: int, clause_start: int, metric: Span
     ):
         return "change"
     return "score"
+
+
+# the head nouns of metric names in ML writing; a phrase ending in one that sits in a value's slot ("a click
+# rate of 1.785", "46.8% zero-shot accuracy", "20x faster sampling speed") names the value's metric even
+# where the entity stage found no metric there, or only its head
+METRIC_HEAD = (
+    r"accuracy|accuracies|error\s+rates?|errors?|precision|recall|perplexity|perplexities|speed-?ups?|latency"
+    r"|throughput|entropy|similarity|correlation|F1|F-score|F1[\s-]score|scores?|speed|AUROC|AUC|IoU|mIoU|mAP"
+)
+PHRASE_BEFORE_VALUE = re.compile(
+    rf"((?:[A-Za-z][\w\-']*\s+){{0,2}}(?:{METRIC_HEAD}))\s+(?:of|=|:|is|was|reaches|reached)\s+"
+    r"(?:about|around|approximately|nearly|over|only|just|up\s+to\s+)?\$?[+\-\u2212]?\d",
+)
+PHRASE_AFTER_VALUE = re.compile(
+    r"\d(?:[\d.,]*)(?:\s?(?:\\?%|\$\\%\$|x|X|\u00d7|\$?\\times\$?|times))?\s+"
+    r"(?:(?:higher|lower|better|faster|slower|improved|increased|reduced|absolute|relative)\s+(?:in\s+(?:the\s+)?)?)?"
+    rf"((?:[A-Za-z][\w\-']*\s+){{0,2}}(?:{METRIC_HEAD}))\b"
+)
+# words that qualify a value, not the metric's name
+EVALUATIVE = frozenset(
+    [
+        "highest",
+        "lowest",
+        "best",
+        "new",
+        "strong",
+        "competitive",
+        "state-of-the-art",
+        "sota",
+        "better",
+        "worse",
+        "superior",
+        "significant",
+        "significantly",
+        "impressive",
+        "high",
+        "low",
+        "good",
+        "remarkable",
+        "overall",
+        "improved",
+        "increased",
+        "reduced",
+        "higher",
+        "lower",
+        "faster",
+        "slower",
+        "achieves",
+        "achieved",
+        "achieving",
+        "reaches",
+        "reached",
+        "obtains",
+        "obtained",
+        "yields",
+        "attains",
+        "attaining",
+        "relative",
+        "absolute",
+        "substantial",
+        "comparable",
+        "promising",
+        "excellent",
+        "average-case",
+        "report",
+        "reports",
+        "reported",
+        "obtain",
+        "obtains",
+        "get",
+        "gets",
+        "reach",
+        "attain",
+        "yield",
+        "yields",
+        "show",
+        "shows",
+        "give",
+        "gives",
+        "see",
+        "achieve",
+        "point",
+        "points",
+        "dataset",
+        "datasets",
+        "benchmark",
+        "benchmarks",
+        "set",
+        "task",
+        "tasks",
+    ]
+)
+
+
+def metric_phrases(text: str, s_start: int, s_end: int) -> list[Span]:
+    """Metric names the sentence writes in a value's slot, trimmed of the words that only qualify the value."""
+    spans: list[Span] = []
+    for pattern in (PHRASE_BEFORE_VALUE, PHRASE_AFTER_VALUE):
+        for m in pattern.finditer(text, s_start, s_end):
+            start, end = m.start(1), m.end(1)
+            words = list(re.finditer(r"\S+", text[start:end]))
+            keep = len(words) - 1  # the head
+            while keep > 0:
+                w = words[keep - 1].group()
+                if w.lower() in STOP_WORDS or w.lower() in EVALUATIVE or not re.match(r"[A-Za-z]", w):
+                    break
+                keep -= 1
+            start = m.start(1) + words[keep].start()
+            if keep == len(words) - 1 and re.fullmatch(r"scores?", words[-1].group()):
+                continue  # "score" alone names no metric
+            if end > start:
+                spans.append(Span(start, end, text[start:end]))
+    return spans
 
 
 def _long_form(text: str, metric: Span, metrics: list[Span], lo: int) -> Span:
@@ -226,6 +339,16 @@ def find_results(
     found: list[FoundResult] = []
     for s_start, s_end in sentences:
         sent_metrics = [m for m in metrics if s_start <= m.start and m.end <= s_end]
+        for phrase in metric_phrases(text, s_start, s_end):
+            inside = [m for m in sent_metrics if phrase.start <= m.start and m.end <= phrase.end]
+            if any(m.start < phrase.end and phrase.start < m.end for m in sent_metrics if m not in inside):
+                continue  # it crosses a metric the entity stage found
+            if inside and all(m.end == phrase.end for m in inside):
+                sent_metrics = [m for m in sent_metrics if m not in inside]  # "zero-shot" + "accuracy"
+            elif inside:
+                continue
+            sent_metrics.append(phrase)
+        sent_metrics.sort(key=lambda m: m.start)
         if not sent_metrics:
             continue
         values = [(m.start(1), m.end(1)) for m in VALUE.finditer(text, s_start, s_end)]
