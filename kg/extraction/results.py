@@ -195,6 +195,8 @@ def result_kind(text: str, start: int, end: int, clause_start: int, metric: Span
 METRIC_HEAD = (
     r"accuracy|accuracies|error\s+rates?|errors?|precision|recall|perplexity|perplexities|speed-?ups?|latency"
     r"|throughput|entropy|similarity|correlation|F1|F-score|F1[\s-]score|scores?|speed|AUROC|AUC|IoU|mIoU|mAP"
+    r"|BLEU|ROUGE(?:-\w+)?|PSNR|SSIM|FID|WER|CER|EER|MRR|NDCG(?:@\d+)?|Recall@\d+|R@\d+|Hits@\d+"
+    r"|(?:training|inference|testing|running|wall-clock|wall\s+clock|GPU|run)\s+(?:time|hours)|parameters|FLOPs"
 )
 PHRASE_BEFORE_VALUE = re.compile(
     rf"((?:[A-Za-z][\w\-']*\s+){{0,2}}(?:{METRIC_HEAD}))\s+(?:of|=|:|is|was|reaches|reached)\s+"
@@ -277,6 +279,19 @@ EVALUATIVE = frozenset(
         "set",
         "task",
         "tasks",
+        "fewer",
+        "less",
+        "more",
+        "smaller",
+        "larger",
+        "bigger",
+        "million",
+        "billion",
+        "thousand",
+        "m",
+        "b",
+        "k",
+        "times",
     ]
 )
 
