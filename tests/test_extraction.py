@@ -153,6 +153,7 @@ def test_find_results_pairs_values_with_the_metric_near_them():
     )
     assert [(r.metric.name, r.value, r.dataset and r.dataset.name) for r in results] == [
         ("top-1 accuracy", "84.4%", "ImageNet"),
+        ("parameters", "20%", "ImageNet"),  # a cost the sentence compares is a metric (GUIDELINES)
         ("Gop/s", "180", None),
     ]
 

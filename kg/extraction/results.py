@@ -440,7 +440,12 @@ def find_results(
                 BEFORE_WINDOW,
                 clause_of(text, v_start, v_end, s_start, s_end, METRIC_BREAK)[0],
             )
-            metric = after if after is not None and (before is None or after.start - v_end < 3) else before
+            metric = (
+                after
+                if after is not None
+                and (before is None or after.start - v_end < 3 or word in COMPARATIVE_BEFORE_METRIC)
+                else before
+            )  # "20% fewer parameters": what the comparative says is fewer
             metric = metric or terms_metric
             if metric is None and (v_start, v_end) in points:  # "..., and 0.5 points more than X"
                 metric = _nearest_before(sent_metrics, v_start, s_end - s_start, s_start)
