@@ -143,8 +143,8 @@ CHANGE_BEFORE = re.compile(
 )
 # "a 175% improvement in <what changed>"
 CHANGE_OF = re.compile(
-    r"\s+(?:absolute\s+|relative\s+)?(?:improvements?|increases?|reductions?|decreases?|gains?|drops?|boosts?)"
-    r"\s+(?:in|of|on)\s+(?:the\s+)?",
+    r"\s+(?:absolute\s+|relative\s+|average\s+)?(?:improvements?|increases?|reductions?|decreases?|gains?|drops?"
+    r"|boosts?)\s+(?:in|of|on)\s+(?:the\s+)?",
     re.IGNORECASE,
 )
 COMPARED_TO = re.compile(
@@ -197,10 +197,11 @@ METRIC_HEAD = (
     r"|throughput|entropy|similarity|correlation|F1|F-score|F1[\s-]score|scores?|speed|AUROC|AUC|IoU|mIoU|mAP"
     r"|BLEU|ROUGE(?:-\w+)?|PSNR|SSIM|FID|WER|CER|EER|MRR|NDCG(?:@\d+)?|Recall@\d+|R@\d+|Hits@\d+"
     r"|(?:training|inference|testing|running|wall-clock|wall\s+clock|GPU|run)\s+(?:time|hours)|parameters|FLOPs"
+    r"|PQ|AP|AR"
 )
 PHRASE_BEFORE_VALUE = re.compile(
-    rf"((?:[A-Za-z][\w\-']*\s+){{0,2}}(?:{METRIC_HEAD}))\s+(?:of|=|:|is|was|reaches|reached)\s+"
-    r"(?:about|around|approximately|nearly|over|only|just|up\s+to\s+)?\$?[+\-\u2212]?\d",
+    rf"((?:[A-Za-z][\w\-']*\s+){{0,2}}(?:{METRIC_HEAD}))\s+(?:of|=|:|is|was|reaches|reached|by)\s+"
+    r"(?:(?:about|around|approximately|nearly|over|only|just|up\s+to|between|more\s+than)\s+)?\$?[+\-\u2212]?\d",
 )
 PHRASE_AFTER_VALUE = re.compile(
     r"\d(?:[\d.,]*)(?:\s?(?:\\?%|\$\\%\$|x|X|\u00d7|\$?\\times\$?|times))?\s+"
@@ -292,6 +293,35 @@ EVALUATIVE = frozenset(
         "b",
         "k",
         "times",
+        "improve",
+        "improves",
+        "reduce",
+        "reduces",
+        "increase",
+        "increases",
+        "raise",
+        "raises",
+        "raised",
+        "decrease",
+        "decreases",
+        "decreased",
+        "boost",
+        "boosts",
+        "boosted",
+        "lowers",
+        "lowered",
+        "outperform",
+        "outperforms",
+        "outperformed",
+        "cut",
+        "cuts",
+        "surpass",
+        "surpasses",
+        "surpassed",
+        "exceed",
+        "exceeds",
+        "exceeded",
+        "averaging",
     ]
 )
 
