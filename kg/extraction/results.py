@@ -94,6 +94,11 @@ METRIC_FROM_TO = re.compile(
     r"\s+(?:(?:is|was|are|were)\s+)?(?:\w+\s+)?from\s+\d+(?:\.\d+)?\s?\\?%?\s+to\s+(\d+(?:\.\d+)?(?:\s?\\?%)?)(?!\w|\.\d)"
 )
 BEFORE_WINDOW = 90
+# between a metric and its value: "an entropy of 1.26 bits/char" is the entropy's value, in bits/char
+METRIC_SLOT = re.compile(
+    r"\s*(?:\([^()]{1,20}\)\s*)?(?:scores?\s+)?(?:of|=|:|is|was|reaches|reached|achieves|achieved)\s+"
+    r"(?:(?:about|around|approximately|nearly|over|only|just|up\s+to)\s+)?\$?"
+)
 AFTER_WINDOW = 40
 
 
@@ -186,6 +191,10 @@ def result_kind(text: str, start: int, end: int, clause_start: int, metric: Span
         and CHANGE_AFTER_METRIC.match(text, metric.end, metric.end + 60)
     ):
         return "change"
+    if metric is not None and re.search(
+        r"\b(?:savings|reductions?|improvements?|gains?|drops?)$", metric.name, re.IGNORECASE
+    ):
+        return "change"  # "memory savings of up to 50%": the metric's name says it is a difference
     return "score"
 
 
@@ -197,7 +206,8 @@ METRIC_HEAD = (
     r"|throughput|entropy|similarity|correlation|F1|F-score|F1[\s-]score|scores?|speed|AUROC|AUC|IoU|mIoU|mAP"
     r"|BLEU|ROUGE(?:-\w+)?|PSNR|SSIM|FID|WER|CER|EER|MRR|NDCG(?:@\d+)?|Recall@\d+|R@\d+|Hits@\d+"
     r"|(?:training|inference|testing|running|wall-clock|wall\s+clock|GPU|run)\s+(?:time|hours)|parameters|FLOPs"
-    r"|PQ|AP|AR"
+    r"|PQ|AP|AR|MAP|GLEU|METEOR|CIDEr|SARI|bits/char|BPC|bpc|frames\s+per\s+second|FPS|fps"
+    r"|model\s+size|(?:training|inference|GPU)\s+memory|memory\s+(?:usage|consumption|footprint|savings)"
 )
 PHRASE_BEFORE_VALUE = re.compile(
     rf"((?:[A-Za-z][\w\-']*\s+){{0,2}}(?:{METRIC_HEAD}))\s+(?:of|=|:|is|was|reaches|reached|by)\s+"
@@ -336,7 +346,12 @@ def metric_phrases(text: str, s_start: int, s_end: int) -> list[Span]:
             keep = len(words) - 1  # the head
             while keep > 0:
                 w = words[keep - 1].group()
-                if w.lower() in STOP_WORDS or w.lower() in EVALUATIVE or not re.match(r"[A-Za-z]", w):
+                if (
+                    w.lower() in STOP_WORDS
+                    or w.lower() in EVALUATIVE
+                    or not re.match(r"[A-Za-z]", w)
+                    or re.fullmatch(r"[a-z]+ing", w)  # "enhancing FPS"
+                ):
                     break
                 keep -= 1
             start = m.start(1) + words[keep].start()
@@ -470,9 +485,11 @@ def find_results(
                 BEFORE_WINDOW,
                 clause_of(text, v_start, v_end, s_start, s_end, METRIC_BREAK)[0],
             )
+            named_before = before is not None and METRIC_SLOT.fullmatch(text, before.end, v_start)
             metric = (
                 after
                 if after is not None
+                and not named_before
                 and (before is None or after.start - v_end < 3 or word in COMPARATIVE_BEFORE_METRIC)
                 else before
             )  # "20% fewer parameters": what the comparative says is fewer
