@@ -336,6 +336,9 @@ EVALUATIVE = frozenset(
 )
 
 
+COMPARATIVES = COMPARATIVE_BEFORE_METRIC | {"faster", "slower", "higher", "better", "worse"}
+
+
 def metric_phrases(text: str, s_start: int, s_end: int) -> list[Span]:
     """Metric names the sentence writes in a value's slot, trimmed of the words that only qualify the value."""
     spans: list[Span] = []
@@ -490,7 +493,7 @@ def find_results(
                 after
                 if after is not None
                 and not named_before
-                and (before is None or after.start - v_end < 3 or word in COMPARATIVE_BEFORE_METRIC)
+                and (before is None or after.start - v_end < 3 or word in COMPARATIVES)
                 else before
             )  # "20% fewer parameters": what the comparative says is fewer
             metric = metric or terms_metric
