@@ -284,6 +284,15 @@ def test_a_result_takes_the_dataset_and_method_of_its_own_clause():
     ]
 
 
+def test_a_dataset_named_on_a_results_slot_is_its_dataset_even_if_no_entity_was_found():
+    text = "It achieves 84.2% accuracy on the challenging French Street Name Signs (FSNS) dataset."
+    assert attached(text, ["accuracy"], [], []) == [("84.2%", "French Street Name Signs", None)]
+    # a method after "on" is not a dataset
+    assert attached("It adds 1.2% accuracy on ResNet-50.", ["accuracy"], [], ["ResNet-50"]) == [
+        ("1.2%", None, None)
+    ]
+
+
 def test_respectively_zips_values_to_the_datasets_in_order():
     text = "It improves the perplexity on Penn Treebank and WikiText-2 to 47.69 and 40.68 respectively."
     assert attached(text, ["perplexity"], ["Penn Treebank", "WikiText-2"], []) == [

@@ -526,7 +526,9 @@ def find_results(
             c_start, c_end = clause_of(text, v_start, v_end, s_start, s_end)
             if kind == "score" and OTHERS_LEVEL.search(text, c_start, v_start):
                 continue
-            dataset = zipped.get(i) or _dataset_of(text, sent_datasets, v_start, v_end, c_start, c_end)
+            dataset = zipped.get(i) or _dataset_of(
+                text, sent_datasets, v_start, v_end, c_start, c_end, methods + sent_metrics
+            )
             method = _method_of(text, methods, v_start, v_end, c_start, c_end) or proposed
             found.append(FoundResult(text[v_start:v_end], v_start, v_end, metric, method, dataset, kind))
     return found
@@ -567,14 +569,30 @@ def clause_of(
     return c_start, c_end
 
 
+# a dataset the entity stage did not find, named where a result's dataset is written: right after the value
+# and its metric, "on" a capitalised name, often followed by "dataset", "benchmark" or "test set"
+DATASET_SLOT = re.compile(
+    r"(?:\s*[^\s,;.()]+){0,4}?\s+on\s+(?:the\s+)?(?:(?:challenging|popular|standard|public|large-scale|widely[\s-]used)\s+)*"
+    r"((?=[^\s]*[A-Z0-9])[A-Za-z][\w\-.']*[\w'](?:\s+(?:[A-Z0-9][\w\-.']*[\w']|\d+))*)"
+    r"(?=\s+(?:dataset|benchmark|test\s+set|corpus|challenge)\b|\s*[,.;()]|\s+(?:and|with|while|for|in|using)\b|\s*$)"
+)
+
+
 def _dataset_of(
-    text: str, datasets: list[Span], v_start: int, v_end: int, c_start: int, c_end: int
+    text: str, datasets: list[Span], v_start: int, v_end: int, c_start: int, c_end: int, others: list[Span]
 ) -> Span | None:
     """The dataset the value's clause names: "48.1 mIoU on ADE20K" (after it), else "on ADE20K, X reaches
     48.1" (before it); a sentence naming only one dataset names it for all its values."""
     after = _nearest_after(datasets, v_end, 60, c_end)
     if after is not None:
         return after
+    named = DATASET_SLOT.match(text, v_end, c_end)
+    if (
+        named
+        and named.end(1) - v_end <= 70
+        and not any(m.start < named.end(1) and named.start(1) < m.end for m in others)
+    ):  # "84.2% accuracy on the French Street Name Signs (FSNS) dataset"
+        return Span(named.start(1), named.end(1), named.group(1))
     before = _nearest_before(datasets, v_start, 200, c_start)
     if before is not None:
         return before
