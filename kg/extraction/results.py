@@ -202,7 +202,7 @@ def result_kind(text: str, start: int, end: int, clause_start: int, metric: Span
 # rate of 1.785", "46.8% zero-shot accuracy", "20x faster sampling speed") names the value's metric even
 # where the entity stage found no metric there, or only its head
 METRIC_HEAD = (
-    r"accuracy|accuracies|error\s+rates?|errors?|precision|recall|perplexity|perplexities|speed-?ups?|latency"
+    r"(?:FLOPs|parameters?|memory|cost|latency)\s+reductions?|accuracy|accuracies|error\s+rates?|errors?|precision|recall|perplexity|perplexities|speed-?ups?|latency"
     r"|throughput|entropy|similarity|correlation|F1|F-score|F1[\s-]score|scores?|speed|AUROC|AUC|IoU|mIoU|mAP"
     r"|BLEU|ROUGE(?:-\w+)?|PSNR|SSIM|FID|WER|CER|EER|MRR|NDCG(?:@\d+)?|Recall@\d+|R@\d+|Hits@\d+"
     r"|(?:training|inference|testing|running|wall-clock|wall\s+clock|GPU|run)\s+(?:time|hours)|parameters|FLOPs"
@@ -210,8 +210,9 @@ METRIC_HEAD = (
     r"|model\s+size|(?:training|inference|GPU)\s+memory|memory\s+(?:usage|consumption|footprint|savings)"
 )
 PHRASE_BEFORE_VALUE = re.compile(
-    rf"((?:[A-Za-z][\w\-']*\s+){{0,2}}(?:{METRIC_HEAD}))\s+(?:of|=|:|is|was|reaches|reached|by)\s+"
-    r"(?:(?:about|around|approximately|nearly|over|only|just|up\s+to|between|more\s+than)\s+)?\$?[+\-\u2212]?\d",
+    rf"((?:[A-Za-z][\w\-']*\s+){{0,2}}(?:{METRIC_HEAD}))\s+(?:of|=|:|is|was|reaches|reached|(?:(?:is|are|was|were)\s+)?(?:reduced|improved|increased|decreased|lowered|boosted)?\s*by)\s+"
+    r"(?:(?:about|around|approximately|nearly|over|only|just|up\s+to|between|more\s+than|an\s+average\s+of)\s+)*"
+    r"\$?[+\-\u2212]?\d",
 )
 PHRASE_AFTER_VALUE = re.compile(
     r"\d(?:[\d.,]*)(?:\s?(?:\\?%|\$\\%\$|x|X|\u00d7|\$?\\times\$?|times))?\s+"
