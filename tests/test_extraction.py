@@ -236,6 +236,7 @@ def test_results_say_whether_a_number_is_a_score_a_change_or_a_ratio(text, metri
             [("IS", "166.5", "score")],
         ),
         ("AP improves from 31.2% to 44.6% on LVIS.", ["AP"], [("AP", "44.6%", "score")]),
+        ("It reaches 41.8 BLEU on WMT 2014 and 2016 respectively.", ["BLEU"], [("BLEU", "41.8", "score")]),
         # the metric's name as the sentence writes it in the value's slot, also where no entity was found
         (
             "OpenShape achieves a zero-shot accuracy of 46.8% and a click rate of 1.785.",

@@ -453,6 +453,8 @@ def find_results(
         terms_metric = _nearest_after(sent_metrics, s_start + terms.end(), 5, s_end) if terms else None
         accepted: list[tuple[int, int, Span | None]] = []
         for v_start, v_end in values:
+            if re.fullmatch(r"(?:19|20)\d\d", text[v_start:v_end]):
+                continue  # "BLEU on WMT 2014": a year, not a value
             shown = v_start
             if FROM_VALUE.search(text, max(s_start, v_start - 6), v_start) and (
                 to := re.search(r"\sto\s?(?=[~\d])", text[v_start:v_end])
