@@ -237,6 +237,29 @@ def test_results_say_whether_a_number_is_a_score_a_change_or_a_ratio(text, metri
         ),
         ("AP improves from 31.2% to 44.6% on LVIS.", ["AP"], [("AP", "44.6%", "score")]),
         ("It reaches 41.8 BLEU on WMT 2014 and 2016 respectively.", ["BLEU"], [("BLEU", "41.8", "score")]),
+        # a list a metric's value opens, and levels set side by side
+        (
+            "DPT achieves an FID of 3.08 or 2.52, and top-1 accuracies of 59.0 (+2.8), 69.5 (+3.0).",
+            ["FID", "top-1 accuracies"],
+            [
+                ("FID", "3.08", "score"),
+                ("FID", "2.52", "score"),
+                ("top-1 accuracies", "59.0", "score"),
+                ("top-1 accuracies", "+2.8", "change"),
+                ("top-1 accuracies", "69.5", "score"),
+                ("top-1 accuracies", "+3.0", "change"),
+            ],
+        ),
+        (
+            "X achieved a better simplicity score over Y (2.9 vs. 2.2) and audio similarity (0.580 vs 0.681).",
+            ["simplicity score"],
+            [
+                ("simplicity score", "2.9", "score"),
+                ("simplicity score", "2.2", "score"),
+                ("audio similarity", "0.580", "score"),
+                ("audio similarity", "0.681", "score"),
+            ],
+        ),
         # the metric's name as the sentence writes it in the value's slot, also where no entity was found
         (
             "OpenShape achieves a zero-shot accuracy of 46.8% and a click rate of 1.785.",

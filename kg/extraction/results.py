@@ -94,6 +94,14 @@ METRIC_FROM_TO = re.compile(
     r"\s+(?:(?:is|was|are|were)\s+)?(?:\w+\s+)?from\s+\d+(?:\.\d+)?\s?\\?%?\s+to\s+(\d+(?:\.\d+)?(?:\s?\\?%)?)(?!\w|\.\d)"
 )
 BEFORE_WINDOW = 90
+# the next number of a list a metric's value opens: "of 3.08 or 2.52", "of 59.0 (+2.8), 69.5 (+3.0), and 74.4"
+LISTED_NUMBER = re.compile(
+    r"(?:\s*\([^()]{1,12}\))?\s*(?:,\s*(?:and\s+|or\s+)?|\s(?:and|or)\s+)(\d+(?:\.\d+)?(?:\s?\\?%)?)(?![\w.]|\.\d)"
+)
+# two levels set side by side in parentheses: "(2.9 vs. 2.2)", "(5.9\\% vs 1.9\\% word error rates)"
+VERSUS = re.compile(
+    r"\(\s*(\d+(?:\.\d+)?(?:\s?\\?%)?)\s+(?:vs\.?|versus)\s+(\d+(?:\.\d+)?(?:\s?\\?%)?)(?![\w.]|\.\d)"
+)
 # between a metric and its value: "an entropy of 1.26 bits/char" is the entropy's value, in bits/char
 METRIC_SLOT = re.compile(
     r"\s*(?:\([^()]{1,20}\)\s*)?(?:scores?\s+)?(?:of|=|:|is|was|reaches|reached|achieves|achieved)\s+"
@@ -219,6 +227,10 @@ PHRASE_AFTER_VALUE = re.compile(
     r"(?:(?:higher|lower|better|faster|slower|improved|increased|reduced|absolute|relative)\s+(?:in\s+(?:the\s+)?)?)?"
     rf"((?:[A-Za-z][\w\-']*\s+){{0,2}}(?:{METRIC_HEAD}))\b"
 )
+# "audio similarity (0.580 vs 0.681)": the value in parentheses right after the metric's name
+PHRASE_BEFORE_PARENTHESIS = re.compile(
+    rf"((?:[A-Za-z][\w\-']*\s+){{0,2}}(?:{METRIC_HEAD}))\s+\(\s*[+\-\u2212]?\d"
+)
 # words that qualify a value, not the metric's name
 EVALUATIVE = frozenset(
     [
@@ -343,7 +355,7 @@ COMPARATIVES = COMPARATIVE_BEFORE_METRIC | {"faster", "slower", "higher", "bette
 def metric_phrases(text: str, s_start: int, s_end: int) -> list[Span]:
     """Metric names the sentence writes in a value's slot, trimmed of the words that only qualify the value."""
     spans: list[Span] = []
-    for pattern in (PHRASE_BEFORE_VALUE, PHRASE_AFTER_VALUE):
+    for pattern in (PHRASE_BEFORE_VALUE, PHRASE_AFTER_VALUE, PHRASE_BEFORE_PARENTHESIS):
         for m in pattern.finditer(text, s_start, s_end):
             start, end = m.start(1), m.end(1)
             words = list(re.finditer(r"\S+", text[start:end]))
@@ -447,6 +459,16 @@ def find_results(
             group = 1 if m and m.group(1) else 2
             if m and m.end(group) <= s_end and all(not (a <= m.start(group) < b) for a, b in values):
                 values.append((m.start(group), m.end(group)))
+                # "an FID of 3.08 or 2.52", "accuracies of 59.0 (+2.8), 69.5 (+3.0)": the list goes on
+                pos = m.end(group)
+                while nxt := LISTED_NUMBER.match(text, pos, s_end):
+                    if all(not (a <= nxt.start(1) < b) for a, b in values):
+                        values.append((nxt.start(1), nxt.end(1)))
+                    pos = nxt.end(1)
+        for m in VERSUS.finditer(text, s_start, s_end):  # "a better simplicity score (2.9 vs. 2.2)"
+            for g in (1, 2):
+                if all(not (a <= m.start(g) < b) for a, b in values):
+                    values.append((m.start(g), m.end(g)))
         values.sort()
         anchored = set(values) - plain_values  # found beside their metric ("accuracy of 90%")
         terms = re.search(r"\bin\s+terms\s+of\s+", text[s_start:s_end])
@@ -479,7 +501,7 @@ def find_results(
                 continue  # "7.9% layers": the number counts something else
             after = _nearest_after(sent_metrics, v_end, AFTER_WINDOW, s_end)
             if after is not None and not re.match(
-                r"\s?(?:\S+\s(?:(?:in|of)\s+(?:the\s+|terms\s+of\s+(?:the\s+)?)?)?)?\S*$",
+                r"\s?(?:\([^()]{1,40}\)\s?)?(?:\S+\s(?:(?:in|of)\s+(?:the\s+|terms\s+of\s+(?:the\s+)?)?)?)?\S*$",
                 text[v_end : after.start],
             ):
                 after = (
