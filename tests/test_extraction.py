@@ -153,6 +153,7 @@ def test_find_results_pairs_values_with_the_metric_near_them():
     )
     assert [(r.metric.name, r.value, r.dataset and r.dataset.name) for r in results] == [
         ("top-1 accuracy", "84.4%", "ImageNet"),
+        ("parameters", "20%", "ImageNet"),  # a cost the sentence compares is a metric (GUIDELINES)
         ("Gop/s", "180", None),
     ]
 
@@ -206,6 +207,132 @@ def test_results_say_whether_a_number_is_a_score_a_change_or_a_ratio(text, metri
     """Only a score is the metric's own level; a difference or a factor is kept as what it is, and the
     level before a change ("from 0.620") or another method's ("compared to 24") is no result of the paper."""
     assert kinds_in(text, metrics) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "metrics", "expected"),
+    [
+        # values as ML abstracts write them: LaTeX signs, "N times", "X", a range signed once
+        (
+            "It reaches 78.78\\% Spearman correlation and is 20$\\times$ faster in sampling speed.",
+            ["Spearman correlation", "sampling speed"],
+            [("Spearman correlation", "78.78\\%", "score"), ("sampling speed", "20$\\times$", "ratio")],
+        ),
+        (
+            "It is 30 times smaller in the model size and has a 1.37X speedup.",
+            ["model size", "speedup"],
+            [("model size", "30 times", "ratio"), ("speedup", "1.37X", "ratio")],
+        ),
+        (
+            "It achieves 6.98-8.89% accuracy gains on CIFAR-10.",
+            ["accuracy"],
+            [("accuracy", "6.98-8.89%", "change")],
+        ),
+        # a size is not a factor, nor the level another method reached
+        ("It gets an FID of 3.08 on ImageNet $256\\times256$.", ["FID"], [("FID", "3.08", "score")]),
+        (
+            "It reaches an IS of 166.5, improving over the previous best IS of 52.52.",
+            ["IS"],
+            [("IS", "166.5", "score")],
+        ),
+        ("AP improves from 31.2% to 44.6% on LVIS.", ["AP"], [("AP", "44.6%", "score")]),
+        ("It reaches 41.8 BLEU on WMT 2014 and 2016 respectively.", ["BLEU"], [("BLEU", "41.8", "score")]),
+        # a list a metric's value opens, and levels set side by side
+        (
+            "DPT achieves an FID of 3.08 or 2.52, and top-1 accuracies of 59.0 (+2.8), 69.5 (+3.0).",
+            ["FID", "top-1 accuracies"],
+            [
+                ("FID", "3.08", "score"),
+                ("FID", "2.52", "score"),
+                ("top-1 accuracies", "59.0", "score"),
+                ("top-1 accuracies", "+2.8", "change"),
+                ("top-1 accuracies", "69.5", "score"),
+                ("top-1 accuracies", "+3.0", "change"),
+            ],
+        ),
+        (
+            "X achieved a better simplicity score over Y (2.9 vs. 2.2) and audio similarity (0.580 vs 0.681).",
+            ["simplicity score"],
+            [
+                ("simplicity score", "2.9", "score"),
+                ("simplicity score", "2.2", "score"),
+                ("audio similarity", "0.580", "score"),
+                ("audio similarity", "0.681", "score"),
+            ],
+        ),
+        # the metric's name as the sentence writes it in the value's slot, also where no entity was found
+        (
+            "OpenShape achieves a zero-shot accuracy of 46.8% and a click rate of 1.785.",
+            ["accuracy"],
+            [("zero-shot accuracy", "46.8%", "score")],
+        ),
+        (
+            "It beats the baseline by nearly 1.0 F1 on news and more than 2.0 F1 on web text.",
+            ["F1"],
+            [("F1", "1.0", "change"), ("F1", "2.0", "change")],
+        ),
+        (
+            "It achieves 24.40 BLEU, outperforming the state of the art by 1.1 points.",
+            ["BLEU"],
+            [("BLEU", "24.40", "score"), ("BLEU", "1.1", "change")],
+        ),
+    ],
+)
+def test_values_as_abstracts_write_them(text, metrics, expected):
+    assert kinds_in(text, metrics) == expected
+
+
+def attached(
+    text: str, metrics: list[str], datasets: list[str], methods: list[str], proposed: str | None = None
+):
+    """(value, dataset, method) of the results in ``text``, its sentences cut at ". "."""
+
+    def spans(names: list[str]) -> list[Span]:
+        return [Span(m.start(), m.end(), n) for n in names for m in re.finditer(re.escape(n), text)]
+
+    sentences, start = [], 0
+    for m in re.finditer(r"\. ", text):
+        sentences.append((start, m.start() + 1))
+        start = m.end()
+    sentences.append((start, len(text)))
+    own = Span(0, 0, proposed) if proposed else None
+    found = find_results(text, sentences, spans(metrics), spans(methods), spans(datasets), own)
+    return [(r.value, r.dataset and r.dataset.name, r.method and r.method.name) for r in found]
+
+
+def test_a_result_takes_the_dataset_and_method_of_its_own_clause():
+    text = "On ADE20K, X reaches 48.1 mIoU, while Y gets 45.0 mIoU on Cityscapes."
+    assert attached(text, ["mIoU"], ["ADE20K", "Cityscapes"], ["X", "Y"]) == [
+        ("48.1", "ADE20K", "X"),
+        ("45.0", "Cityscapes", "Y"),
+    ]
+
+
+def test_a_dataset_named_on_a_results_slot_is_its_dataset_even_if_no_entity_was_found():
+    text = "It achieves 84.2% accuracy on the challenging French Street Name Signs (FSNS) dataset."
+    assert attached(text, ["accuracy"], [], []) == [("84.2%", "French Street Name Signs", None)]
+    # a method after "on" is not a dataset
+    assert attached("It adds 1.2% accuracy on ResNet-50.", ["accuracy"], [], ["ResNet-50"]) == [
+        ("1.2%", None, None)
+    ]
+
+
+def test_respectively_zips_values_to_the_datasets_in_order():
+    text = "It improves the perplexity on Penn Treebank and WikiText-2 to 47.69 and 40.68 respectively."
+    assert attached(text, ["perplexity"], ["Penn Treebank", "WikiText-2"], []) == [
+        ("47.69", "Penn Treebank", None),
+        ("40.68", "WikiText-2", None),
+    ]
+
+
+def test_the_papers_own_method_is_the_default_but_not_the_one_compared_against():
+    text = "Our model reaches 84.4% top-1 accuracy. FooNet outperforms ResNet-50 by 2.1% top-1 accuracy."
+    assert attached(text, ["top-1 accuracy"], [], ["FooNet", "ResNet-50"], proposed="FooNet") == [
+        ("84.4%", None, "FooNet"),
+        ("2.1%", None, "FooNet"),
+    ]
+    # a paper proposing no named method leaves the method empty (GUIDELINES)
+    assert attached("It reaches 84.4% top-1 accuracy.", ["top-1 accuracy"], [], []) == [("84.4%", None, None)]
 
 
 def test_every_result_kind_is_one_of_the_domain_table():

@@ -686,8 +686,14 @@ def build_extraction(
     for kind, ms in typed_groups:
         if kind in spans_of:
             spans_of[kind] += [ResultSpan(m.start, m.end, text[m.start : m.end]) for m in ms]
+    own = next((e for e in extraction.proposed if e.type == "method"), None)  # the paper's own method
     for found in find_results(
-        text, fmap.sentences, spans_of["metric"], spans_of["method"], spans_of["dataset"]
+        text,
+        fmap.sentences,
+        spans_of["metric"],
+        spans_of["method"],
+        spans_of["dataset"],
+        ResultSpan(own.evidence.start, own.evidence.end, own.name) if own else None,
     ):
         if overlaps(found.start, found.end, url_ranges):
             continue
