@@ -91,9 +91,8 @@ def serve_args(store_dir: Path, bind: str, *, read_only: bool = True) -> list[st
         mode = "serve-read-only"
     else:
         mode = "serve"
-    # kg keeps each paper in a named graph: queries see their union, as `kg query` does
-    union = ["--union-default-graph"] if read_only else []
-    return [oxigraph_binary(), mode, "--location", str(store_dir), "--bind", bind, *union]
+    # the default graph holds the union of the papers' graphs, each triple once: no union flag needed
+    return [oxigraph_binary(), mode, "--location", str(store_dir), "--bind", bind]
 
 
 def start(store_dir: Path, bind: str, *, read_only: bool = True, wait: float = 20.0) -> subprocess.Popen:
