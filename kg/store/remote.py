@@ -13,6 +13,7 @@ Written as a careful client of someone else's production server:
 from __future__ import annotations
 
 import html
+import itertools
 import os
 import re
 import time
@@ -33,7 +34,7 @@ from kg.namespaces import PREFIXES
 from kg.store.guard import check_query
 from kg.store.oxigraph import QueryResult, Store, _result
 from kg.store.paging import PagedSelect, paged_select, query_form, top_level_limit
-from kg.store.sparql import bind_params, from_oxigraph, syntax_message
+from kg.store.sparql import bind_params, from_oxigraph, syntax_message, to_oxigraph
 
 RESULTS_ACCEPT = "application/sparql-results+json, application/n-triples;q=0.9, text/turtle;q=0.8"
 GRAPH_ACCEPT = "application/n-triples, text/turtle;q=0.9"  # CONSTRUCT, DESCRIBE: triples, not s/p/o rows
@@ -475,8 +476,29 @@ class Endpoint:
                 f"pushed {sent} quads but the endpoint's graphs differ in {len(wrong)} place(s): {shown}"
                 + (" (is its default graph the union of its graphs?)" if wrong[0][0] is None else "")
             )
+        self._check_default_graph_holds(store)
         held = sum(remote.get(name, 0) for name in local)
         return PushReport(sent, chunks, held, None, graphs=sum(1 for name in local if name is not None))
+
+    def _check_default_graph_holds(self, store: Store, sample: int = 20) -> None:
+        """Some of the default graph's triples, looked up remotely: a count alone cannot tell them apart
+        where the server's default graph is the union of all its graphs (Virtuoso answers 2xx to a dataset
+        it does not load, and counts every graph it holds)."""
+        triples = [t for t in itertools.islice(store.triples(), sample) if not any(map(_is_blank, t))]
+        if not triples:
+            return
+        rows = " ".join(f"({' '.join(str(to_oxigraph(term)) for term in triple)})" for triple in triples)
+        found = self.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ VALUES (?s ?p ?o) {{ {rows} }} ?s ?p ?o }}")
+        if _integer(found, self.url) < len(triples):
+            raise EndpointError(
+                f"{self.url} took the dataset but its default graph lacks triples kg sent "
+                f"({_integer(found, self.url)} of {len(triples)} looked up); an endpoint that takes no "
+                "dataset, such as Virtuoso's, needs --graph IRI"
+            )
+
+
+def _is_blank(term: Node) -> bool:
+    return isinstance(term, BNode)
 
 
 def _needs_graph(graph: str | None, response: requests.Response) -> str:
