@@ -5,11 +5,14 @@ triples in a named graph of its own (and each online read, the vocabularies and 
 theirs), so a rebuild replaces exactly what it rebuilds. The store's default graph holds the union of the
 named graphs as a set, each triple once, kept up to date as graphs are added and removed: every read
 (queries, dumps, exports) runs on it with SPARQL's own semantics, so a count counts each triple once,
-``FROM``/``FROM NAMED`` pick the graphs a query sees and ``GRAPH ?g`` ranges over the papers' graphs. A
-read-write store takes RocksDB's lock, so a
-second writer gets a clean StoreError; a read-only store first checks that no other process holds that
-lock, because Oxigraph documents reading a store another process is writing as undefined behaviour, and
-holds kg's own read lock (:mod:`kg.store.lock`) while it is open, so no build starts under it.
+``FROM``/``FROM NAMED`` pick the graphs a query sees and ``GRAPH ?g`` ranges over the papers' graphs.
+Reading one graph is as fast as before named graphs, where reading the union of thousands of them (with
+every shared triple once per graph) was many times slower.
+
+A read-write store takes RocksDB's lock, so a second writer gets a clean StoreError; a read-only store
+first checks that no other process holds that lock, because Oxigraph documents reading a store another
+process is writing as undefined behaviour, and holds kg's own read lock (:mod:`kg.store.lock`) while it
+is open, so no build starts under it.
 """
 
 from __future__ import annotations
