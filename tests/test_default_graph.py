@@ -118,3 +118,24 @@ def test_an_incremental_build_of_the_sample_equals_a_fresh_one(sample, tmp_path)
         assert grown.ntriples_lines() == store.ntriples_lines()
         assert grown.graph_sizes() == store.graph_sizes()
     assert (half / "graph.ttl").read_bytes() == (out / "graph.ttl").read_bytes()
+
+
+def test_several_from_graphs_merge_into_a_set():
+    """SPARQL 1.1: the default graph of FROM <a> FROM <b> is their RDF merge, a triple both hold once."""
+    from rdflib import URIRef
+
+    a, b, c = (URIRef(f"http://example.org/{name}") for name in "abc")
+    with Store(None) as store:
+        store.add([(a, b, c)], graph="http://example.org/g1")
+        store.add([(a, b, c), (a, b, a)], graph="http://example.org/g2")
+        both = (
+            "PREFIX ex: <http://example.org/> SELECT (COUNT(*) AS ?n) FROM ex:g1 FROM <http://example.org/g2>"
+        )
+        assert number(store, both + " WHERE { ?s ?p ?o }") == 2
+        named = both + " FROM NAMED ex:g1 WHERE { GRAPH ?g { ?s ?p ?o } }"
+        assert number(store, named) == 1
+        protocol = store.query(COUNT_ALL, default_graphs=["http://example.org/g1", "http://example.org/g2"])
+        assert int(protocol.rows[0][0]) == 2
+        assert number(store, "SELECT (COUNT(*) AS ?n) FROM <http://example.org/g2> WHERE { ?s ?p ?o }") == 2
+        commented = "SELECT (COUNT(*) AS ?n) # FROM <http://example.org/g1>\nWHERE { ?s ?p ?o }"
+        assert number(store, commented) == 2  # the default graph: a, b, c once and a, b, a

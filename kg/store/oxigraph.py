@@ -34,7 +34,7 @@ from kg.errors import QueryError, StoreError
 from kg.io import atomic_writer
 from kg.namespaces import PREFIXES
 from kg.store.lock import LOCK_NAME, read_lock
-from kg.store.sparql import bind_params, from_oxigraph, syntax_message, to_oxigraph
+from kg.store.sparql import bind_params, dataset_clause, from_oxigraph, syntax_message, to_oxigraph
 
 FORMATS: dict[str, ox.RdfFormat] = {
     "turtle": ox.RdfFormat.TURTLE,
@@ -383,12 +383,40 @@ class Store:
                 "default_graph": [_graph_node(iri) for iri in default_graphs or []],
                 "named_graphs": [_graph_node(iri) for iri in named_graphs or []],
             }
+        elif "FROM" in bound.upper():
+            defaults, named = dataset_clause(bound)
+            if len(defaults) > 1:
+                dataset = {
+                    "default_graph": [_graph_node(iri) for iri in defaults],
+                    "named_graphs": [_graph_node(iri) for iri in named],
+                }
         try:
+            if len(dataset.get("default_graph", [])) > 1:
+                return self._merged(dataset["default_graph"], dataset["named_graphs"]).query(
+                    bound,
+                    prefixes=PREFIXES,
+                    default_graph=ox.DefaultGraph(),
+                    named_graphs=dataset["named_graphs"],
+                )
             return self._store.query(bound, prefixes=PREFIXES, **dataset)
         except SyntaxError as error:
             raise QueryError(syntax_message(str(error), bound)) from None
         except (OSError, RuntimeError) as error:
             raise QueryError(f"the query failed: {error}") from None
+
+    def _merged(self, defaults: list[ox.NamedNode], named: list[ox.NamedNode]) -> ox.Store:
+        """An in-memory store whose default graph is the RDF merge of ``defaults`` (each triple once, as
+        SPARQL 1.1 defines a dataset's default graph; Oxigraph's own would repeat a triple two of them
+        hold) beside copies of the ``named`` graphs: a query with several FROM graphs runs on it."""
+        merged = ox.Store()
+        for graph in defaults:
+            merged.extend(
+                ox.Quad(q.subject, q.predicate, q.object)
+                for q in self._store.quads_for_pattern(None, None, None, graph)
+            )
+        for graph in named:
+            merged.extend(self._store.quads_for_pattern(None, None, None, graph))
+        return merged
 
     def query_serialized(
         self,
