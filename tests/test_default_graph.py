@@ -139,3 +139,18 @@ def test_several_from_graphs_merge_into_a_set():
         assert number(store, "SELECT (COUNT(*) AS ?n) FROM <http://example.org/g2> WHERE { ?s ?p ?o }") == 2
         commented = "SELECT (COUNT(*) AS ?n) # FROM <http://example.org/g1>\nWHERE { ?s ?p ?o }"
         assert number(store, commented) == 2  # the default graph: a, b, c once and a, b, a
+
+
+def test_kg_query_graph_reads_one_papers_graph_locally(sample):
+    from click.testing import CliRunner
+
+    from kg.cli.query import query as query_command
+
+    out, _, store = sample
+    paper_graph = next(g for g in store.named_graphs() if "/paper/" in g)
+    in_graph = number(store, f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{paper_graph}> {{ ?s ?p ?o }} }}")
+    args = [COUNT_ALL, "--store", str(out / "store"), "--format", "csv"]
+    whole = CliRunner().invoke(query_command, args)
+    one = CliRunner().invoke(query_command, [*args, "--graph", paper_graph])
+    assert whole.exit_code == one.exit_code == 0, one.output
+    assert whole.output.split()[1] == str(len(store)) and one.output.split()[1] == str(in_graph)
