@@ -20,8 +20,8 @@ from kg.store import Store
     type=click.Choice(list(EXPORTERS)),
     default="turtle",
     show_default=True,
-    help="RDF (turtle, ntriples, jsonld; nquads and trig keep the named graphs) or a graph of papers and "
-    "entities (graphml, gexf).",
+    help="RDF (turtle, ntriples, jsonld: the default graph, each triple once; nquads and trig: the whole "
+    "dataset, default graph and named graphs) or a graph of papers and entities (graphml, gexf).",
 )
 @click.option(
     "--output",
