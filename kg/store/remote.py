@@ -412,6 +412,7 @@ class Endpoint:
             response = self._request(
                 "POST", store_url, repeatable=True, params=target, data=b"", headers=headers
             )
+            _refuse_a_dataset_to_virtuoso(graph, response, store_url)
             if not response.ok:
                 raise EndpointError(
                     f"{store_url} refused an empty {headers['Content-Type']} POST (HTTP {response.status_code}): "
@@ -434,6 +435,7 @@ class Endpoint:
                 raise EndpointError(
                     f"{error}; chunk {chunks + 1} {fate}, {sent} {kind} were loaded before it"
                 ) from None
+            _refuse_a_dataset_to_virtuoso(graph, response, store_url)
             if not response.ok:
                 raise EndpointError(
                     f"{store_url} refused chunk {chunks + 1} "
@@ -495,6 +497,16 @@ class Endpoint:
                 f"({_integer(found, self.url)} of {len(triples)} looked up); an endpoint that takes no "
                 "dataset, such as Virtuoso's, needs --graph IRI"
             )
+
+
+def _refuse_a_dataset_to_virtuoso(graph: str | None, response: requests.Response, store_url: str) -> None:
+    """Virtuoso's Graph Store answers 2xx to N-Quads and loads none of them, and its default graph counts
+    every graph it holds, so no count could tell: a dataset push to it stops at its first answer."""
+    if graph is None and _is_virtuoso(response):
+        raise EndpointError(
+            f"{store_url} is Virtuoso, whose Graph Store takes no dataset (it answers a dataset with success "
+            "and loads none of it): push with --graph IRI"
+        )
 
 
 def _is_blank(term: Node) -> bool:
