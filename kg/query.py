@@ -105,8 +105,8 @@ def run_query(
     retries: int = 3,
     graph: str | None = None,
 ) -> QueryResult:
-    """Run ``query`` on the store in ``store_dir`` (read-only) or on the remote ``endpoint`` (on its named
-    ``graph`` when given).
+    """Run ``query`` on the store in ``store_dir`` (read-only) or on the remote ``endpoint``; with ``graph``
+    on that named graph alone (the protocol's ``default-graph-uri``).
 
     The query first passes the guard (no updates, no SERVICE, no over-deep nesting: the same check as
     ``kg serve``). Locally it runs in a helper thread (pyoxigraph releases the GIL while it works), so the
@@ -120,11 +120,10 @@ def run_query(
 
         remote = Endpoint(endpoint, timeout=timeout, retries=retries, default_graph=graph)
         return remote.query(query.text, params=resolve_params(query, params, remote))
-    if graph:
-        raise QueryError("--graph names a graph on a remote endpoint: give --endpoint too")
     with Store(Path(store_dir or "outputs/store"), read_only=True) as store:
         bound = resolve_params(query, params, store)
-        return interruptible(lambda: store.query(query.text, params=bound))
+        graphs = [graph] if graph else None  # as the protocol's default-graph-uri: that graph alone
+        return interruptible(lambda: store.query(query.text, params=bound, default_graphs=graphs))
 
 
 def resolve_params(

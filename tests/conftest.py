@@ -106,3 +106,13 @@ def eval_dev() -> Path:
     if not path.exists():
         pytest.skip(f"{path} is not beside the project")
     return path
+
+
+@pytest.fixture(scope="session")
+def sample_build(tmp_path_factory):
+    """What `kg build` (no arguments) makes of the bundled sample: (out folder, summary); built once."""
+    from kg.pipeline import build
+
+    out = tmp_path_factory.mktemp("sample")
+    summary = build(None, out)
+    return out, summary

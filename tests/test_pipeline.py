@@ -21,13 +21,6 @@ from .conftest import ROOT
 REPO_URL = re.compile(r"(?:https?://)?(?:www\.)?(?:github\.com|gitlab\.com|bitbucket\.org)/[\w.-]+/[\w.-]+")
 
 
-@pytest.fixture(scope="session")
-def sample_build(tmp_path_factory):
-    out = tmp_path_factory.mktemp("sample")
-    summary = build(None, out)
-    return out, summary
-
-
 def count(store_dir: Path, sparql: str) -> int:
     with Store(store_dir, read_only=True) as store:
         return int(store.query(sparql).rows[0][0])

@@ -11,9 +11,14 @@ The conventions (also in the README's Development section):
 - Any other code block (```` ``` ````, ```` ```sh ````, ```` ```shell ````, ```` ```bash ```` or indented)
   lists commands; each must succeed. Blocks marked as data (```` ```text ````, ```` ```turtle ````, ...)
   are not run.
-- A command whose comment starts with ``# needs`` (``# needs network``, ``# needs a running server``)
-  is not run and shows as skipped with that reason; so are install commands (``pip install ...``).
-  A server command (``kg serve``) left unmarked fails at once rather than holding the test.
+- A command whose comment starts with ``# needs`` (``# needs network``) is not run and shows as skipped
+  with that reason; so are install commands (``pip install ...``). No line may be skipped for needing a
+  server: a server command (``kg serve``, ``oxigraph serve``) is started in the background, waited for
+  until it answers on its ``--bind`` address (kg serve's default 127.0.0.1:7878 without one), and stopped
+  when its block ends, so the lines after it in the block run against it. A block that talks to Virtuoso
+  (its ports 1111 and 8890, as Debian's service has them) gets a fresh ``virtuoso-t`` on those ports
+  (``DBA_PASSWORD`` set to the new database's password), kept for the rest of the run.
+- ``export NAME=VALUE ...`` sets those variables for the later commands, as in one shell session.
 
 Commands run with bash in the copy (its files are ``git ls-files``, what a clone has), with the
 virtual environment's ``kg`` and ``python`` first on PATH and the copy's own ``kg`` package imported.
@@ -24,14 +29,19 @@ from __future__ import annotations
 import doctest
 import os
 import re
+import shlex
 import shutil
+import socket
 import subprocess
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 from markdown_it import MarkdownIt
+
+from kg.errors import EndpointError
+from kg.store.server import stop, wait_until_ready
 
 from .conftest import ROOT
 
@@ -57,6 +67,7 @@ class Step:
     expected: list[str] | None = None  # the output the README shows, when it shows one
     skip: str | None = None  # why it is not run
     source: str = "README.md"
+    block: int = 0  # which code block of its document it is in
 
     @property
     def label(self) -> str:
@@ -74,17 +85,21 @@ def parse_readme(text: str, source: str = "README.md") -> list[Step]:
 
 def _parse(text: str) -> list[Step]:
     steps: list[Step] = []
-    for token in MarkdownIt("commonmark").parse(text):
+    for block, token in enumerate(MarkdownIt("commonmark").parse(text)):
         if token.type not in ("fence", "code_block") or token.map is None:
             continue
         info = token.info.strip().split(" ")[0].lower() if token.type == "fence" else ""
         first_line = token.map[0] + (2 if token.type == "fence" else 1)
+        found: list[Step] = []
         if info in CONSOLE_INFOS:
-            steps += console_steps(token.content, first_line)
+            found = console_steps(token.content, first_line)
         elif info in PYCON_INFOS:
-            steps.append(Step("pycon", token.content, first_line))
+            found = [Step("pycon", token.content, first_line)]
         elif info in SHELL_INFOS:
-            steps += command_steps(token.content, first_line)
+            found = command_steps(token.content, first_line)
+        for step in found:
+            step.block = block
+        steps += found
     return steps
 
 
@@ -184,12 +199,100 @@ def clone(tmp_path_factory) -> Path:
     return target
 
 
+SESSION: dict[str, str] = {}  # what the README's `export` lines set, for the commands after them
+
+
 def environment(clone: Path) -> dict[str, str]:
     env = {key: value for key, value in os.environ.items() if key not in SECRET_VARIABLES}
     env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
     env["PYTHONPATH"] = str(clone)  # the copy's own kg package, not the checkout the venv points to
     env["NO_COLOR"] = "1"
+    env["DBA_PASSWORD"] = VIRTUOSO_DBA_PASSWORD
+    env.update(SESSION)
     return env
+
+
+# -- servers the README's lines start or talk to ---------------------------------------------------------------
+
+VIRTUOSO_PORTS = ("1111", "8890")  # Debian's service: SQL and HTTP
+VIRTUOSO_DBA_PASSWORD = "dba"  # a new database's
+_BIND = re.compile(r"--bind\s+(\S+):(\d+)")
+
+
+@dataclass
+class Servers:
+    """The servers of the README run: each long-running line's process (by block), and one Virtuoso."""
+
+    running: list[tuple[tuple[str, int], subprocess.Popen]] = field(default_factory=list)
+    virtuoso: object = None  # tests.test_virtuoso's server context, once started
+
+    def end_blocks_before(self, key: tuple[str, int]) -> None:
+        for block, process in [entry for entry in self.running if entry[0] != key]:
+            stop(process)
+            self.running.remove((block, process))
+
+    def start(self, step: Step, clone: Path) -> None:
+        bind = _BIND.search(step.text)
+        host, port = (bind.group(1), int(bind.group(2))) if bind else ("127.0.0.1", 7878)
+        check_free(host, port, step)
+        log = open(clone / "demo" / f"server-{step.line}.log", "wb")  # noqa: SIM115 - closed with the process
+        process = subprocess.Popen(
+            ["bash", "-c", "exec " + step.text],
+            cwd=clone,
+            env=environment(clone),
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        self.running.append(((step.source, step.block), process))
+        try:  # kg serve builds its search index before it listens: slow on a busy machine
+            wait_until_ready(f"http://{host}:{port}/query", timeout=COMMAND_TIMEOUT, process=process)
+        except EndpointError as error:
+            log.flush()
+            output = (clone / "demo" / f"server-{step.line}.log").read_text(errors="replace")
+            pytest.fail(f"{step.label}: the server did not start: {error}\n{output}", pytrace=False)
+
+    def need_virtuoso(self, step: Step, clone: Path) -> None:
+        if self.virtuoso is not None:
+            return
+        from tests import virtuoso_server
+
+        if virtuoso_server.VIRTUOSO is None or virtuoso_server.ISQL is None:
+            pytest.skip(virtuoso_server.INSTALL_HINT)
+        for port in VIRTUOSO_PORTS:
+            check_free("127.0.0.1", int(port), step)
+        server = virtuoso_server.started(
+            clone / "demo" / "virtuoso", sql_port=1111, http_port=8890, cap=10_000
+        )
+        try:
+            server.__enter__()
+        except virtuoso_server.VirtuosoFailed as error:
+            pytest.fail(f"{step.label}: {error}", pytrace=False)
+        self.virtuoso = server
+
+    def stop_all(self) -> None:
+        self.end_blocks_before(("", -1))
+        if self.virtuoso is not None:
+            self.virtuoso.__exit__(None, None, None)
+            self.virtuoso = None
+
+
+def check_free(host: str, port: int, step: Step) -> None:
+    with socket.socket() as probe:
+        if probe.connect_ex((host, port)) == 0:
+            pytest.fail(f"{step.label}: {host}:{port} is in use; the README's line needs it", pytrace=False)
+
+
+def needs_virtuoso(step: Step) -> bool:
+    return any(f":{port}" in step.text for port in VIRTUOSO_PORTS)
+
+
+@pytest.fixture(scope="module")
+def servers(clone: Path):
+    (clone / "demo").mkdir(exist_ok=True)
+    running = Servers()
+    yield running
+    running.stop_all()
 
 
 def run_shell(command: str, clone: Path) -> subprocess.CompletedProcess:
@@ -230,13 +333,17 @@ def run_pycon(session: str, clone: Path) -> subprocess.CompletedProcess:
 
 
 @pytest.mark.parametrize("step", STEPS, ids=[step.label for step in STEPS])
-def test_readme_step(step: Step, clone: Path) -> None:
+def test_readme_step(step: Step, clone: Path, servers: Servers) -> None:
     """Each step in README order (pytest keeps the order of parameters): it succeeds and prints what the
-    README shows."""
+    README shows. Servers the README starts run until their block ends."""
+    servers.end_blocks_before((step.source, step.block))
     if step.skip:
         pytest.skip(step.skip)
+    if step.kind == "shell" and needs_virtuoso(step):
+        servers.need_virtuoso(step, clone)
     if step.kind == "shell" and LONG_RUNNING.match(step.text):
-        pytest.fail(f"{step.label}: runs until stopped; mark it `# needs its own terminal`", pytrace=False)
+        servers.start(step, clone)
+        return
     if step.kind == "pycon":
         result = run_pycon(step.text, clone)
         if result.returncode != 0:
@@ -245,6 +352,10 @@ def test_readme_step(step: Step, clone: Path) -> None:
     result = run_shell(step.text, clone)
     if result.returncode != 0:
         pytest.fail(f"{step.label}: exit status {result.returncode}\n{result.stdout}", pytrace=False)
+    if step.text.startswith("export "):
+        for word in shlex.split(step.text.split("#", 1)[0])[1:]:
+            name, _, value = word.partition("=")
+            SESSION[name] = value
     if step.expected and not output_matches(step.expected, result.stdout):
         expected = "\n".join(step.expected)
         pytest.fail(
@@ -328,6 +439,13 @@ def test_other_help_examples_run(clone: Path) -> None:
 
 
 # -- the conventions themselves ------------------------------------------------------------------------------
+
+
+def test_no_line_is_skipped_for_needing_a_server():
+    """Only the network (GitHub, arXiv, Hugging Face) or the annotated set beside the repository excuse a
+    line: a server the README needs, the test starts."""
+    excused = [step.label for step in STEPS if step.skip and re.search(r"server|terminal|running", step.skip)]
+    assert excused == []
 
 
 def test_console_blocks_pair_commands_with_their_output():

@@ -174,8 +174,10 @@ def test_graph_names_the_default_graph(httpserver):
     assert request.form["default-graph-uri"] == "https://example.org/g"
     bad = CliRunner().invoke(query_command, [*args[:-1], "not an iri> }"])
     assert bad.exit_code == 2 and "invalid graph IRI" in bad.output
-    local = CliRunner().invoke(query_command, ["SELECT ?n {}", "--graph", "https://example.org/g"])
-    assert local.exit_code == 2 and "give --endpoint too" in local.output
+    local = CliRunner().invoke(
+        query_command, ["SELECT ?n {}", "--graph", "https://example.org/g", "--store", "no-such-store"]
+    )
+    assert local.exit_code == 3 and "kg build" in local.output  # --graph is taken locally too
 
 
 def test_paged_queries_are_valid_sparql():

@@ -98,10 +98,71 @@ def test_push_in_chunks_then_count(store_dir, oxigraph):
     result = push(f"{oxigraph}/store", store_dir, "--chunk-size", "100")
     assert result.exit_code == 0, result.output
     total = len(fixture_graph())
-    assert f"pushed {total} triples in {-(-total // 100)} chunk(s)" in result.output  # 100 a chunk
+    assert f"pushed {total} quads (the default graph and 0 named graphs) in {-(-total // 100)} chunk(s)" in (
+        result.output
+    )  # 100 a chunk
     assert Endpoint(f"{oxigraph}/query").count() == total
     again = push(f"{oxigraph}/store", store_dir)
-    assert f"it now holds {total} triples" in again.output  # pushing twice adds nothing
+    assert f"its graphs now hold {total}" in again.output  # pushing twice adds nothing
+
+
+@pytest.fixture(scope="module")
+def graphs_store(tmp_path_factory) -> Path:
+    """The fixture split over two named graphs that share some triples, as papers' graphs do."""
+    path = tmp_path_factory.mktemp("graphs") / "store"
+    triples = sorted(fixture_graph())
+    with Store(path) as store:
+        store.add(triples[: len(triples) * 2 // 3], graph="https://example.org/paper/a")
+        store.add(triples[len(triples) // 3 :], graph="https://example.org/paper/b")
+    return path
+
+
+def test_push_sends_the_dataset_as_it_is_and_each_triple_once_into_a_graph(graphs_store, oxigraph):
+    distinct = len(fixture_graph())
+    with Store(graphs_store, read_only=True) as store:
+        sizes = store.graph_sizes()
+        assert len(store) == distinct and store.quad_count() == sum(sizes.values()) > distinct
+    result = push(f"{oxigraph}/store", graphs_store, "--chunk-size", "50", "--replace")
+    assert result.exit_code == 0, result.output
+    assert f"pushed {sum(sizes.values())} quads (the default graph and 2 named graphs)" in result.output
+    endpoint = Endpoint(f"{oxigraph}/query")
+    assert endpoint.count() == distinct  # the remote default graph is a set too
+    for name in ("https://example.org/paper/a", "https://example.org/paper/b"):
+        assert endpoint.count(name) == sizes[name]
+    one = push(f"{oxigraph}/store", graphs_store, "--graph", "https://example.org/all", "--replace")
+    assert one.exit_code == 0, one.output
+    assert f"pushed {distinct} triples in 1 chunk(s)" in one.output
+    assert endpoint.count("https://example.org/all") == distinct
+    again = push(f"{oxigraph}/store", graphs_store, "--replace")  # the dataset replaced: no extra graph
+    assert again.exit_code == 0, again.output
+    assert endpoint.count("https://example.org/all") == 0
+
+
+def test_a_remote_that_holds_less_than_was_sent_fails_the_check(graphs_store, httpserver):
+    with Store(graphs_store, read_only=True) as store:
+        sizes = store.graph_sizes()
+
+    def answer(request):  # took every chunk, but its default graph lost one triple
+        query = request.form["query"]
+        if "GROUP BY ?g" in query:
+            names = ["g", "n"]
+            rows = [
+                {"g": {"type": "uri", "value": name}, "n": {"type": "literal", "value": str(size)}}
+                for name, size in sizes.items()
+                if name is not None
+            ]
+        else:
+            names, rows = ["n"], [{"n": {"type": "literal", "value": str(sizes[None] - 1)}}]
+        body = json.dumps({"head": {"vars": names}, "results": {"bindings": rows}})
+        return Response(body, content_type="application/sparql-results+json")
+
+    httpserver.expect_request("/store").respond_with_data("", status=204)
+    httpserver.expect_request("/query").respond_with_handler(answer)
+    result = push(httpserver.url_for("/store"), graphs_store)
+    assert result.exit_code == 4
+    assert f"the default graph holds {sizes[None] - 1}, sent {sizes[None]}" in result.output
+    posted = [request for request, _ in httpserver.log if request.path == "/store"]
+    assert {request.headers["Content-Type"] for request in posted} == {"application/n-quads"}
 
 
 def test_push_to_a_named_graph_replacing_it(store_dir, oxigraph):
@@ -191,7 +252,7 @@ def test_a_timed_out_read_is_not_sent_again(store_dir, silent_server):
     assert (
         "no answer" in result.output and "within 0.3 s" in result.output and "not sent again" in result.output
     )
-    assert "chunk 1 may or may not have been loaded, 0 triples were loaded before it" in result.output
+    assert "chunk 1 may or may not have been loaded, 0 quads were loaded before it" in result.output
     query = CliRunner().invoke(
         query_command, ["--endpoint", f"{url}/query", "ASK {}", "--timeout", "0.3", "--retries", "2"]
     )
@@ -279,7 +340,7 @@ def test_server_errors_are_retried(httpserver):
 def test_push_to_a_wrong_url_is_refused(store_dir, oxigraph):
     result = push(f"{oxigraph}/nowhere", store_dir, "--query-endpoint", f"{oxigraph}/query")
     assert result.exit_code == 4
-    assert "refused chunk 1 (HTTP 404)" in result.output and "0 triples were loaded" in result.output
+    assert "refused chunk 1 (HTTP 404)" in result.output and "0 quads were loaded" in result.output
 
 
 def test_push_refuses_a_bad_graph_iri(store_dir):

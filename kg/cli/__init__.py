@@ -41,7 +41,7 @@ SUMMARIES = {
     "export": "Export the stored graph: RDF in a canonical order, or GraphML/GEXF for graph tools.",
     "validate": "Check a graph (RDF_FILE, else the store) against kg's SHACL shapes; exit 1 on violations.",
     "serve": "Serve the store read-only: a web site to browse it and the SPARQL endpoint at /query, on one port.",
-    "push": "Load the stored graph into a remote SPARQL store, in N-Triples chunks, then check its triple count.",
+    "push": "Load the store into a remote SPARQL store, in chunks, then check what the endpoint holds.",
 }
 
 

@@ -77,8 +77,9 @@ def query_header(text: str) -> tuple[str, str]:
     "--graph",
     metavar="IRI",
     callback=graph_iri_value,
-    help="With --endpoint: query this named graph (the protocol's default-graph-uri) "
-    "[default: the server's choice; Virtuoso's is all its graphs].",
+    help="Query this named graph alone (the protocol's default-graph-uri), e.g. one paper's graph "
+    "[default: the store's default graph, every triple once; an endpoint's choice, Virtuoso's is all its "
+    "graphs].",
 )
 @endpoint_options
 @click.option(

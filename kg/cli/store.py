@@ -20,8 +20,8 @@ from kg.store import Store
     type=click.Choice(list(EXPORTERS)),
     default="turtle",
     show_default=True,
-    help="RDF (turtle, ntriples, jsonld; nquads and trig keep the named graphs) or a graph of papers and "
-    "entities (graphml, gexf).",
+    help="RDF (turtle, ntriples, jsonld: the default graph, each triple once; nquads and trig: the whole "
+    "dataset, default graph and named graphs) or a graph of papers and entities (graphml, gexf).",
 )
 @click.option(
     "--output",
@@ -144,7 +144,8 @@ def serve(store_dir, bind, timeout, workers, cors) -> None:
     "--graph",
     metavar="IRI",
     callback=graph_iri_value,
-    help="Named graph to load into (Virtuoso needs one); the default graph when omitted.",
+    help="Load every triple once into this named graph (Virtuoso needs one); without it the store's dataset "
+    "goes as it is (its default graph and each paper's named graph, as N-Quads).",
 )
 @click.option(
     "--query-endpoint",
@@ -159,7 +160,11 @@ def serve(store_dir, bind, timeout, workers, cors) -> None:
 @click.option("--replace", is_flag=True, help="Replace the graph's content instead of adding to it.")
 @endpoint_options
 def push(endpoint, graph, query_endpoint, store_dir, chunk_size, replace, timeout, retries) -> None:
-    """Load the stored graph into a remote SPARQL store, in N-Triples chunks, then check its triple count.
+    """Load the store into a remote SPARQL store, in chunks, then check what the endpoint holds.
+
+    Without --graph the dataset goes as it is (N-Quads: the default graph, which holds each triple once,
+    and each paper's named graph), to an endpoint that takes one (Oxigraph, Fuseki); with --graph every
+    triple goes once, as N-Triples, into that graph (Virtuoso).
 
     Credentials, if the endpoint asks for them (Digest or Basic), come from KG_ENDPOINT_USER and
     KG_ENDPOINT_PASSWORD. A chunk that may have been loaded is not sent again: a failure says how many
@@ -172,11 +177,16 @@ def push(endpoint, graph, query_endpoint, store_dir, chunk_size, replace, timeou
         Endpoint(endpoint)  # validates the URL before the store is opened
         with Store(store_dir, read_only=True) as store:
             report = remote.push(store, endpoint, graph=graph, chunk_size=chunk_size, replace=replace)
-    target = f"graph <{graph}>" if graph else "the default graph"
-    click.echo(
-        f"pushed {report.triples} triples in {report.chunks} chunk(s) to {target} at {safe_url(endpoint)}; "
-        f"it now holds {report.remote_count} triples"
-    )
+    if graph:
+        click.echo(
+            f"pushed {report.triples} triples in {report.chunks} chunk(s) to graph <{graph}> at "
+            f"{safe_url(endpoint)}; it now holds {report.remote_count} triples"
+        )
+    else:
+        click.echo(
+            f"pushed {report.triples} quads (the default graph and {report.graphs} named graphs) in "
+            f"{report.chunks} chunk(s) to {safe_url(endpoint)}; its graphs now hold {report.remote_count}"
+        )
 
 
 COMMANDS = [export, validate, serve, push]

@@ -7,7 +7,8 @@ shows can make the browser contact another host.
 
 ``/query`` speaks the SPARQL 1.1 Protocol (GET ``?query=``, POST form or ``application/sparql-query``)
 with content negotiation; it runs each query on the :class:`~kg.store.server.QueryPool`, behind the guard
-and the time limit. Updates are refused on every path.
+and the time limit. Updates are refused on every path. The protocol's ``default-graph-uri`` and
+``named-graph-uri`` set the query's dataset (in place of its FROM and FROM NAMED), as SPARQL 1.1 says.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ from kg.site.sparql import SparqlPage
 from kg.store.guard import UPDATES_REFUSED
 from kg.store.server import PoolBusy, QueryPool, QueryTimeout
 
+DATASET_PARAMS = ("default-graph-uri", "named-graph-uri")  # the protocol's own dataset, each repeatable
 SITE_CSP = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-src 'self'; "
     "connect-src 'self'; form-action 'self'; base-uri 'none'; object-src 'none'; frame-ancestors 'self'"
@@ -181,6 +183,7 @@ class Site:
     async def endpoint(self, request: Request) -> Response:
         """SPARQL 1.1 Protocol query operation."""
         params = dict(request.query_params)
+        dataset = {name: request.query_params.getlist(name) for name in DATASET_PARAMS}
         if request.method == "POST":
             content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
             if content_type == "application/sparql-update":
@@ -189,9 +192,10 @@ class Site:
                 params["query"] = (await request.body()).decode("utf-8", errors="replace")
             elif content_type == "application/x-www-form-urlencoded":
                 body = (await request.body()).decode("utf-8", errors="replace")
-                params.update(
-                    {key: values[0] for key, values in parse_qs(body, keep_blank_values=True).items()}
-                )
+                form = parse_qs(body, keep_blank_values=True)
+                params.update({key: values[0] for key, values in form.items()})
+                for name in DATASET_PARAMS:
+                    dataset[name] += form.get(name, [])
             else:
                 return PlainTextResponse(
                     "POST a query as application/x-www-form-urlencoded or application/sparql-query",
@@ -204,18 +208,19 @@ class Site:
             if request.method == "GET" and "text/html" in request.headers.get("accept", ""):
                 return RedirectResponse("/sparql", status_code=303)
             return PlainTextResponse("no query: give ?query=... (SPARQL 1.1 Protocol)", status_code=400)
-        if "default-graph-uri" in params or "named-graph-uri" in params:
-            return PlainTextResponse(
-                "default-graph-uri and named-graph-uri are not supported: the default graph is the union of "
-                "all of the store's graphs; use GRAPH in the query",
-                status_code=400,
-            )
         accept = request.headers.get("accept", "")
         results_format = negotiate(accept, RESULTS_TYPES, "json")
         graph_format = negotiate(accept, GRAPH_TYPES, "turtle")
         try:
             kind, data = await run_in_threadpool(
-                partial(self.pool.run, query, results_format=results_format, graph_format=graph_format)
+                partial(
+                    self.pool.run,
+                    query,
+                    results_format=results_format,
+                    graph_format=graph_format,
+                    default_graphs=dataset["default-graph-uri"],
+                    named_graphs=dataset["named-graph-uri"],
+                )
             )
         except QueryTimeout as error:  # the query's own answer: a client retrying it would only wait again
             return PlainTextResponse(str(error), status_code=500)

@@ -2,19 +2,26 @@
 
 This module and its siblings are the only place that imports pyoxigraph. A build keeps each paper's
 triples in a named graph of its own (and each online read, the vocabularies and the derived labels in
-theirs), so a rebuild replaces what it rebuilds; every read here (queries, dumps, exports) sees the union
-of all graphs, deduplicated where it writes triples out. A read-write store takes RocksDB's lock, so a
-second writer gets a clean StoreError; a read-only store first checks that no other process holds that
-lock, because Oxigraph documents reading a store another process is writing as undefined behaviour, and
-holds kg's own read lock (:mod:`kg.store.lock`) while it is open, so no build starts under it.
+theirs), so a rebuild replaces exactly what it rebuilds. The store's default graph holds the union of the
+named graphs as a set, each triple once, kept up to date as graphs are added and removed: every read
+(queries, dumps, exports) runs on it with SPARQL's own semantics, so a count counts each triple once,
+``FROM``/``FROM NAMED`` pick the graphs a query sees and ``GRAPH ?g`` ranges over the papers' graphs.
+Reading one graph is as fast as before named graphs, where reading the union of thousands of them (with
+every shared triple once per graph) was many times slower.
+
+A read-write store takes RocksDB's lock, so a second writer gets a clean StoreError; a read-only store
+first checks that no other process holds that lock, because Oxigraph documents reading a store another
+process is writing as undefined behaviour, and holds kg's own read lock (:mod:`kg.store.lock`) while it
+is open, so no build starts under it.
 """
 
 from __future__ import annotations
 
 import fcntl
+import itertools
 import os
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Self
@@ -27,7 +34,7 @@ from kg.errors import QueryError, StoreError
 from kg.io import atomic_writer
 from kg.namespaces import PREFIXES
 from kg.store.lock import LOCK_NAME, read_lock
-from kg.store.sparql import bind_params, from_oxigraph, syntax_message, to_oxigraph
+from kg.store.sparql import bind_params, dataset_clause, from_oxigraph, syntax_message, to_oxigraph
 
 FORMATS: dict[str, ox.RdfFormat] = {
     "turtle": ox.RdfFormat.TURTLE,
@@ -150,8 +157,32 @@ class Store:
                     check_store_folder(self.path)  # never write a database into an unrelated folder
                 self._store = ox.Store(str(self.path))
                 _OPEN_FOR_WRITING.add(str(self.path.resolve()))
+                if self._union_missing():
+                    self.rebuild_default_graph()  # a store written before the default graph held the union
         except (OSError, RuntimeError) as error:
             raise StoreError(_open_message(self.path, error)) from None
+        if self.read_only and self._union_missing():
+            self.close()
+            raise StoreError(
+                f"the store at {self.path} was written by an earlier kg (its default graph is empty): "
+                "run `kg build` once to bring it up to date"
+            )
+
+    def _union_missing(self) -> bool:
+        """True when named graphs hold triples but the default graph, their union, holds none."""
+        default = next(iter(self._store.quads_for_pattern(None, None, None, ox.DefaultGraph())), None)
+        return default is None and not self.is_empty()
+
+    def rebuild_default_graph(self) -> int:
+        """Fill the default graph with every named graph's triples (each once); returns how many it holds."""
+        self._writable()
+        quads = (
+            ox.Quad(quad.subject, quad.predicate, quad.object)
+            for quad in self._store.quads_for_pattern(None, None, None, None)
+            if not isinstance(quad.graph_name, ox.DefaultGraph)
+        )
+        self._write_quads(quads)
+        return len(self)
 
     # -- writing -----------------------------------------------------------------------------------------
 
@@ -175,7 +206,8 @@ class Store:
         batch_size: int = 50_000,
         graph: str | None = None,
     ) -> int:
-        """Add rdflib triples; returns how many were new (adding the same triples again adds none).
+        """Add rdflib triples to the named ``graph`` and to the default graph (their union), or to the
+        default graph alone; returns how many the default graph did not hold yet.
 
         On disk the triples stream through Oxigraph's bulk loader (about twice as fast as transactions,
         but a crash mid-way can leave part of them: `kg build --fresh` starts over); in memory they go
@@ -184,25 +216,43 @@ class Store:
         self._writable()
         before = len(self)
         term = self._term
-        graph_name = ox.NamedNode(str(graph)) if graph is not None else ox.DefaultGraph()
-        quads = (ox.Quad(term(s), term(p), term(o), graph_name) for s, p, o in triples)
+        if graph is None:
+            quads = (ox.Quad(term(s), term(p), term(o)) for s, p, o in triples)
+        else:
+            named = ox.NamedNode(str(graph))
+            quads = (
+                quad
+                for s, p, o in triples
+                for quad in (ox.Quad(term(s), term(p), term(o), named), ox.Quad(term(s), term(p), term(o)))
+            )
+        self._write_quads(quads, batch_size=batch_size)
+        added = len(self) - before
+        if self.path is not None and added >= OPTIMIZE_AFTER:
+            self._optimize()  # compacts the bulk loader's files: queries after it ~2x faster
+        return added
+
+    def _write_quads(self, quads: Iterable[ox.Quad], *, batch_size: int = 50_000) -> None:
+        """Quads into the store: on disk through the bulk loader, in memory in transactional batches."""
         if self.path is not None:
             try:
                 self._store.bulk_extend(quads)
-                if len(self) - before >= OPTIMIZE_AFTER:
-                    self._store.optimize()  # compacts the bulk loader's files: queries after it ~2x faster
             except OSError as error:
                 raise StoreError(f"could not write to the store: {error}") from None
-        else:
-            batch: list[ox.Quad] = []
-            for quad in quads:
-                batch.append(quad)
-                if len(batch) >= batch_size:
-                    self._extend(batch)
-                    batch = []
-            if batch:
+            return
+        batch: list[ox.Quad] = []
+        for quad in quads:
+            batch.append(quad)
+            if len(batch) >= batch_size:
                 self._extend(batch)
-        return len(self) - before
+                batch = []
+        if batch:
+            self._extend(batch)
+
+    def _optimize(self) -> None:
+        try:
+            self._store.optimize()
+        except OSError as error:
+            raise StoreError(f"could not write to the store: {error}") from None
 
     def _extend(self, quads: list[ox.Quad]) -> None:
         try:
@@ -211,9 +261,19 @@ class Store:
             raise StoreError(f"could not write to the store: {error}") from None
 
     def load_file(
-        self, path: Path | str, format: str | None = None, *, trusted: bool = False, compact: bool = True
+        self,
+        path: Path | str,
+        format: str | None = None,
+        *,
+        trusted: bool = False,
+        compact: bool = True,
+        union: Path | str | None = None,
     ) -> None:
         """Bulk-load an RDF file (format from FORMATS, else guessed from the extension) into the store.
+
+        Triples go to the default graph. Quads (N-Quads, TriG) go to their graphs, and their triples to the
+        default graph too: read from ``union`` when given (an N-Triples file of the same triples, each at
+        least once, as a fresh build spools it), else from a second reading of the file.
 
         ``trusted`` files (kg's own N-Triples) skip IRI validation, a tenth of the loading time. ``compact``
         merges the bulk loader's files afterwards: queries on a million triples run about twice as fast,
@@ -226,6 +286,12 @@ class Store:
             raise StoreError(f"cannot tell the RDF format of {path}")
         try:
             self._store.bulk_load(path=str(path), format=rdf_format, lenient=trusted)
+            if rdf_format.supports_datasets:
+                if union is not None:
+                    self._store.bulk_load(path=str(union), format=ox.RdfFormat.N_TRIPLES, lenient=trusted)
+                else:
+                    parsed = ox.parse(path=str(path), format=rdf_format, lenient=trusted)
+                    self._write_quads(ox.Quad(q.subject, q.predicate, q.object) for q in parsed)
             if compact and self.path is not None:
                 self._store.optimize()
         except SyntaxError as error:
@@ -238,11 +304,26 @@ class Store:
         self._store.clear()
 
     def remove_graphs(self, graphs: Iterable[str]) -> None:
-        """Empty these named graphs (IRIs): what a rebuild of a paper or a re-read of a source replaces."""
+        """Empty these named graphs (IRIs): what a rebuild of a paper or a re-read of a source replaces.
+
+        A triple leaves the default graph too unless another named graph still holds it."""
         self._writable()
+        store = self._store
+        default = ox.DefaultGraph()
         try:
+            removed: set[ox.Triple] = set()
             for graph in graphs:
-                self._store.remove_graph(ox.NamedNode(str(graph)))
+                name = ox.NamedNode(str(graph))
+                removed.update(quad.triple for quad in store.quads_for_pattern(None, None, None, name))
+                store.remove_graph(name)
+            for triple in removed:
+                s, p, o = triple.subject, triple.predicate, triple.object
+                held = any(
+                    not isinstance(quad.graph_name, ox.DefaultGraph)
+                    for quad in store.quads_for_pattern(s, p, o, None)
+                )
+                if not held:
+                    store.remove(ox.Quad(s, p, o, default))
         except OSError as error:
             raise StoreError(f"could not write to the store: {error}") from None
 
@@ -262,35 +343,95 @@ class Store:
     # -- reading -----------------------------------------------------------------------------------------
 
     def __len__(self) -> int:
-        return len(
-            self._store
-        )  # counts every quad (a triple once per graph holding it): a second per few million
+        """The triples of the default graph (the union of the named graphs, each triple once)."""
+        answer = self._store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+        return int(next(iter(answer))[0].value)
+
+    def quad_count(self) -> int:
+        """Every quad: the default graph's triples and each named graph's (a second per few million)."""
+        return len(self._store)
 
     def is_empty(self) -> bool:
         return next(iter(self._store.quads_for_pattern(None, None, None, None)), None) is None
 
-    def query(self, sparql: str, *, params: Mapping[str, str | Node] | None = None) -> QueryResult:
-        """Run a SPARQL query with kg's prefixes predeclared and ``params`` bound to variables."""
-        return _result(self._evaluate(sparql, params))
+    def query(
+        self,
+        sparql: str,
+        *,
+        params: Mapping[str, str | Node] | None = None,
+        default_graphs: Sequence[str] | None = None,
+        named_graphs: Sequence[str] | None = None,
+    ) -> QueryResult:
+        """Run a SPARQL query with kg's prefixes predeclared and ``params`` bound to variables.
 
-    def _evaluate(self, sparql: str, params: Mapping[str, str | Node] | None = None):
+        ``default_graphs``/``named_graphs`` are the SPARQL protocol's ``default-graph-uri`` and
+        ``named-graph-uri``: given, they set the query's dataset in place of its FROM and FROM NAMED."""
+        return _result(self._evaluate(sparql, params, default_graphs, named_graphs))
+
+    def _evaluate(
+        self,
+        sparql: str,
+        params: Mapping[str, str | Node] | None = None,
+        default_graphs: Sequence[str] | None = None,
+        named_graphs: Sequence[str] | None = None,
+    ):
         """pyoxigraph's answer to the query: the one place every read of the store goes through."""
         bound = bind_params(sparql, params)
+        dataset = {}
+        if default_graphs or named_graphs:  # the protocol's dataset: what it does not name is not in it
+            dataset = {
+                "default_graph": [_graph_node(iri) for iri in default_graphs or []],
+                "named_graphs": [_graph_node(iri) for iri in named_graphs or []],
+            }
+        elif "FROM" in bound.upper():
+            defaults, named = dataset_clause(bound)
+            if len(defaults) > 1:
+                dataset = {
+                    "default_graph": [_graph_node(iri) for iri in defaults],
+                    "named_graphs": [_graph_node(iri) for iri in named],
+                }
         try:
-            return self._store.query(bound, prefixes=PREFIXES, use_default_graph_as_union=True)
+            if len(dataset.get("default_graph", [])) > 1:
+                return self._merged(dataset["default_graph"], dataset["named_graphs"]).query(
+                    bound,
+                    prefixes=PREFIXES,
+                    default_graph=ox.DefaultGraph(),
+                    named_graphs=dataset["named_graphs"],
+                )
+            return self._store.query(bound, prefixes=PREFIXES, **dataset)
         except SyntaxError as error:
             raise QueryError(syntax_message(str(error), bound)) from None
         except (OSError, RuntimeError) as error:
             raise QueryError(f"the query failed: {error}") from None
 
+    def _merged(self, defaults: list[ox.NamedNode], named: list[ox.NamedNode]) -> ox.Store:
+        """An in-memory store whose default graph is the RDF merge of ``defaults`` (each triple once, as
+        SPARQL 1.1 defines a dataset's default graph; Oxigraph's own would repeat a triple two of them
+        hold) beside copies of the ``named`` graphs: a query with several FROM graphs runs on it."""
+        merged = ox.Store()
+        for graph in defaults:
+            merged.extend(
+                ox.Quad(q.subject, q.predicate, q.object)
+                for q in self._store.quads_for_pattern(None, None, None, graph)
+            )
+        for graph in named:
+            merged.extend(self._store.quads_for_pattern(None, None, None, graph))
+        return merged
+
     def query_serialized(
-        self, sparql: str, *, results_format: str = "json", graph_format: str = "ntriples"
+        self,
+        sparql: str,
+        *,
+        results_format: str = "json",
+        graph_format: str = "ntriples",
+        default_graphs: Sequence[str] | None = None,
+        named_graphs: Sequence[str] | None = None,
     ) -> tuple[str, bytes]:
         """The answer as an endpoint sends it: ``("select"|"ask", bytes)`` in a SPARQL results format
         (RESULTS_FORMATS) or ``("graph", bytes)`` in an RDF format (FORMATS) for CONSTRUCT/DESCRIBE.
 
         Serialised by Oxigraph itself, with no rdflib term per value: the SPARQL endpoint's path."""
-        answer = self._evaluate(sparql)
+        answer = self._evaluate(sparql, None, default_graphs, named_graphs)
         try:
             if isinstance(answer, ox.QueryBoolean):
                 return "ask", answer.serialize(format=RESULTS_FORMATS[results_format])
@@ -301,13 +442,9 @@ class Store:
             raise QueryError(f"the query failed: {error}") from None
 
     def triples(self) -> Iterator[tuple[Node, Node, Node]]:
-        """Every triple of the union of the store's graphs as rdflib terms, each once."""
-        seen: set[ox.Triple] = set()
-        for quad in self._store.quads_for_pattern(None, None, None, None):
-            triple = quad.triple
-            if triple not in seen:
-                seen.add(triple)
-                yield from_oxigraph(quad.subject), from_oxigraph(quad.predicate), from_oxigraph(quad.object)
+        """Every triple of the default graph (the union of the store's graphs) as rdflib terms, each once."""
+        for quad in self._store.quads_for_pattern(None, None, None, ox.DefaultGraph()):
+            yield from_oxigraph(quad.subject), from_oxigraph(quad.predicate), from_oxigraph(quad.object)
 
     def dump(self, path: Path | str, format: str = "turtle") -> Path:
         """Write the graph to ``path`` atomically, in a deterministic order (sorted N-Triples lines)."""
@@ -317,8 +454,9 @@ class Store:
         return target
 
     def write(self, out, format: str = "turtle") -> int | None:
-        """Serialise the union of the graphs to a binary stream: same content, same bytes, whatever the
-        insertion order. ``nquads`` and ``trig`` keep the named graphs (in the store's order). Returns the
+        """Serialise the default graph (the union of the graphs, each triple once) to a binary stream: same
+        content, same bytes, whatever the insertion order. ``nquads`` and ``trig`` write the whole dataset
+        as the store holds it, the default graph and each named graph (in the store's order). Returns the
         number of triples written when it is known (the sorted path), else None."""
         if format not in FORMATS:
             raise StoreError(f"unknown RDF format {format!r}; one of {', '.join(FORMATS)}")
@@ -327,10 +465,10 @@ class Store:
             return None
         if len(self) > CANONICAL_ORDER_LIMIT:
             # sorting holds the whole graph in memory several times over: past the limit, stream the
-            # store's own order (stable for the same store, not across stores); a triple that several
-            # graphs hold may then come more than once (the same graph all the same)
+            # store's own order (stable for the same store, not across stores)
             prefixes = PREFIXES if format not in ("ntriples", "jsonld") else None
-            triples = (quad.triple for quad in self._store.quads_for_pattern(None, None, None, None))
+            default = ox.DefaultGraph()
+            triples = (quad.triple for quad in self._store.quads_for_pattern(None, None, None, default))
             ox.serialize(triples, out, FORMATS[format], prefixes=prefixes)
             return None
         lines = self.ntriples_lines()
@@ -343,25 +481,30 @@ class Store:
         return len(lines)
 
     def ntriples_chunks(self, size: int) -> Iterator[tuple[bytes, int]]:
-        """The union as N-Triples documents of at most ``size`` triples each, in the store's order:
-        streamed, so sending a large store holds one chunk in memory, not the graph. A triple several
-        graphs hold comes once per graph (sending it twice adds it once)."""
-        batch: list[ox.Triple] = []
-        for quad in self._store.quads_for_pattern(None, None, None, None):
-            batch.append(quad.triple)
-            if len(batch) >= size:
-                yield ox.serialize(batch, format=ox.RdfFormat.N_TRIPLES), len(batch)
-                batch = []
-        if batch:
+        """The default graph as N-Triples documents of at most ``size`` triples each, each triple once, in
+        the store's order: streamed, so sending a large store holds one chunk in memory, not the graph."""
+        triples = (quad.triple for quad in self._store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+        for batch in _batched(triples, size):
             yield ox.serialize(batch, format=ox.RdfFormat.N_TRIPLES), len(batch)
 
+    def nquads_chunks(self, size: int) -> Iterator[tuple[bytes, int]]:
+        """The whole dataset (the default graph and every named graph) as N-Quads documents of at most
+        ``size`` quads each, in the store's order; each quad once."""
+        for batch in _batched(self._store.quads_for_pattern(None, None, None, None), size):
+            yield ox.serialize(batch, format=ox.RdfFormat.N_QUADS), len(batch)
+
+    def graph_sizes(self) -> dict[str | None, int]:
+        """Triples per graph: ``None`` for the default graph, else the named graph's IRI."""
+        answer = self._store.query(
+            "SELECT ?g (COUNT(*) AS ?n) WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } } GROUP BY ?g"
+        )
+        return {(row[0].value if row[0] is not None else None): int(row[1].value) for row in answer}
+
     def ntriples_lines(self) -> list[bytes]:
-        """The union as sorted, distinct N-Triples lines (bytes, no newline): a canonical, diffable order."""
+        """The default graph as sorted N-Triples lines (bytes, no newline): a canonical, diffable order."""
         lines = self._store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()).splitlines()
-        for graph in self._store.named_graphs():
-            lines += self._store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph).splitlines()
         lines.sort()
-        return [line for index, line in enumerate(lines) if index == 0 or line != lines[index - 1]]
+        return lines
 
     def flush(self) -> None:
         if not self.read_only and self.path is not None:
@@ -460,6 +603,20 @@ def file_triples(
         for quad in ox.parse(path=str(source), format=FORMATS[source_format], lenient=True)
         if quad.predicate in wanted
     ]
+
+
+def _batched(items: Iterable, size: int) -> Iterator[list]:
+    """Lists of ``size`` items (the last shorter): itertools.batched, which Python 3.11 lacks."""
+    iterator = iter(items)
+    while batch := list(itertools.islice(iterator, size)):
+        yield batch
+
+
+def _graph_node(iri: str) -> ox.NamedNode:
+    try:
+        return ox.NamedNode(str(iri))
+    except ValueError as error:
+        raise QueryError(f"invalid graph IRI <{iri}>: {error}") from None
 
 
 def _result(answer) -> QueryResult:

@@ -13,6 +13,7 @@ Written as a careful client of someone else's production server:
 from __future__ import annotations
 
 import html
+import itertools
 import os
 import re
 import time
@@ -33,7 +34,7 @@ from kg.namespaces import PREFIXES
 from kg.store.guard import check_query
 from kg.store.oxigraph import QueryResult, Store, _result
 from kg.store.paging import PagedSelect, paged_select, query_form, top_level_limit
-from kg.store.sparql import bind_params, from_oxigraph, syntax_message
+from kg.store.sparql import bind_params, from_oxigraph, syntax_message, to_oxigraph
 
 RESULTS_ACCEPT = "application/sparql-results+json, application/n-triples;q=0.9, text/turtle;q=0.8"
 GRAPH_ACCEPT = "application/n-triples, text/turtle;q=0.9"  # CONSTRUCT, DESCRIBE: triples, not s/p/o rows
@@ -151,10 +152,11 @@ class RequestFailed(EndpointError):
 
 @dataclass
 class PushReport:
-    triples: int  # triples sent
+    triples: int  # triples (into --graph) or quads (a dataset) sent, each once
     chunks: int
-    remote_count: int  # triples in the target graph afterwards
-    graph: str | None
+    remote_count: int  # triples in the target graph afterwards; for a dataset, in the graphs sent
+    graph: str | None  # the target graph; None: the dataset, its default graph and named graphs as they are
+    graphs: int = 0  # named graphs sent with a dataset
 
 
 class Endpoint:
@@ -384,29 +386,40 @@ class Endpoint:
         chunk_size: int = 50_000,
         replace: bool = False,
     ) -> PushReport:
-        """POST the store's triples to ``store_url`` in N-Triples chunks, then count them remotely.
+        """Send what the store holds to ``store_url`` in chunks, then check the endpoint holds it all.
 
-        With ``replace`` the first chunk is PUT, so the target graph ends up holding exactly the store's
-        triples; otherwise they are added to what the graph holds. With credentials, an empty POST first
-        answers the server's login challenge, so no chunk is sent twice.
+        Without ``graph`` the whole dataset goes as N-Quads (the default graph, the union of the papers'
+        graphs, and each named graph as it is), to an endpoint that takes a dataset (Oxigraph's /store,
+        Fuseki's /DATASET/data). With ``graph`` every triple of the default graph goes once, as N-Triples,
+        into that named graph (Virtuoso takes no dataset). With ``replace`` the first chunk is PUT, so the
+        target (the graph, or the dataset) ends up holding exactly what was sent; otherwise it is added.
+        With credentials, an empty POST first answers the server's login challenge, so no chunk is sent
+        twice. The check counts remotely: each graph sent must hold at least its triples (exactly with
+        ``replace``).
         """
         if self.session.auth is None and (login := credentials(store_url)):
             self.login = login
             self.session.auth = ChallengeAuth(*login)
         store_url = safe_url(store_url)
-        target = {"graph": graph_iri(graph)} if graph else {"default": ""}
-        ntriples = {"Content-Type": "application/n-triples"}
+        if graph:
+            target: dict[str, str] = {"graph": graph_iri(graph)}
+            headers = {"Content-Type": "application/n-triples"}
+            chunks_of = store.ntriples_chunks
+        else:
+            target, headers, chunks_of = {}, {"Content-Type": "application/n-quads"}, store.nquads_chunks
+        kind = "triples" if graph else "quads"
         if self.session.auth is not None and not self.session.auth.knows(store_url):
             response = self._request(
-                "POST", store_url, repeatable=True, params=target, data=b"", headers=ntriples
+                "POST", store_url, repeatable=True, params=target, data=b"", headers=headers
             )
+            _refuse_a_dataset_to_virtuoso(graph, response, store_url)
             if not response.ok:
                 raise EndpointError(
-                    f"{store_url} refused an empty N-Triples POST (HTTP {response.status_code}): "
-                    f"{server_message(response)}; nothing was loaded"
+                    f"{store_url} refused an empty {headers['Content-Type']} POST (HTTP {response.status_code}): "
+                    f"{server_message(response)}; nothing was loaded{_needs_graph(graph, response)}"
                 )
         sent = chunks = 0
-        for chunk, count in store.ntriples_chunks(chunk_size):
+        for chunk, count in chunks_of(chunk_size):
             first_put = replace and chunks == 0
             try:
                 response = self._request(
@@ -415,27 +428,96 @@ class Endpoint:
                     repeatable=first_put,
                     params=target,
                     data=chunk,
-                    headers=ntriples,
+                    headers=headers,
                 )
             except RequestFailed as error:
                 fate = "may or may not have been loaded" if error.maybe_applied else "was not loaded"
                 raise EndpointError(
-                    f"{error}; chunk {chunks + 1} {fate}, {sent} triples were loaded before it"
+                    f"{error}; chunk {chunks + 1} {fate}, {sent} {kind} were loaded before it"
                 ) from None
+            _refuse_a_dataset_to_virtuoso(graph, response, store_url)
             if not response.ok:
                 raise EndpointError(
                     f"{store_url} refused chunk {chunks + 1} "
                     f"(HTTP {response.status_code}): {server_message(response)}; "
-                    f"{sent} triples were loaded before it"
+                    f"{sent} {kind} were loaded before it{_needs_graph(graph, response) if chunks == 0 else ''}"
                 )
             sent += count
             chunks += 1
-        if replace and chunks == 0:  # an empty store replaces the graph with nothing
-            self._request("PUT", store_url, repeatable=True, params=target, data=b"", headers=ntriples)
-        remote = self.count(graph)
-        if remote < sent or (replace and remote != sent):
-            raise EndpointError(f"pushed {sent} triples but the endpoint's graph holds {remote}")
-        return PushReport(sent, chunks, remote, graph)
+        if replace and chunks == 0:  # an empty store replaces the target with nothing
+            self._request("PUT", store_url, repeatable=True, params=target, data=b"", headers=headers)
+        if graph:
+            remote = self.count(graph)
+            if remote < sent or (replace and remote != sent):
+                raise EndpointError(
+                    f"pushed {sent} distinct triples but the endpoint's graph <{graph}> holds {remote}"
+                )
+            return PushReport(sent, chunks, remote, graph)
+        return self._check_dataset(store, sent, chunks, replace)
+
+    def _check_dataset(self, store: Store, sent: int, chunks: int, replace: bool) -> PushReport:
+        """Each graph of the store counted remotely: at least as many triples as sent (exactly, replacing)."""
+        local = store.graph_sizes()
+        remote: dict[str | None, int] = {None: self.count()}
+        answer = self.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
+        for name, number in answer.rows:
+            remote[str(name)] = int(number)
+        wrong = [
+            (name, size, remote.get(name, 0))
+            for name, size in local.items()
+            if remote.get(name, 0) < size or (replace and remote.get(name, 0) != size)
+        ]
+        if replace:
+            wrong += [(name, 0, size) for name, size in remote.items() if name not in local and size]
+        if wrong:
+            shown = "; ".join(
+                f"{'the default graph' if name is None else f'<{name}>'} holds {there}, sent {size}"
+                for name, size, there in wrong[:5]
+            )
+            raise EndpointError(
+                f"pushed {sent} quads but the endpoint's graphs differ in {len(wrong)} place(s): {shown}"
+                + (" (is its default graph the union of its graphs?)" if wrong[0][0] is None else "")
+            )
+        self._check_default_graph_holds(store)
+        held = sum(remote.get(name, 0) for name in local)
+        return PushReport(sent, chunks, held, None, graphs=sum(1 for name in local if name is not None))
+
+    def _check_default_graph_holds(self, store: Store, sample: int = 20) -> None:
+        """Some of the default graph's triples, looked up remotely: a count alone cannot tell them apart
+        where the server's default graph is the union of all its graphs (Virtuoso answers 2xx to a dataset
+        it does not load, and counts every graph it holds)."""
+        triples = [t for t in itertools.islice(store.triples(), sample) if not any(map(_is_blank, t))]
+        if not triples:
+            return
+        rows = " ".join(f"({' '.join(str(to_oxigraph(term)) for term in triple)})" for triple in triples)
+        found = self.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ VALUES (?s ?p ?o) {{ {rows} }} ?s ?p ?o }}")
+        if _integer(found, self.url) < len(triples):
+            raise EndpointError(
+                f"{self.url} took the dataset but its default graph lacks triples kg sent "
+                f"({_integer(found, self.url)} of {len(triples)} looked up); an endpoint that takes no "
+                "dataset, such as Virtuoso's, needs --graph IRI"
+            )
+
+
+def _refuse_a_dataset_to_virtuoso(graph: str | None, response: requests.Response, store_url: str) -> None:
+    """Virtuoso's Graph Store answers 2xx to N-Quads and loads none of them, and its default graph counts
+    every graph it holds, so no count could tell: a dataset push to it stops at its first answer."""
+    if graph is None and _is_virtuoso(response):
+        raise EndpointError(
+            f"{store_url} is Virtuoso, whose Graph Store takes no dataset (it answers a dataset with success "
+            "and loads none of it): push with --graph IRI"
+        )
+
+
+def _is_blank(term: Node) -> bool:
+    return isinstance(term, BNode)
+
+
+def _needs_graph(graph: str | None, response: requests.Response) -> str:
+    """A hint when a dataset (no --graph) was refused as such: some stores take graphs only."""
+    if graph or response.status_code not in (400, 415):
+        return ""
+    return " (an endpoint that takes no dataset, such as Virtuoso's, needs --graph IRI)"
 
 
 def _never_sent(error: requests.ConnectionError) -> bool:

@@ -91,9 +91,8 @@ def serve_args(store_dir: Path, bind: str, *, read_only: bool = True) -> list[st
         mode = "serve-read-only"
     else:
         mode = "serve"
-    # kg keeps each paper in a named graph: queries see their union, as `kg query` does
-    union = ["--union-default-graph"] if read_only else []
-    return [oxigraph_binary(), mode, "--location", str(store_dir), "--bind", bind, *union]
+    # the default graph holds the union of the papers' graphs, each triple once: no union flag needed
+    return [oxigraph_binary(), mode, "--location", str(store_dir), "--bind", bind]
 
 
 def start(store_dir: Path, bind: str, *, read_only: bool = True, wait: float = 20.0) -> subprocess.Popen:
@@ -144,7 +143,8 @@ class PoolBusy(QueryError):
 
 
 def _worker_main(store_dir: str, fd: int) -> None:
-    """A query worker: open the store read-only, then answer ``(query, results, graph format)`` requests
+    """A query worker: open the store read-only, then answer ``(query, results format, graph format,
+    default graphs, named graphs)`` requests
     on the socket ``fd`` with ``("ok", kind, bytes)`` or ``("error", message)`` until it closes."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C on `kg serve` is the parent's to handle
     connection = Connection(fd)
@@ -164,10 +164,14 @@ def _worker_main(store_dir: str, fd: int) -> None:
             return
         if request is None:
             return
-        text, results_format, graph_format = request
+        text, results_format, graph_format, default_graphs, named_graphs = request
         try:
             kind, data = store.query_serialized(
-                text, results_format=results_format, graph_format=graph_format
+                text,
+                results_format=results_format,
+                graph_format=graph_format,
+                default_graphs=default_graphs,
+                named_graphs=named_graphs,
             )
             reply = ("ok", kind, data)
         except KgError as error:
@@ -278,9 +282,17 @@ class QueryPool:
         threading.Thread(target=respawn, daemon=True, name="kg-query-respawn").start()
 
     def run(
-        self, sparql: str, *, results_format: str = "json", graph_format: str = "ntriples"
+        self,
+        sparql: str,
+        *,
+        results_format: str = "json",
+        graph_format: str = "ntriples",
+        default_graphs: list[str] | None = None,
+        named_graphs: list[str] | None = None,
     ) -> tuple[str, bytes]:
-        """``(kind, serialized answer)`` of a guarded query; QueryError (QueryTimeout, PoolBusy) otherwise."""
+        """``(kind, serialized answer)`` of a guarded query; QueryError (QueryTimeout, PoolBusy) otherwise.
+
+        ``default_graphs``/``named_graphs``: the protocol's dataset (default-graph-uri, named-graph-uri)."""
         check_query(sparql)
         if self._closed:
             raise QueryError("the server is shutting down")
@@ -291,7 +303,9 @@ class QueryPool:
                 f"every query worker stayed busy for {self.timeout:g} s; try again later"
             ) from None
         try:
-            worker.connection.send((sparql, results_format, graph_format))
+            worker.connection.send(
+                (sparql, results_format, graph_format, list(default_graphs or []), list(named_graphs or []))
+            )
             if not worker.connection.poll(self.timeout):
                 self.killed += 1
                 self._replace(worker)

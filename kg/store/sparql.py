@@ -73,6 +73,47 @@ def tokens(query: str) -> list[Token]:
     return out
 
 
+_HEAD_TOKEN = re.compile(r'<([^<>"{}|^`\\\x00-\x20]*)>|([A-Za-z_][\w\-.]*)?:([^\s{}()<>,;]*)|([A-Za-z]+)')
+
+
+def dataset_clause(query: str) -> tuple[list[str], list[str]]:
+    """The IRIs of the query's ``FROM`` and ``FROM NAMED`` clauses, prefixed names expanded (the query's
+    own PREFIXes, then kg's), read from the text before its first ``{``; comments and strings skipped."""
+    head: list[str] = []
+    i, n = 0, len(query)
+    while i < n and query[i] != "{":
+        char = query[i]
+        if char == "#":
+            end = query.find("\n", i)
+            i = n if end < 0 else end + 1
+        elif char == "<" and (match := _IRIREF.match(query, i)):
+            head.append(match.group(0))
+            i = match.end()
+        elif char in "\"'" and (match := _STRING.match(query, i)):
+            i = match.end()
+        else:
+            head.append(char)
+            i += 1
+    prefixes = dict(PREFIXES)
+    defaults: list[str] = []
+    named: list[str] = []
+    words = [m for m in _HEAD_TOKEN.finditer("".join(head))]
+    for index, match in enumerate(words):
+        keyword = (match.group(4) or "").upper()
+        following = words[index + 1 : index + 3]
+        if keyword == "PREFIX" and len(following) == 2 and following[1].group(1) is not None:
+            prefixes[following[0].group(2) or ""] = following[1].group(1)
+        elif keyword == "FROM" and following:
+            target, into = following[0], defaults
+            if (target.group(4) or "").upper() == "NAMED" and len(following) == 2:
+                target, into = following[1], named
+            if target.group(1) is not None:
+                into.append(target.group(1))
+            elif target.group(3) is not None and (target.group(2) or "") in prefixes:
+                into.append(prefixes[target.group(2) or ""] + target.group(3))
+    return defaults, named
+
+
 def query_variables(query: str) -> set[str]:
     """Every variable name the query mentions (``?x`` and ``$x``)."""
     return {token.text for token in tokens(query) if token.kind == "var"}
