@@ -25,10 +25,11 @@ import numpy as np
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from kg.domain import ENTITY_TYPES
-from kg.extraction.text import overlaps
+from kg.extraction.text import fold_plurals, overlaps
 
 MODEL_PATH = Path(__file__).parent / "models" / "resolver.json"
 CLUSTERS_PATH = Path(__file__).parent / "models" / "word_clusters.json"  # scripts/make_word_clusters.py
+FIELD_NAMES_PATH = Path(__file__).parent / "models" / "field_names.json"  # scripts/make_field_names.py
 NONE = "none"
 CLASSES: tuple[str, ...] = (NONE, *ENTITY_TYPES)
 MAX_WORDS = 6
@@ -79,6 +80,22 @@ def word_clusters() -> dict[str, int]:
     return json.loads(CLUSTERS_PATH.read_text(encoding="utf-8"))["clusters"]
 
 
+@cache
+def field_names() -> dict[str, dict[str, int]]:
+    """The field's task, data set and metric names (Papers with Code and kin): normalised name -> {type:
+    papers using it}. A feature, not a rule: the model learns how far a listing is to be trusted."""
+    if not FIELD_NAMES_PATH.exists():
+        return {}
+    return json.loads(FIELD_NAMES_PATH.read_text(encoding="utf-8"))["names"]
+
+
+def name_key(text: str) -> str:
+    """The eval scorer's normalisation of a name (case, hyphens, punctuation, plural "s")."""
+    s = text.casefold().replace("\u2013", "-").replace("\u2014", "-")
+    s = re.sub(r"[-_/]+", " ", s)
+    return fold_plurals(re.sub(r"[^\w\s.+%*]", " ", s).split(), ".")
+
+
 class Context:
     """A doc's words with their offsets, for the features of any span in it."""
 
@@ -93,6 +110,7 @@ class Context:
         self.sentence_starts = {s for s, _ in sentences}
         self.sentence_order = sorted(self.sentence_starts)
         self.title_words = {w for w in self.lower[: self.index(title_end)] if w not in STOP}
+        self.keys = [name_key(w) for w in self.lower]  # each word's share of a name's key
 
     def index(self, offset: int) -> int:
         """The first word starting at or after ``offset``."""
@@ -183,9 +201,39 @@ class Context:
         if len(candidate.forms) > 1:
             feats.append(f"rule={rule}|forms>1")
         feats.append(f"rule={rule}|occ={min(candidate.occurrences, 3)}")
+        feats += self._field_name_features(candidate, first, last, rule)
         if surface_words and all(w[:1].isupper() for w in surface_words):
             feats.append(f"rule={rule}|all_capitalised")
         return feats
+
+    def _field_name_features(self, candidate: Candidate, first: int, last: int, rule: str) -> list[str]:
+        """The candidate's type in the field's name list: the whole name (any of a group's forms), else the
+        longest listed run of its first or last words ("ImageNet" of "ImageNet validation images")."""
+        names = field_names()
+        if not names:
+            return []
+        keys = [k for k in self.keys[first : last + 1] if k]
+        listed: dict[str, int] = {}
+        for form in (" ".join(keys), *(name_key(f) for f in candidate.forms[1:])):
+            for kind, papers in names.get(form, {}).items():
+                listed[kind] = max(listed.get(kind, 0), papers)
+        if listed:
+            out = []
+            for kind, papers in listed.items():
+                out += [f"fv={kind}", f"rule={rule}|fv={kind}", f"fv={kind}|papers={min(papers, 10) // 5}"]
+            return out
+        out = []
+        for n in range(len(keys) - 1, 0, -1):
+            kinds = names.get(" ".join(keys[:n]))
+            if kinds:
+                out += [f"fvpre={kind}" for kind in kinds]
+                break
+        for n in range(len(keys) - 1, 0, -1):
+            kinds = names.get(" ".join(keys[-n:]))
+            if kinds:
+                out += [f"fvsuf={kind}" for kind in kinds]
+                break
+        return out
 
     def proposal_features(self, candidate: Candidate, proposing_groups: int) -> list[str]:
         """What says a method or dataset is the paper's own: where it is named (title, its prefix, the
@@ -312,6 +360,7 @@ class Model:
     heads: frozenset[str]
     accept: float  # minimum probability of the winning kind for an n-gram candidate
     group_accept: dict[str, float]  # the same for a rule's mention group, by kind
+    ngram_accept: dict[str, float] = field(default_factory=dict)  # an n-gram's, by kind (else ``accept``)
     proposal: dict[str, float] = field(default_factory=dict)  # weights of "the paper's own" (binary)
     proposal_bias: float = 0.0
     proposal_accept: float = 0.5  # None of these: the rules' proposal cues decide
@@ -328,6 +377,7 @@ class Model:
             heads=frozenset(data["heads"]),
             accept=float(data.get("accept", 0.5)),
             group_accept={kind: float(value) for kind, value in data.get("group_accept", {}).items()},
+            ngram_accept={kind: float(value) for kind, value in data.get("ngram_accept", {}).items()},
             proposal=dict(data.get("proposal", {}).get("weights", {})),
             proposal_bias=float(data.get("proposal", {}).get("intercept", 0.0)),
             proposal_accept=float(data.get("proposal", {}).get("accept", 0.5)),
@@ -370,7 +420,10 @@ def decide(model: Model, candidates: Sequence[Candidate]) -> list[tuple[str | No
     for candidate, row in zip(candidates, probs, strict=True):
         best = 1 + int(row[1:].argmax())
         kind = model.classes[best]
-        threshold = model.accept if candidate.ngram else model.group_accept.get(kind, 0.5)
+        if candidate.ngram:
+            threshold = model.ngram_accept.get(kind, model.accept)
+        else:
+            threshold = model.group_accept.get(kind, 0.5)
         out.append((kind, float(row[best])) if row[best] >= threshold else (None, float(row[0])))
     return out
 
