@@ -97,6 +97,17 @@ def word_key(word: str) -> str:
     return name_key(word)
 
 
+@cache
+def field_name_prefixes() -> frozenset[str]:
+    """Every leading run of words of a listed name ("cifar", "cifar 10"): a run of a doc's words that is
+    none of these starts no listed name, so the search for listed runs stops there."""
+    out = set()
+    for name in field_names():
+        words = name.split(" ")
+        out.update(" ".join(words[:n]) for n in range(1, len(words) + 1))
+    return frozenset(out)
+
+
 def name_key(text: str) -> str:
     """The eval scorer's normalisation of a name (case, hyphens, punctuation, plural "s")."""
     s = text.casefold().replace("\u2013", "-").replace("\u2014", "-")
@@ -119,7 +130,9 @@ class Context:
         self.sentence_order = sorted(self.sentence_starts)
         self.title_words = {w for w in self.lower[: self.index(title_end)] if w not in STOP}
         self.keys = [word_key(w) for w in self.lower]  # each word's share of a name's key
-        self._listed_runs: dict[tuple[int, int], dict[str, int]] = {}
+        self._listed_runs: dict[tuple[int, int], dict[str, int]] | None = None  # _find_listed_runs
+        self._run_starts: set[int] = set()
+        self._run_ends: set[int] = set()
 
     def index(self, offset: int) -> int:
         """The first word starting at or after ``offset``."""
@@ -239,13 +252,26 @@ class Context:
             feats.append(f"rule={rule}|all_capitalised")
         return feats
 
-    def _listed(self, a: int, b: int) -> dict[str, int]:
-        """The field's name list's entry for words ``a``..``b`` (cached: n-grams share their runs)."""
-        cache = self._listed_runs
-        found = cache.get((a, b))
-        if found is None:
-            found = cache[a, b] = field_names().get(" ".join(self.keys[a : b + 1]), {})
-        return found
+    def _find_listed_runs(self) -> dict[tuple[int, int], dict[str, int]]:
+        """Every run of up to ``MAX_WORDS`` words of the doc that the field's name list holds, found once
+        per doc (n-gram candidates share their runs), growing a run only while it begins a listed name."""
+        names, prefixes, keys = field_names(), field_name_prefixes(), self.keys
+        runs: dict[tuple[int, int], dict[str, int]] = {}
+        for a in range(len(keys)):
+            run = ""
+            for b in range(a, min(a + MAX_WORDS, len(keys))):
+                if not keys[b]:
+                    break
+                run = f"{run} {keys[b]}" if run else keys[b]
+                if run not in prefixes:
+                    break
+                kinds = names.get(run)
+                if kinds:
+                    runs[a, b] = kinds
+        self._listed_runs = runs
+        self._run_starts = {a for a, _ in runs}
+        self._run_ends = {b for _, b in runs}
+        return runs
 
     def _field_name_features(self, candidate: Candidate, first: int, last: int, rule: str) -> list[str]:
         """The candidate's type in the field's name list: the whole name (any of a group's forms), else the
@@ -259,10 +285,23 @@ class Context:
             whole = names.get(runs[0], {}) if runs else {}
             prefixes = (names.get(run, {}) for run in runs[1:])
             suffixes = (names.get(" ".join(keys[-n:]), {}) for n in range(len(keys) - 1, 0, -1))
+        elif last - first >= MAX_WORDS:  # longer than any run found below
+            whole = names.get(" ".join(self.keys[first : last + 1]), {})
+            prefixes = (names.get(" ".join(self.keys[first:b]), {}) for b in range(last, first, -1))
+            suffixes = (names.get(" ".join(self.keys[a : last + 1]), {}) for a in range(first + 1, last + 1))
         else:
-            whole = self._listed(first, last)
-            prefixes = (self._listed(first, first + n - 1) for n in range(last - first, 0, -1))
-            suffixes = (self._listed(last - n + 1, last) for n in range(last - first, 0, -1))
+            runs = self._listed_runs if self._listed_runs is not None else self._find_listed_runs()
+            whole = runs.get((first, last), {})
+            prefixes = (
+                (runs.get((first, b), {}) for b in range(last - 1, first - 1, -1))
+                if first in self._run_starts
+                else ()
+            )
+            suffixes = (
+                (runs.get((a, last), {}) for a in range(first + 1, last + 1))
+                if last in self._run_ends
+                else ()
+            )
         listed = dict(whole)
         for form in candidate.forms[1:]:
             for kind, papers in names.get(name_key(form), {}).items():
