@@ -9,7 +9,9 @@ Gold files follow ``../shared/eval/GUIDELINES.md``. Every candidate the pipeline
 groups and word n-grams) is labelled with the kind of the gold entity it names, or ``none``; a multinomial
 logistic regression (scikit-learn, fixed seed and solver, so the same files give the same model) learns
 the decision. ``cv`` trains on k-1 folds, predicts the fold left out, and writes the pooled predictions for
-``score.py``: the figures to steer by, since no paper is scored by a model that saw it.
+``score.py``: the figures to steer by, since no paper is scored by a model that saw it. The acceptance
+thresholds are part of what is fitted: ``choose_thresholds`` picks them by an inner cross-validation over
+the training papers alone, so no fold's test papers set them either.
 """
 
 from __future__ import annotations
