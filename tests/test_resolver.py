@@ -117,3 +117,31 @@ def test_a_tiny_model_learns_which_method_is_the_papers_own(tmp_path):
     assert {"HelixTag", "BERT"} <= names(with_model, "methods")
     assert names(with_model, "proposed") == {"HelixTag"}
     assert "HelixTag" not in names(extract(unseen, nlp, model=None), "proposed")  # no rule cue says so
+
+
+def test_thresholds_are_chosen_inside_the_training_papers(tmp_path):
+    from kg.extraction.training import (
+        GROUP_ACCEPT,
+        MIN_THRESHOLD_PAPERS,
+        THRESHOLD_GRID,
+        choose_thresholds,
+        collect,
+    )
+
+    few = read_gold([gold_file(tmp_path)])
+    assert choose_thresholds(few, collect(few)) == (GROUP_ACCEPT, {})  # too few papers: the constants
+    rows = [json.loads(line) for line in gold_file(tmp_path).read_text(encoding="utf-8").splitlines()]
+    copies = -(-MIN_THRESHOLD_PAPERS // len(rows))
+    many = tmp_path / "many.jsonl"
+    many.write_text(
+        "".join(json.dumps({**row, "id": f"{row['id']}-{n}"}) + "\n" for n in range(copies) for row in rows),
+        encoding="utf-8",
+    )
+    papers = read_gold([many])
+    group, ngram = choose_thresholds(papers, collect(papers))
+    assert set(group) == set(ngram) == set(CLASSES) - {"none"}
+    assert set(group.values()) | set(ngram.values()) <= set(THRESHOLD_GRID)
+    model = Model.from_json(train(papers))
+    assert (model.group_accept, model.ngram_accept) == (group, ngram)
+    unseen = Paper(title="Tracking dialogue state", abstract="Our model reaches a high joint goal accuracy.")
+    assert "joint goal accuracy" in names(extract(unseen, build_pipeline(), model=model), "metrics")

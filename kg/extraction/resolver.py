@@ -18,17 +18,19 @@ import re
 from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
+from itertools import repeat
 from pathlib import Path
 
 import numpy as np
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from kg.domain import ENTITY_TYPES
-from kg.extraction.text import overlaps
+from kg.extraction.text import fold_plurals
 
 MODEL_PATH = Path(__file__).parent / "models" / "resolver.json"
 CLUSTERS_PATH = Path(__file__).parent / "models" / "word_clusters.json"  # scripts/make_word_clusters.py
+FIELD_NAMES_PATH = Path(__file__).parent / "models" / "field_names.json"  # scripts/make_field_names.py
 NONE = "none"
 CLASSES: tuple[str, ...] = (NONE, *ENTITY_TYPES)
 MAX_WORDS = 6
@@ -61,6 +63,7 @@ def word_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for m in WORD.finditer(text, start, end)]
 
 
+@lru_cache(maxsize=1 << 16)  # words recur across papers: a hot path of every candidate's features
 def _shape(word: str) -> str:
     if any(ch.isdigit() for ch in word):
         return "d"
@@ -79,6 +82,39 @@ def word_clusters() -> dict[str, int]:
     return json.loads(CLUSTERS_PATH.read_text(encoding="utf-8"))["clusters"]
 
 
+@cache
+def field_names() -> dict[str, dict[str, int]]:
+    """The field's task, data set and metric names (Papers with Code and kin): normalised name -> {type:
+    papers using it}. A feature, not a rule: the model learns how far a listing is to be trusted."""
+    if not FIELD_NAMES_PATH.exists():
+        return {}
+    return json.loads(FIELD_NAMES_PATH.read_text(encoding="utf-8"))["names"]
+
+
+@lru_cache(maxsize=1 << 16)
+def word_key(word: str) -> str:
+    """``name_key`` of one word, cached (every word of every paper is keyed once for the features)."""
+    return name_key(word)
+
+
+@cache
+def field_name_prefixes() -> frozenset[str]:
+    """Every leading run of words of a listed name ("cifar", "cifar 10"): a run of a doc's words that is
+    none of these starts no listed name, so the search for listed runs stops there."""
+    out = set()
+    for name in field_names():
+        words = name.split(" ")
+        out.update(" ".join(words[:n]) for n in range(1, len(words) + 1))
+    return frozenset(out)
+
+
+def name_key(text: str) -> str:
+    """The eval scorer's normalisation of a name (case, hyphens, punctuation, plural "s")."""
+    s = text.casefold().replace("\u2013", "-").replace("\u2014", "-")
+    s = re.sub(r"[-_/]+", " ", s)
+    return fold_plurals(re.sub(r"[^\w\s.+%*]", " ", s).split(), ".")
+
+
 class Context:
     """A doc's words with their offsets, for the features of any span in it."""
 
@@ -93,6 +129,10 @@ class Context:
         self.sentence_starts = {s for s, _ in sentences}
         self.sentence_order = sorted(self.sentence_starts)
         self.title_words = {w for w in self.lower[: self.index(title_end)] if w not in STOP}
+        self.keys = [word_key(w) for w in self.lower]  # each word's share of a name's key
+        self._listed_runs: dict[tuple[int, int], dict[str, int]] | None = None  # _find_listed_runs
+        self._run_starts: set[int] = set()
+        self._run_ends: set[int] = set()
 
     def index(self, offset: int) -> int:
         """The first word starting at or after ``offset``."""
@@ -114,17 +154,45 @@ class Context:
         surface = self.text[self.words[k][0] : self.words[k][1]]
         return "cap" if surface != word else "word"
 
+    def _word_features(self) -> None:
+        """Each word's shape, class and feature strings, computed once per doc: n-gram candidates
+        overlap, so the same word is described for dozens of them."""
+        classes = word_clusters()
+        surfaces = [self.text[s:e] for s, e in self.words]
+        self.shapes = [_shape(w) for w in surfaces]
+        self.classes = [str(classes.get(w, "?")) for w in self.lower]
+        self.word_feats = [f"w={w}" for w in self.lower]
+        self.class_feats = [f"c={c}" for c in self.classes]
+        self.capitalised = [w[:1].isupper() for w in surfaces]
+
     def features(self, candidate: Candidate) -> list[str]:
         text, start, end = self.text, candidate.start, candidate.end
         first, last = self.index(start), self.index(end) - 1
-        words = self.lower[first : last + 1] or [text[start:end].lower()]
-        surface_words = [text[s:e] for s, e in self.words[first : last + 1]] or [text[start:end]]
+        if not hasattr(self, "shapes"):
+            self._word_features()
+        if first <= last:
+            words = self.lower[first : last + 1]
+            shape = " ".join(self.shapes[first : min(last + 1, first + 4)])
+            class_of = self.classes
+            head_class, first_class = class_of[last], class_of[first]
+            class_feats = self.class_feats[first : min(last + 1, first + MAX_WORDS)]
+            word_feats = self.word_feats[first : min(last + 1, first + MAX_WORDS)]
+            capitalised = all(self.capitalised[first : last + 1])
+        else:  # a span inside one word: described from its own text
+            classes = word_clusters()
+            words = [text[start:end].lower()]
+            shape = _shape(text[start:end])
+            head_class = first_class = str(classes.get(words[0], "?"))
+            class_feats, word_feats = [f"c={head_class}"], [f"w={words[0]}"]
+            capitalised = text[start:end][:1].isupper()
         rule = "ngram" if candidate.ngram else candidate.rule_kind or "untyped"
-        shape = " ".join(_shape(w) for w in surface_words[:4])
-        prev1 = self.lower[first - 1] if first >= 1 else "<s>"
-        prev2 = self.lower[first - 2] if first >= 2 else "<s>"
-        next1 = self.lower[last + 1] if last + 1 < len(self.lower) else "</s>"
-        next2 = self.lower[last + 2] if last + 2 < len(self.lower) else "</s>"
+        lower = self.lower
+        prev1 = lower[first - 1] if first >= 1 else "<s>"
+        prev2 = lower[first - 2] if first >= 2 else "<s>"
+        next1 = lower[last + 1] if last + 1 < len(lower) else "</s>"
+        next2 = lower[last + 2] if last + 2 < len(lower) else "</s>"
+        prev_class = self.classes[first - 1] if first >= 1 else "?"
+        next_class = self.classes[last + 1] if last + 1 < len(lower) else "?"
         before = text[max(0, start - 2) : start]
         after = text[end : end + 2]
         head = words[-1]
@@ -147,19 +215,15 @@ class Context:
             f"rule={rule}|shape={shape}",
             f"rule={rule}|prev={prev1}",
             f"rule={rule}|next={next1}",
-        ]
-        classes = word_clusters()
-        head_class = classes.get(head, "?")
-        feats += [
             f"hc={head_class}",
-            f"fc={classes.get(words[0], '?')}",
-            f"pc={classes.get(prev1, '?')}",
-            f"nc={classes.get(next1, '?')}",
+            f"fc={first_class}",
+            f"pc={prev_class}",
+            f"nc={next_class}",
             f"rule={rule}|hc={head_class}",
-            f"pc={classes.get(prev1, '?')}|hc={head_class}",
+            f"pc={prev_class}|hc={head_class}",
+            *class_feats,
+            *word_feats,
         ]
-        feats += [f"c={classes.get(w, '?')}" for w in words[:MAX_WORDS]]
-        feats += [f"w={w}" for w in words[:MAX_WORDS]]
         feats.append("form=" + " ".join(words))
         feats += [f"src={s}" for s in sorted(candidate.sources)]
         feats += [f"rule={rule}|src={s}" for s in sorted(candidate.sources)]
@@ -183,9 +247,80 @@ class Context:
         if len(candidate.forms) > 1:
             feats.append(f"rule={rule}|forms>1")
         feats.append(f"rule={rule}|occ={min(candidate.occurrences, 3)}")
-        if surface_words and all(w[:1].isupper() for w in surface_words):
+        feats += self._field_name_features(candidate, first, last, rule)
+        if capitalised:
             feats.append(f"rule={rule}|all_capitalised")
         return feats
+
+    def _find_listed_runs(self) -> dict[tuple[int, int], dict[str, int]]:
+        """Every run of up to ``MAX_WORDS`` words of the doc that the field's name list holds, found once
+        per doc (n-gram candidates share their runs), growing a run only while it begins a listed name."""
+        names, prefixes, keys = field_names(), field_name_prefixes(), self.keys
+        runs: dict[tuple[int, int], dict[str, int]] = {}
+        for a in range(len(keys)):
+            run = ""
+            for b in range(a, min(a + MAX_WORDS, len(keys))):
+                if not keys[b]:
+                    break
+                run = f"{run} {keys[b]}" if run else keys[b]
+                if run not in prefixes:
+                    break
+                kinds = names.get(run)
+                if kinds:
+                    runs[a, b] = kinds
+        self._listed_runs = runs
+        self._run_starts = {a for a, _ in runs}
+        self._run_ends = {b for _, b in runs}
+        return runs
+
+    def _field_name_features(self, candidate: Candidate, first: int, last: int, rule: str) -> list[str]:
+        """The candidate's type in the field's name list: the whole name (any of a group's forms), else the
+        longest listed run of its first or last words ("ImageNet" of "ImageNet validation images")."""
+        names = field_names()
+        if not names:
+            return []
+        if first > last or not all(self.keys[first : last + 1]):  # a run with a word of no key: read afresh
+            keys = [k for k in self.keys[first : last + 1] if k]
+            runs = [" ".join(keys[:n]) for n in range(len(keys), 0, -1)]
+            whole = names.get(runs[0], {}) if runs else {}
+            prefixes = (names.get(run, {}) for run in runs[1:])
+            suffixes = (names.get(" ".join(keys[-n:]), {}) for n in range(len(keys) - 1, 0, -1))
+        elif last - first >= MAX_WORDS:  # longer than any run found below
+            whole = names.get(" ".join(self.keys[first : last + 1]), {})
+            prefixes = (names.get(" ".join(self.keys[first:b]), {}) for b in range(last, first, -1))
+            suffixes = (names.get(" ".join(self.keys[a : last + 1]), {}) for a in range(first + 1, last + 1))
+        else:
+            runs = self._listed_runs if self._listed_runs is not None else self._find_listed_runs()
+            whole = runs.get((first, last), {})
+            prefixes = (
+                (runs.get((first, b), {}) for b in range(last - 1, first - 1, -1))
+                if first in self._run_starts
+                else ()
+            )
+            suffixes = (
+                (runs.get((a, last), {}) for a in range(first + 1, last + 1))
+                if last in self._run_ends
+                else ()
+            )
+        listed = dict(whole)
+        for form in candidate.forms[1:]:
+            for kind, papers in names.get(name_key(form), {}).items():
+                listed[kind] = max(listed.get(kind, 0), papers)
+        if listed:
+            out = []
+            for kind, papers in listed.items():
+                out += [f"fv={kind}", f"rule={rule}|fv={kind}", f"fv={kind}|papers={min(papers, 10) // 5}"]
+            return out
+        out = []
+        for kinds in prefixes:
+            if kinds:
+                out += [f"fvpre={kind}" for kind in kinds]
+                break
+        for kinds in suffixes:
+            if kinds:
+                out += [f"fvsuf={kind}" for kind in kinds]
+                break
+        return out
 
     def proposal_features(self, candidate: Candidate, proposing_groups: int) -> list[str]:
         """What says a method or dataset is the paper's own: where it is named (title, its prefix, the
@@ -266,6 +401,14 @@ def ngram_candidates(
             if words[k][0] < m_end and m_start < words[k][1]:
                 cover[k] = (first, last) if aligned else (-1, len(words))
     exact = set(mentions)
+    # the words a blocked span touches: a run holding one is dropped (words are joined by single spaces)
+    touched = set()
+    for b_start, b_end in blocked:
+        k = max(context.index(b_start) - 1, 0)
+        while k < len(words) and words[k][0] < b_end:
+            if b_start < words[k][1]:
+                touched.add(k)
+            k += 1
     found: list[Candidate] = []
     for s_start, s_end in sentences:
         i, j_end = context.index(s_start), context.index(s_end)
@@ -273,9 +416,11 @@ def ngram_candidates(
             if lower[i0] in STOP:
                 continue
             need = i0
+            hit = False
             for j in range(i0, min(i0 + MAX_WORDS, j_end)):
                 if j > i0 and text[words[j - 1][1] : words[j][0]] != " ":
                     break
+                hit = hit or j in touched
                 if j in cover:
                     first, last = cover[j]
                     if first < i0:
@@ -288,9 +433,9 @@ def ngram_candidates(
                     continue
                 if not ends_on_head(text[words[j][0] : words[j][1]], heads):
                     continue
-                start, end = words[i0][0], words[j][1]
-                if overlaps(start, end, blocked):
+                if hit:
                     break
+                start, end = words[i0][0], words[j][1]
                 if (start, end) in exact:
                     continue
                 found.append(Candidate(start, end, None, forms=(text[start:end],), ngram=True))
@@ -312,6 +457,7 @@ class Model:
     heads: frozenset[str]
     accept: float  # minimum probability of the winning kind for an n-gram candidate
     group_accept: dict[str, float]  # the same for a rule's mention group, by kind
+    ngram_accept: dict[str, float] = field(default_factory=dict)  # an n-gram's, by kind (else ``accept``)
     proposal: dict[str, float] = field(default_factory=dict)  # weights of "the paper's own" (binary)
     proposal_bias: float = 0.0
     proposal_accept: float = 0.5  # None of these: the rules' proposal cues decide
@@ -328,6 +474,7 @@ class Model:
             heads=frozenset(data["heads"]),
             accept=float(data.get("accept", 0.5)),
             group_accept={kind: float(value) for kind, value in data.get("group_accept", {}).items()},
+            ngram_accept={kind: float(value) for kind, value in data.get("ngram_accept", {}).items()},
             proposal=dict(data.get("proposal", {}).get("weights", {})),
             proposal_bias=float(data.get("proposal", {}).get("intercept", 0.0)),
             proposal_accept=float(data.get("proposal", {}).get("accept", 0.5)),
@@ -342,11 +489,12 @@ class Model:
         """One row of class probabilities per candidate."""
         if not feature_lists:
             return np.zeros((0, len(self.classes)))
-        unknown = len(self.index)
-        rows, offsets = [], []
+        unknown, get = repeat(len(self.index)), self.index.get
+        rows: list[int] = []
+        offsets = []
         for feats in feature_lists:
             offsets.append(len(rows))
-            rows.extend(self.index.get(f, unknown) for f in feats)
+            rows.extend(map(get, feats, unknown))
         scores = np.add.reduceat(self.weights[rows], offsets, axis=0) + self.intercept
         scores -= scores.max(axis=1, keepdims=True)
         exp = np.exp(scores)
@@ -370,7 +518,10 @@ def decide(model: Model, candidates: Sequence[Candidate]) -> list[tuple[str | No
     for candidate, row in zip(candidates, probs, strict=True):
         best = 1 + int(row[1:].argmax())
         kind = model.classes[best]
-        threshold = model.accept if candidate.ngram else model.group_accept.get(kind, 0.5)
+        if candidate.ngram:
+            threshold = model.ngram_accept.get(kind, model.accept)
+        else:
+            threshold = model.group_accept.get(kind, 0.5)
         out.append((kind, float(row[best])) if row[best] >= threshold else (None, float(row[0])))
     return out
 
