@@ -271,7 +271,13 @@ class Store:
 
     def query(self, sparql: str, *, params: Mapping[str, str | Node] | None = None) -> QueryResult:
         """Run a SPARQL query with kg's prefixes predeclared and ``params`` bound to variables."""
-        return _result(self._evaluate(sparql, params))
+        answer = self._evaluate(sparql, params)
+        try:
+            return _result(answer)  # Oxigraph evaluates lazily: errors (a refused socket) come from here
+        except (OSError, RuntimeError) as error:
+            message = str(error)
+        del answer  # on this thread: a pyoxigraph answer must not be dropped on another one
+        raise QueryError(f"the query failed: {message}")
 
     def _evaluate(self, sparql: str, params: Mapping[str, str | Node] | None = None):
         """pyoxigraph's answer to the query: the one place every read of the store goes through."""

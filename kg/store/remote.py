@@ -33,6 +33,7 @@ from kg.namespaces import PREFIXES
 from kg.store.guard import check_query
 from kg.store.oxigraph import QueryResult, Store, _result
 from kg.store.paging import PagedSelect, paged_select, query_form, top_level_limit
+from kg.store.sandbox import run_sandboxed
 from kg.store.sparql import bind_params, from_oxigraph, syntax_message
 
 RESULTS_ACCEPT = "application/sparql-results+json, application/n-triples;q=0.9, text/turtle;q=0.8"
@@ -77,7 +78,7 @@ def credentials(url: str | None = None) -> tuple[str, str] | None:
 def check_syntax(query: str) -> None:
     """Parse the query locally (on an empty store) so a remote query fails like a local one would."""
     try:
-        ox.Store().query(query, prefixes=PREFIXES)
+        run_sandboxed(lambda: ox.Store().query(query, prefixes=PREFIXES))
     except SyntaxError as error:
         raise QueryError(syntax_message(str(error), query)) from None
     except (OSError, RuntimeError):
