@@ -169,3 +169,131 @@ def test_a_worker_that_dies_answers_too_complex(pool):
             time.sleep(0.5)
     else:
         pytest.fail("no worker answered after the crash")
+
+
+# -- credentials and bodies stay with the endpoint ----------------------------------------------------------
+
+
+@pytest.fixture
+def elsewhere():
+    """A second HTTP server, at another host name and port, that asks for a login as the endpoint does."""
+    from pytest_httpserver import HTTPServer
+
+    server = HTTPServer(host="localhost", port=0)
+    server.start()
+    server.expect_request("/steal").respond_with_handler(basic_login)
+    yield server
+    server.clear()
+    if server.is_running():
+        server.stop()
+
+
+def basic_login(request):
+    from werkzeug import Response
+
+    if "Authorization" not in request.headers:
+        return Response("login", status=401, headers={"WWW-Authenticate": 'Basic realm="x"'})
+    return Response(EMPTY_RESULTS, content_type="application/sparql-results+json")
+
+
+EMPTY_RESULTS = (
+    '{"head": {"vars": ["n"]}, "results": {"bindings": [{"n": {"type": "literal", "value": "0"}}]}}'
+)
+
+
+def redirect_after_login(target: str):
+    """The endpoint: asks for a Basic login, then answers the logged-in request with a 307 to ``target``."""
+    from werkzeug import Response
+
+    def answer(request):
+        if "Authorization" not in request.headers:
+            return Response("login", status=401, headers={"WWW-Authenticate": 'Basic realm="x"'})
+        return Response("moved", status=307, headers={"Location": target})
+
+    return answer
+
+
+@pytest.fixture
+def login(monkeypatch):
+    monkeypatch.setenv("KG_ENDPOINT_USER", "alice")
+    monkeypatch.setenv("KG_ENDPOINT_PASSWORD", "secret")
+
+
+def test_kg_query_endpoint_sends_no_credentials_to_another_host(httpserver, elsewhere, login):
+    target = elsewhere.url_for("/steal")
+    httpserver.expect_request("/sparql").respond_with_handler(redirect_after_login(target))
+    result = CliRunner().invoke(
+        query_command, ["--endpoint", httpserver.url_for("/sparql"), "--retries", "0", "ASK {}"]
+    )
+    assert result.exit_code == 4, result.output
+    assert f"redirects to {target}" in result.output and "Traceback" not in result.output
+    assert elsewhere.log == []  # no request at all: no Authorization header, no query
+
+
+def test_kg_push_sends_no_credentials_and_no_chunk_to_another_host(httpserver, elsewhere, login, store_dir):
+    from kg.cli.store import push as push_command
+
+    target = elsewhere.url_for("/steal")
+    httpserver.expect_request("/store").respond_with_handler(redirect_after_login(target))
+    args = ["--endpoint", httpserver.url_for("/store"), "--store", str(store_dir), "--retries", "0"]
+    result = CliRunner().invoke(push_command, args)
+    assert result.exit_code == 4, result.output
+    assert f"redirects to {target}" in result.output and "Traceback" not in result.output
+    assert elsewhere.log == []
+    # without a login the chunk itself is the first request: it does not follow the redirect either
+    os.environ.pop("KG_ENDPOINT_USER")
+    httpserver.clear()
+    httpserver.expect_request("/store").respond_with_data("moved", status=307, headers={"Location": target})
+    result = CliRunner().invoke(push_command, args)
+    assert result.exit_code == 4 and f"redirects to {target}" in result.output
+    assert elsewhere.log == []
+
+
+def test_a_redirect_within_the_endpoint_is_followed_with_its_login(httpserver, login):
+    httpserver.expect_request("/old").respond_with_data(
+        "moved", status=308, headers={"Location": httpserver.url_for("/sparql")}
+    )
+    httpserver.expect_request("/sparql").respond_with_handler(basic_login)
+    result = CliRunner().invoke(query_command, ["--endpoint", httpserver.url_for("/old"), "SELECT ?n {}"])
+    assert result.exit_code == 0, result.output
+    assert any(
+        request.path == "/sparql" and "Authorization" in request.headers for request, _ in httpserver.log
+    )
+
+
+class CutServer:
+    """An HTTP server on 127.0.0.1 that promises a long answer and hangs up after a few bytes of it."""
+
+    def __init__(self) -> None:
+        self.server = socket.create_server(("127.0.0.1", 0))
+        self.port = self.server.getsockname()[1]
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self) -> None:
+        while True:
+            try:
+                connection, _ = self.server.accept()
+            except OSError:
+                return
+            connection.recv(65536)
+            connection.sendall(
+                b"HTTP/1.1 200 OK\r\nContent-Type: application/sparql-results+json\r\n"
+                b"Content-Length: 100000\r\n\r\n" + EMPTY_RESULTS.encode()[:20]
+            )
+            connection.close()
+
+
+def test_a_connection_cut_mid_answer_is_a_clear_error(store_dir):
+    from kg.cli.store import push as push_command
+
+    cut = CutServer()
+    url = f"http://127.0.0.1:{cut.port}"
+    result = CliRunner().invoke(query_command, ["--endpoint", f"{url}/sparql", "--retries", "0", "ASK {}"])
+    assert result.exit_code == 4, result.output
+    assert "broke in the middle of the answer" in result.output and "Traceback" not in result.output
+    result = CliRunner().invoke(
+        push_command, ["--endpoint", f"{url}/store", "--store", str(store_dir), "--retries", "0"]
+    )
+    assert result.exit_code == 4, result.output
+    assert "broke in the middle of the answer" in result.output and "Traceback" not in result.output
+    cut.server.close()
