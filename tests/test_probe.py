@@ -4,6 +4,8 @@ redirecting endpoint checks where credentials go."""
 
 from __future__ import annotations
 
+import io
+import json
 import os
 import signal
 import socket
@@ -17,6 +19,8 @@ from click.testing import CliRunner
 
 from kg.cli.query import query as query_command
 from kg.errors import QueryError
+from kg.papers import Paper
+from kg.sources import MAX_STORED_BYTES, Problem, iter_papers
 from kg.store import Store
 from kg.store.sandbox import _program, run_sandboxed
 from kg.store.server import QueryPool
@@ -297,3 +301,141 @@ def test_a_connection_cut_mid_answer_is_a_clear_error(store_dir):
     assert result.exit_code == 4, result.output
     assert "broke in the middle of the answer" in result.output and "Traceback" not in result.output
     cut.server.close()
+
+
+# -- one hostile record costs one warning, never the run ----------------------------------------------------
+
+GOOD_RECORDS = [
+    {"id": f"good{i}", "title": f"Good paper {i}", "abstract": "We fine-tune BERT on SQuAD and report F1."}
+    for i in range(3)
+]
+DEEP = "[" * 1_500 + "]" * 1_500
+DEEP_RECORD = '{"id": "deep", "title": "Deep", "abstract": "x", "extra": ' + DEEP + "}"
+HUGE_INTEGER = "9" * 5_000
+
+
+def good_lines() -> list[str]:
+    return [json.dumps(record) for record in GOOD_RECORDS]
+
+
+def good_titles(items) -> list[str]:
+    return sorted(item.title for item in items if isinstance(item, Paper))
+
+
+def problems(items) -> list[Problem]:
+    return [item for item in items if isinstance(item, Problem)]
+
+
+@pytest.mark.parametrize("first", [True, False], ids=["first-line", "middle"])
+@pytest.mark.parametrize("fmt", [None, "jsonl"], ids=["detected", "input-format"])
+def test_a_record_nesting_1500_brackets_costs_one_warning(tmp_path, first, fmt):
+    lines = good_lines()
+    lines.insert(0 if first else 1, DEEP_RECORD)
+    path = tmp_path / "papers.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    items = list(iter_papers([path], fmt))
+    assert good_titles(items) == [record["title"] for record in GOOD_RECORDS]
+    [problem] = problems(items)
+    assert problem.line == (1 if first else 2) and "nested 1,501 levels deep" in problem.message
+
+
+def test_a_record_nesting_1500_brackets_on_stdin(monkeypatch):
+    data = "\n".join([DEEP_RECORD, *good_lines()]).encode()
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data)))
+    items = list(iter_papers(["-"]))
+    assert good_titles(items) == [record["title"] for record in GOOD_RECORDS]
+    assert len(problems(items)) == 1 and problems(items)[0].source == "<stdin>"
+
+
+def test_a_json_document_with_a_deep_element_keeps_the_others(tmp_path):
+    path = tmp_path / "papers.json"
+    path.write_text("[" + ",\n".join([*good_lines()[:1], DEEP, *good_lines()[1:]]) + "]", encoding="utf-8")
+    items = list(iter_papers([path]))
+    assert good_titles(items) == [record["title"] for record in GOOD_RECORDS]
+    [problem] = problems(items)
+    assert problem.line == 2 and "nested" in problem.message
+
+
+def test_a_5000_digit_integer_in_hf_api_json_costs_one_warning(tmp_path):
+    items = [
+        {"paper": {"id": f"2401.0000{i}", "title": f"HF paper {i}", "summary": "We use BERT.", "upvotes": 3}}
+        for i in range(3)
+    ]
+    text = json.dumps(items).replace('"upvotes": 3}}, {', '"upvotes": ' + HUGE_INTEGER + "}}, {", 1)
+    path = tmp_path / "daily.json"
+    path.write_text(text, encoding="utf-8")
+    read = list(iter_papers([path]))
+    assert good_titles(read) == ["HF paper 1", "HF paper 2"]
+    [problem] = problems(read)
+    assert "5,000 digits" in problem.message and problem.line == 1
+
+
+def test_a_nul_byte_costs_its_line_not_the_file(tmp_path):
+    path = tmp_path / "papers.jsonl"
+    lines = [line.encode() for line in good_lines()]
+    lines.insert(1, b'{"id": "nul", "title": "N\x00UL", "abstract": "x"}')
+    path.write_bytes(b"\n".join(lines) + b"\n")
+    items = list(iter_papers([path]))
+    assert good_titles(items) == [record["title"] for record in GOOD_RECORDS]
+    [problem] = problems(items)
+    assert problem.line == 2 and "NUL byte" in problem.message
+
+
+def test_duplicate_keys_are_warned_and_the_last_one_is_used(tmp_path):
+    path = tmp_path / "papers.jsonl"
+    twice = '{"id": "dup", "title": "First title", "title": "Second title", "abstract": "x"}'
+    path.write_text("\n".join([twice, *good_lines()]) + "\n", encoding="utf-8")
+    items = list(iter_papers([path]))
+    assert "Second title" in good_titles(items) and "First title" not in good_titles(items)
+    [problem] = problems(items)
+    assert problem.record_kept and "'title' more than once" in problem.message
+
+
+def test_an_over_long_line_is_skipped_as_it_streams(tmp_path, monkeypatch):
+    monkeypatch.setattr("kg.sources.base.MAX_LINE_BYTES", 10_000)
+    monkeypatch.setattr("kg.sources.MAX_LINE_BYTES", 10_000)
+    path = tmp_path / "papers.jsonl"
+    long = json.dumps({"id": "long", "title": "Long", "abstract": "x" * 50_000})
+    path.write_text("\n".join([*good_lines(), long, *good_lines()[:1]]) + "\n", encoding="utf-8")
+    items = list(iter_papers([path]))
+    assert good_titles(items) == sorted([r["title"] for r in GOOD_RECORDS] + [GOOD_RECORDS[0]["title"]])
+    [problem] = problems(items)
+    assert problem.line == 4 and "50,0" in problem.message and "skipped" in problem.message
+
+
+def test_a_build_keeps_every_good_paper_beside_every_hostile_record(tmp_path):
+    """`kg build` over one file with each hostile record of the probe: exit 0, one warning each, the good
+    papers stored, and a 17 MB abstract cut below what the store can load."""
+    huge_abstract = "We evaluate BERT on SQuAD. " * 650_000  # 17.5 MB
+    hostile = [
+        DEEP_RECORD.encode(),
+        b'{"id": "nul", "title": "N\x00UL", "abstract": "x"}',
+        b'{"id": "big", "title": "Big number", "abstract": "x", "upvotes": ' + HUGE_INTEGER.encode() + b"}",
+        json.dumps(
+            {"id": "huge", "title": "A paper with a 17 MB abstract", "abstract": huge_abstract}
+        ).encode(),
+    ]
+    lines = [line.encode() for line in good_lines()]
+    path = tmp_path / "papers.jsonl"
+    path.write_bytes(b"\n".join([lines[0], *hostile, *lines[1:]]) + b"\n")
+    process = subprocess.run(
+        [sys.executable, "-m", "kg", "build", str(path), "--out", str(tmp_path / "out"), "--no-html"],
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
+        cwd=tmp_path,
+    )
+    assert process.returncode == 0, process.stderr[-2000:]
+    assert "Traceback" not in process.stderr
+    warnings = [line for line in process.stderr.splitlines() if line.startswith("warning: ")]
+    for line_number in (2, 3, 4, 5):
+        assert sum(f"papers.jsonl:{line_number}:" in line for line in warnings) == 1, warnings
+    assert "kg keeps the first" in process.stderr
+    with Store(tmp_path / "out" / "store", read_only=True) as store:
+        titles = {str(row[0]) for row in store.query("SELECT ?t WHERE { ?p a kg:Paper ; schema:name ?t }")}
+        abstract = store.query(
+            "SELECT ?a WHERE { ?p schema:name 'A paper with a 17 MB abstract' ; schema:abstract ?a }"
+        ).rows
+    assert {record["title"] for record in GOOD_RECORDS} <= titles
+    assert 0 < len(str(abstract[0][0]).encode()) <= MAX_STORED_BYTES
