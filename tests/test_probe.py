@@ -15,6 +15,7 @@ import threading
 import time
 
 import pytest
+import requests
 from click.testing import CliRunner
 
 from kg.cli.query import query as query_command
@@ -23,7 +24,7 @@ from kg.papers import Paper
 from kg.sources import MAX_STORED_BYTES, Problem, iter_papers
 from kg.store import Store
 from kg.store.sandbox import _program, run_sandboxed
-from kg.store.server import QueryPool
+from kg.store.server import QueryPool, stop, wait_until_ready
 from tests.store_fixture import fixture_graph
 from tests.test_guard import CROSS_JOIN
 
@@ -439,3 +440,144 @@ def test_a_build_keeps_every_good_paper_beside_every_hostile_record(tmp_path):
         ).rows
     assert {record["title"] for record in GOOD_RECORDS} <= titles
     assert 0 < len(str(abstract[0][0]).encode()) <= MAX_STORED_BYTES
+
+
+# -- kg serve refuses politely --------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    """`kg serve --timeout 2 --workers 2` as its own process: (base URL, process, stderr file)."""
+    from tests.test_site import make_store
+    from tests.test_site_server import free_port
+
+    folder = tmp_path_factory.mktemp("served-probe")
+    store = make_store(folder / "store")
+    port = free_port()
+    log = (folder / "stderr").open("w+b")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "kg", "serve", "--store", str(store), "--bind", f"127.0.0.1:{port}"]
+        + ["--timeout", "2", "--workers", "2"],
+        stdout=subprocess.DEVNULL,
+        stderr=log,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_ready(f"{base}/query", timeout=60, process=process)
+        yield base, process, folder / "stderr"
+    finally:
+        stop(process)
+        log.close()
+
+
+def test_kg_serve_query_sends_no_request(served, listener):
+    base, _, _ = served
+    for text in service_queries(listener.url):
+        for response in (
+            requests.get(f"{base}/query", params={"query": text}, timeout=30),
+            requests.post(f"{base}/query", data={"query": text}, timeout=30),
+            requests.get(f"{base}/sparql", params={"query": text}, timeout=30),
+        ):
+            assert response.status_code in (200, 400), response.text
+            assert "SERVICE is not accepted" in response.text
+    assert settle(listener) == 0
+
+
+def test_kg_serve_answers_a_crasher_with_too_complex(served):
+    base, process, _ = served
+    response = requests.post(f"{base}/query", data={"query": CRASHERS[0]}, timeout=30)
+    assert response.status_code == 400 and "too complex" in response.text
+    assert process.poll() is None
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/method/a%20b",
+        "/method/%00",
+        "/paper/%1b%5b31mred",
+        "/dataset/a%22b",
+        "/task/%3Cx%3E",
+        "/resource?iri=a%20b",
+        "/resource?iri=%00",
+        "/resource?iri=http://x/%1b]0;title%07",
+        "/method/a%20b.json",
+    ],
+)
+def test_page_keys_that_are_not_iris_answer_404(served, path):
+    base, _, _ = served
+    response = requests.get(base + path, timeout=30)
+    assert response.status_code == 404, response.text[:300]
+
+
+def test_the_log_has_no_traceback_and_no_raw_control_characters(served):
+    base, _, stderr = served
+    for path in ("/method/%1b%5b2J%1b]0;owned%07", "/resource?iri=%1b%5b31m%00"):
+        requests.get(base + path, timeout=30)
+    time.sleep(0.5)
+    log = stderr.read_bytes().decode("utf-8", "replace")
+    assert "Traceback" not in log
+    assert not any(char in log for char in "\x1b\x07\x00")
+
+
+def test_a_request_body_over_the_limit_is_refused_unread(served):
+    base, process, _ = served
+    from kg.site.app import MAX_BODY_BYTES
+
+    def body():
+        yield b"query=" + b"a" * 65536
+        for _ in range(MAX_BODY_BYTES // 65536 + 16):
+            yield b"a" * 65536
+
+    response = requests.post(
+        f"{base}/query",
+        data=body(),
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+        timeout=30,
+    )
+    assert response.status_code == 413
+    declared = requests.post(
+        f"{base}/query",
+        data=b"query=" + b"a" * (MAX_BODY_BYTES + 10),
+        headers={"Content-Type": "application/sparql-query"},
+        timeout=30,
+    )
+    assert declared.status_code == 413 and process.poll() is None
+
+
+def test_a_64_kb_get_query_is_accepted(served):
+    base, _, _ = served
+    text = "ASK { ?s ?p ?o } # " + "x" * 64_000
+    response = requests.get(f"{base}/query", params={"query": text}, timeout=30)
+    assert response.status_code == 200 and response.json()["boolean"] is True
+
+
+def test_graph_view_as_json_is_not_html(served):
+    base, _, _ = served
+    response = requests.get(f"{base}/graph/view", params={"format": "json"}, timeout=30)
+    assert 400 <= response.status_code < 500
+    assert response.headers["content-type"].startswith("application/json") and response.json()["message"]
+
+
+def test_pages_answer_while_query_is_saturated(served):
+    """More slow queries than the default thread pool has threads (40): a page still answers before
+    they have all been dealt with."""
+    base, _, _ = served
+    done: list[int] = []
+
+    def slow() -> None:
+        try:
+            requests.post(f"{base}/query", data={"query": CROSS_JOIN}, timeout=120)
+        finally:
+            done.append(1)
+
+    threads = [threading.Thread(target=slow, daemon=True) for _ in range(60)]
+    for thread in threads:
+        thread.start()
+    time.sleep(1.0)  # the queries are in: two run, the rest wait for a worker
+    page = requests.get(f"{base}/search", params={"q": "BERT"}, timeout=60)  # a page answered on a thread
+    answered_with = len(done)
+    for thread in threads:
+        thread.join(120)
+    assert page.status_code == 200
+    assert answered_with <= 5, f"the page waited for {answered_with} of 60 queries"

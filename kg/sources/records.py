@@ -58,7 +58,7 @@ def _object(pairs: list[tuple[str, object]]) -> Record:
 DECODER = json.JSONDecoder(parse_int=_integer, object_pairs_hook=_object)
 
 
-_STRUCTURE = re.compile(r'"(?:[^"\\]|\\.)*"?|[\[\]{},\n]')
+_STRUCTURE = re.compile(r'"[^"\\]*+(?:\\.[^"\\]*+)*+"?|[\[\]{},\n]')  # strings unrolled: no per-char state
 
 
 def nesting(text: str, start: int = 0) -> tuple[int, int]:
