@@ -13,6 +13,7 @@ import subprocess
 import sys
 import threading
 import time
+from pathlib import Path
 
 import pytest
 import requests
@@ -25,6 +26,7 @@ from kg.sources import MAX_STORED_BYTES, Problem, iter_papers
 from kg.store import Store
 from kg.store.sandbox import _program, run_sandboxed
 from kg.store.server import QueryPool, stop, wait_until_ready
+from kg.store.swap import fresh_sibling
 from tests.store_fixture import fixture_graph
 from tests.test_guard import CROSS_JOIN
 
@@ -581,3 +583,56 @@ def test_pages_answer_while_query_is_saturated(served):
         thread.join(120)
     assert page.status_code == 200
     assert answered_with <= 5, f"the page waited for {answered_with} of 60 queries"
+
+
+# -- a --fresh build replaces the store only when the new one is complete ----------------------------------
+
+
+def paper_count(store: Path) -> int:
+    with Store(store, read_only=True) as opened:
+        return int(opened.query("SELECT (COUNT(?p) AS ?n) WHERE { ?p a kg:Paper }").rows[0][0])
+
+
+def write_records(path: Path, count: int, prefix: str) -> None:
+    records = [
+        {
+            "id": f"{prefix}{i}",
+            "title": f"{prefix} paper {i}",
+            "abstract": f"We fine-tune BERT on SQuAD ({i}).",
+        }
+        for i in range(count)
+    ]
+    path.write_text("\n".join(json.dumps(record) for record in records) + "\n", encoding="utf-8")
+
+
+def kg_build(*args: str, cwd: Path) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "kg", "build", *args, "--no-html", "--workers", "1"],
+        cwd=cwd,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+
+
+def test_a_killed_fresh_build_leaves_the_previous_store_answering(tmp_path):
+    old, new = tmp_path / "old.jsonl", tmp_path / "new.jsonl"
+    write_records(old, 3, "old")
+    write_records(new, 400, "new")
+    out = tmp_path / "out"
+    first = kg_build(str(old), "--out", str(out), cwd=tmp_path)
+    assert first.wait(600) == 0, first.stderr.read().decode()
+    store = out / "store"
+    assert paper_count(store) == 3
+    fresh = kg_build(str(new), "--out", str(out), "--fresh", cwd=tmp_path)
+    sibling = fresh_sibling(store)
+    deadline = time.monotonic() + 300
+    while not (sibling / "CURRENT").exists() and time.monotonic() < deadline and fresh.poll() is None:
+        time.sleep(0.01)
+    assert fresh.poll() is None, "the fresh build ended before it could be killed"
+    time.sleep(1.0)  # well into the build: reading, extracting, loading
+    fresh.kill()
+    fresh.wait(60)
+    assert paper_count(store) == 3  # the previous store, whole
+    again = kg_build(str(new), "--out", str(out), "--fresh", cwd=tmp_path)
+    assert again.wait(600) == 0, again.stderr.read().decode()
+    assert paper_count(store) == 400 and not sibling.exists()

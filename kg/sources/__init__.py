@@ -256,10 +256,12 @@ def checked_fields(paper: Paper, source: str) -> Iterator[Problem]:
     line = int(line_text) if line_text.isdigit() else None
     where = where if line is not None else source
     label = shorten(paper.title)
+    cut = getattr(paper, "cut", {})
     for field_name, length in over_long_fields(paper):
         text = getattr(paper, field_name)
+        length = cut.get(field_name, length)  # as read, before Paper cut a giant field
         kept = cut_utf8(text, MAX_STORED_BYTES)
-        if len(kept) < len(text):
+        if len(kept) < length:
             setattr(paper, field_name, kept)
             yield Problem(
                 where,
