@@ -636,3 +636,28 @@ def test_a_killed_fresh_build_leaves_the_previous_store_answering(tmp_path):
     again = kg_build(str(new), "--out", str(out), "--fresh", cwd=tmp_path)
     assert again.wait(600) == 0, again.stderr.read().decode()
     assert paper_count(store) == 400 and not sibling.exists()
+
+
+def test_a_named_pipe_with_no_writer_does_not_block_the_read(tmp_path, monkeypatch):
+    monkeypatch.setattr("kg.sources.PIPE_WAIT", 0.2)
+    pipe = tmp_path / "papers.jsonl"
+    os.mkfifo(pipe)
+    good = tmp_path / "good.jsonl"
+    good.write_text("\n".join(good_lines()) + "\n", encoding="utf-8")
+    items = list(iter_papers([pipe, good]))
+    assert good_titles(items) == [record["title"] for record in GOOD_RECORDS]
+    [problem] = problems(items)
+    assert problem.source == str(pipe) and "no program wrote" in problem.message
+
+
+def test_a_named_pipe_with_a_writer_is_read(tmp_path):
+    pipe = tmp_path / "papers.jsonl"
+    os.mkfifo(pipe)
+
+    def write() -> None:
+        with pipe.open("w", encoding="utf-8") as out:
+            out.write("\n".join(good_lines()) + "\n")
+
+    threading.Thread(target=write, daemon=True).start()
+    items = list(iter_papers([pipe]))
+    assert good_titles(items) == [record["title"] for record in GOOD_RECORDS] and not problems(items)

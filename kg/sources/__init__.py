@@ -19,6 +19,8 @@ good records of the same run are kept.
 from __future__ import annotations
 
 import json
+import os
+import select
 import sys
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -52,6 +54,7 @@ HEAD_SIZE = 1 << 14  # bytes read to detect the format
 MAX_STORED_BYTES = 4 * 2**20
 MAX_PROBLEMS_PER_FILE = 20  # past this, one closing line counts the rest
 STDIN = "-"
+PIPE_WAIT = 10.0  # seconds a named pipe may take to get a writer
 
 
 def detect_format(path: Path, head: str) -> str | None:
@@ -158,7 +161,12 @@ def _read_one(path: str | Path, fmt: str | None) -> Iterator[Paper | Problem]:
         if file.is_dir():
             yield Problem(source, None, "is a directory; give the files in it")
             return
-        stream = file.open("rb")
+        stream = _open_pipe(file) if file.is_fifo() else file.open("rb")
+        if stream is None:
+            yield Problem(
+                source, None, f"a named pipe that no program wrote to within {PIPE_WAIT:g} s; skipped"
+            )
+            return
     except FileNotFoundError:
         yield Problem(source, None, "no such file")
         return
@@ -190,6 +198,19 @@ def _read_one(path: str | Path, fmt: str | None) -> Iterator[Paper | Problem]:
             yield Problem(source, None, f"not a format kg reads ({', '.join(FORMATS)})")
             return
         yield from _read_stream(stream, source, found, head)
+
+
+def _open_pipe(path: Path) -> BinaryIO | None:
+    """A named pipe opened for reading once a program writes to it (or has written and closed it); None
+    when none has within PIPE_WAIT seconds: opening it plainly would wait for a writer forever."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    poller = select.poll()
+    poller.register(fd, select.POLLIN | select.POLLHUP)
+    if not poller.poll(PIPE_WAIT * 1000):
+        os.close(fd)
+        return None
+    os.set_blocking(fd, True)
+    return os.fdopen(fd, "rb")
 
 
 def _binary(head: str) -> bool:
