@@ -8,6 +8,7 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, fields
 
+MAX_TEXT_CHARS = 4 * 2**20  # of a title or abstract as read; the store keeps at most 4 MB of each
 ARXIV_ID = re.compile(r"(?<![\w.])(\d{4}\.\d{4,5}|[a-z\-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?(?![\w])")
 
 
@@ -28,8 +29,15 @@ class Paper:
     source: str = ""  # "path:line" of the record, for messages
 
     def __post_init__(self) -> None:
-        self.title = clean_text(self.title)
-        self.abstract = clean_text(self.abstract or "")
+        # a giant field is cut before it is cleaned (cleaning 50 MB of words took 1 GB); ``cut`` keeps the
+        # lengths as read, for the reader's warning (an attribute, not a field: it never reaches the graph)
+        self.cut: dict[str, int] = {}
+        for name in ("title", "abstract"):
+            text = getattr(self, name) or ""
+            if len(text) > MAX_TEXT_CHARS:
+                self.cut[name] = len(text)
+                text = text[:MAX_TEXT_CHARS]
+            setattr(self, name, clean_text(text))
         if self.arxiv_id:
             self.arxiv_id = normalise_arxiv_id(self.arxiv_id)
 

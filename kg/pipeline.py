@@ -8,10 +8,12 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 import os
+import shutil
 import tempfile
 import time
 from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -38,6 +40,7 @@ from kg.store.oxigraph import (
     transcode,
     write_canonical,
 )
+from kg.store.swap import fresh_sibling, swap_in
 from kg.timing import StageTimes
 
 STORE_DIRNAME = "store"
@@ -258,8 +261,15 @@ def build(
     summary = BuildSummary(papers_read=len(papers), records_read=reading.records, problems=reading.problems)
     workers = workers or default_workers(len(papers))
 
-    with write_lock(store_path), Store(store_path) as store:
+    with write_lock(store_path), ExitStack() as building:
         remove_stale_temporaries(out)
+        target = store_path
+        if fresh and (store_path / "CURRENT").is_file():
+            # the previous store answers readers until the new one is complete (kg.store.swap)
+            target = fresh_sibling(store_path)
+            shutil.rmtree(target, ignore_errors=True)  # a killed fresh build's left-over
+            building.enter_context(write_lock(target))
+        store = building.enter_context(Store(target))
         with timer.stage("setup"):
             if fresh:
                 store.clear()
@@ -333,6 +343,9 @@ def build(
         if html and "html" not in summary.outputs:
             with timer.stage("html"):
                 summary.outputs["html"] = write_page(store, out / "graph.html")
+        store.close()
+        if target != store_path:
+            swap_in(target, store_path)
     summary.seconds = time.perf_counter() - started
     summary.stages = timer.as_dict()
     return summary

@@ -11,7 +11,6 @@ import csv
 import io
 import json
 import re
-import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +26,7 @@ from kg.namespaces import PREFIXES
 from kg.resources import queries_dir
 from kg.store import QueryResult, Store
 from kg.store.guard import check_query
+from kg.store.sandbox import run_sandboxed
 from kg.store.sparql import is_iri_param
 
 T = TypeVar("T")
@@ -174,24 +174,11 @@ def paper_titles(
 
 
 def interruptible(work: Callable[[], T]) -> T:
-    """``work()`` run in a daemon thread while this thread waits; Ctrl-C raises KeyboardInterrupt here at
-    once. The abandoned thread cannot be stopped: a caller that catches the interrupt should end the
-    process (``os._exit``), as ``kg query`` does."""
-    outcome: dict[str, object] = {}
-
-    def run() -> None:
-        try:
-            outcome["value"] = work()
-        except BaseException as error:  # noqa: BLE001 - handed to the waiting thread as is
-            outcome["error"] = error
-
-    thread = threading.Thread(target=run, daemon=True, name="kg-query")
-    thread.start()
-    while thread.is_alive():
-        thread.join(0.1)
-    if "error" in outcome:
-        raise outcome["error"]  # type: ignore[misc]
-    return outcome["value"]  # type: ignore[return-value]
+    """``work()`` run in a sandboxed query thread (no network, a deep stack: :mod:`kg.store.sandbox`) while
+    this thread waits; Ctrl-C raises KeyboardInterrupt here at once. The abandoned thread cannot be
+    stopped: a caller that catches the interrupt should end the process (``os._exit``), as ``kg query``
+    does."""
+    return run_sandboxed(work)
 
 
 # -- rendering ---------------------------------------------------------------------------------------------

@@ -59,6 +59,12 @@ def test_updates_are_refused(update):
         "select * where { ?x ?y ?z . service silent <http://example.org/> { ?s ?p ?o } }",
         "SELECT * WHERE { \\u0053ERVICE <http://example.org/> { ?s ?p ?o } }",  # escaped keyword
         "PREFIX ex: <http://e/> SELECT * { OPTIONAL { SERVICE ?endpoint { ?s ?p ?o } } }",
+        # Oxigraph reads keywords without a word boundary: `SERVICE:x {` is a SERVICE to the IRI :x
+        "PREFIX : <http://127.0.0.1:9/> SELECT * { SERVICE:x { ?s ?p ?o } }",
+        "PREFIX service: <http://e/> SELECT * { service:x { ?s ?p ?o } }",
+        # an escaped character ending a prefixed name hid the rest of the line from the old scan
+        "PREFIX : <http://x/> SELECT * { OPTIONAL { ?a ?b :a\\# }\nSERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }",
+        "PREFIX : <http://x/> SELECT * { ?a ?b :a\\' . SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }",
     ],
 )
 def test_service_is_refused(service):
@@ -72,7 +78,7 @@ def test_service_is_refused(service):
         'SELECT ?s WHERE { ?s schema:name "SERVICE { { { INSERT" }',  # keywords and braces in a string
         "SELECT ?service WHERE { ?service a kg:Paper } # SERVICE <http://x/> in a comment",
         "SELECT ?s WHERE { ?s <urn:x:SERVICE> ?o }",
-        "PREFIX service: <http://e/> SELECT * { ?s service:insert ?o }",
+        "PREFIX ex: <http://e/> SELECT * { ?s ex:service ?o . ?service ex:insert ?o }",
         "ASK { }",
         "DESCRIBE <urn:a>",
         nested(MAX_DEPTH - 1),

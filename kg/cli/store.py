@@ -106,7 +106,7 @@ def serve(store_dir, bind, timeout, workers, cors) -> None:
     """
     import uvicorn
 
-    from kg.site.app import create_app
+    from kg.site.app import MAX_REQUEST_LINE, create_app, log_config
     from kg.site.data import SiteData
     from kg.store.server import QueryPool, check_bindable, parse_bind
 
@@ -126,7 +126,15 @@ def serve(store_dir, bind, timeout, workers, cors) -> None:
         err=True,
     )
     try:
-        uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
+        uvicorn.run(
+            app,
+            host=host,
+            port=port,
+            log_level="warning",
+            access_log=False,
+            log_config=log_config(),
+            h11_max_incomplete_event_size=MAX_REQUEST_LINE,
+        )
     finally:  # the app's shut-down closed them already, unless the server never started
         pool.close()
         data.close()

@@ -14,6 +14,7 @@ and the time limit. Updates are refused on every path. The protocol's ``default-
 from __future__ import annotations
 
 import contextlib
+import logging
 from collections.abc import AsyncIterator
 from functools import partial
 from importlib import resources
@@ -21,6 +22,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs
 
+from anyio import CapacityLimiter, to_thread
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup, escape
 from starlette.applications import Starlette
@@ -38,8 +40,9 @@ from kg.namespaces import PREFIXES
 from kg.site.data import PAGE_KINDS, SiteData, href, iri_for
 from kg.site.search import HIT_END, HIT_START
 from kg.site.sparql import SparqlPage
-from kg.store.guard import UPDATES_REFUSED
+from kg.store.guard import MAX_QUERY_CHARS, UPDATES_REFUSED
 from kg.store.server import PoolBusy, QueryPool, QueryTimeout
+from kg.store.sparql import is_valid_iri
 
 DATASET_PARAMS = ("default-graph-uri", "named-graph-uri")  # the protocol's own dataset, each repeatable
 SITE_CSP = (
@@ -50,6 +53,9 @@ GRAPH_CSP = (  # the viz page inlines its scripts and styles; it still may not f
     "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:; "
     "font-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'self'"
 )
+MAX_BODY_BYTES = 1 << 20  # a POSTed query: 100,000 characters, form-encoded, fit several times over
+QUERY_THREADS_SPARE = 8  # threads for queries waiting for a busy worker, beyond one per worker
+MAX_REQUEST_LINE = 1 << 20  # bytes: a GET /query of 100,000 characters, percent-encoded, fits
 RESULTS_TYPES = {
     "application/sparql-results+json": "json",
     "application/json": "json",
@@ -124,6 +130,9 @@ class Site:
         self.pool = pool
         self.timeout = timeout
         self.templates = _environment()
+        # queries wait for a worker on threads of their own: a flood of slow queries holds these, never
+        # the threads that answer pages (the shared pool's 40), so pages answer while /query is saturated
+        self.query_threads = CapacityLimiter(pool.size + QUERY_THREADS_SPARE)
 
     def render(
         self, request: Request, template: str, context: dict[str, Any], *, status: int = 200
@@ -150,6 +159,8 @@ class Site:
             if request.path_params["key"].endswith(".json"):
                 request.scope["query_string"] = b"format=json"
             iri = iri_for(kind, key)
+            if not is_valid_iri(iri):  # a space, a NUL, a quote: no node of the graph has such a name
+                return self.not_found(request, f"nothing in this graph is called {kind}/{_printable(key)}")
             if kind == "paper":
                 page = await run_in_threadpool(self.data.paper_page, iri)
                 template = "paper.html"
@@ -162,6 +173,8 @@ class Site:
         iri = request.query_params.get("iri", "")
         if not iri:
             raise HTTPException(400, "give ?iri=")
+        if not is_valid_iri(iri):
+            return self.not_found(request, "that is not an IRI, and nothing in this graph is called so")
         page = await run_in_threadpool(self.data.resource_page, iri)
         if not page["out"] and not page["in"]:
             return self.not_found(request, "nothing in this graph is about that IRI")
@@ -175,7 +188,7 @@ class Site:
             query=request.query_params.get("query", ""),
             example=request.query_params.get("example", ""),
         )
-        await run_in_threadpool(page.run, self.pool, self.data.store)
+        await to_thread.run_sync(page.run, self.pool, self.data.store, limiter=self.query_threads)
         return self.render(request, "sparql.html", page.context())
 
     # -- the endpoint ------------------------------------------------------------------------------------
@@ -188,10 +201,17 @@ class Site:
             content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
             if content_type == "application/sparql-update":
                 return PlainTextResponse(UPDATES_REFUSED, status_code=403)
+            body = await _limited_body(request)
+            if body is None:
+                return PlainTextResponse(
+                    f"the request body is over {MAX_BODY_BYTES:,} bytes; a query may have "
+                    f"{MAX_QUERY_CHARS:,} characters",
+                    status_code=413,
+                )
             if content_type == "application/sparql-query":
-                params["query"] = (await request.body()).decode("utf-8", errors="replace")
+                params["query"] = body.decode("utf-8", errors="replace")
             elif content_type == "application/x-www-form-urlencoded":
-                body = (await request.body()).decode("utf-8", errors="replace")
+                body = body.decode("utf-8", errors="replace")
                 form = parse_qs(body, keep_blank_values=True)
                 params.update({key: values[0] for key, values in form.items()})
                 for name in DATASET_PARAMS:
@@ -212,7 +232,7 @@ class Site:
         results_format = negotiate(accept, RESULTS_TYPES, "json")
         graph_format = negotiate(accept, GRAPH_TYPES, "turtle")
         try:
-            kind, data = await run_in_threadpool(
+            kind, data = await to_thread.run_sync(
                 partial(
                     self.pool.run,
                     query,
@@ -220,7 +240,8 @@ class Site:
                     graph_format=graph_format,
                     default_graphs=dataset["default-graph-uri"],
                     named_graphs=dataset["named-graph-uri"],
-                )
+                ),
+                limiter=self.query_threads,
             )
         except QueryTimeout as error:  # the query's own answer: a client retrying it would only wait again
             return PlainTextResponse(str(error), status_code=500)
@@ -253,12 +274,70 @@ class Site:
     async def graph_view(self, request: Request) -> Response:
         from kg.site.graph import graph_page
 
+        if request.query_params.get("format") == "json":
+            return JSONResponse(
+                {"message": "the graph view is an HTML page; /graph?format=json has its JSON", "status": 406},
+                status_code=406,
+            )
         focus = request.query_params.get("focus", "").strip() or None
         try:
             html = await run_in_threadpool(graph_page, self.data, focus)
         except KgError as error:
             return self.render(request, "error.html", {"message": str(error), "status": 404}, status=404)
         return HTMLResponse(html, headers={"Content-Security-Policy": GRAPH_CSP})
+
+
+async def _limited_body(request: Request) -> bytes | None:
+    """The request's body, or None as soon as it passes MAX_BODY_BYTES (never read whole into memory)."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+        return None
+    parts, size = [], 0
+    async for part in request.stream():
+        size += len(part)
+        if size > MAX_BODY_BYTES:
+            return None
+        parts.append(part)
+    return b"".join(parts)
+
+
+def _printable(text: str, width: int = 80) -> str:
+    """Text from a request fit for a message: control characters escaped, at most ``width`` characters."""
+    shown = "".join(char if char.isprintable() else repr(char)[1:-1] for char in text)
+    return shown if len(shown) <= width else shown[: width - 1] + "…"
+
+
+class PrintableLog(logging.Filter):
+    """Escapes control characters in log records (ESC, OSC, BEL from a request path never reach the
+    terminal raw)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if any(not char.isprintable() and char != "\n" for char in message):
+            record.msg = "".join(
+                char if char.isprintable() or char == "\n" else repr(char)[1:-1] for char in message
+            )
+            record.args = None
+        if record.exc_info and record.exc_info[1] is not None:  # a traceback's message is text too
+            record.exc_text = "".join(
+                char if char.isprintable() or char == "\n" else repr(char)[1:-1]
+                for char in logging.Formatter().formatException(record.exc_info)
+            )
+            record.exc_info = None
+        return True
+
+
+def log_config() -> dict[str, Any]:
+    """uvicorn's logging configuration with :class:`PrintableLog` on every handler."""
+    import copy
+
+    from uvicorn.config import LOGGING_CONFIG
+
+    config = copy.deepcopy(LOGGING_CONFIG)
+    config.setdefault("filters", {})["printable"] = {"()": PrintableLog}
+    for handler in config["handlers"].values():
+        handler.setdefault("filters", []).append("printable")
+    return config
 
 
 async def _http_error(request: Request, error: Exception) -> Response:

@@ -19,6 +19,8 @@ good records of the same run are kept.
 from __future__ import annotations
 
 import json
+import os
+import select
 import sys
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -29,9 +31,9 @@ from kg.extraction import MAX_FIELD_CHARS, over_long_fields
 from kg.linking.urls import UrlRejected, normalise_url
 from kg.papers import Paper, deduplicate
 from kg.sources.arxiv import FetchError, fetch_arxiv, looks_like_atom, read_atom
-from kg.sources.base import Problem, shorten, stream_chunks, text_lines
+from kg.sources.base import MAX_LINE_BYTES, Problem, shorten, stream_chunks, text_lines
 from kg.sources.hf_dump import read_dump
-from kg.sources.records import looks_like_hf_api, read_json, read_jsonl
+from kg.sources.records import loads, looks_like_hf_api, read_json, read_jsonl
 
 __all__ = [
     "FORMATS",
@@ -47,8 +49,12 @@ __all__ = [
 
 FORMATS = ("hf-dump", "json", "jsonl", "arxiv", "hf-api")
 HEAD_SIZE = 1 << 14  # bytes read to detect the format
+# a stored title or abstract, in UTF-8: Oxigraph refuses a term past 16 MB ("Reached the buffer maximal
+# size"), and the whole paper then; a real abstract has 2,000 characters
+MAX_STORED_BYTES = 4 * 2**20
 MAX_PROBLEMS_PER_FILE = 20  # past this, one closing line counts the rest
 STDIN = "-"
+PIPE_WAIT = 10.0  # seconds a named pipe may take to get a writer
 
 
 def detect_format(path: Path, head: str) -> str | None:
@@ -58,8 +64,12 @@ def detect_format(path: Path, head: str) -> str | None:
     ``path`` is only named in messages; a ``.json`` file of JSON Lines is still read as JSON Lines, and a
     bare JSON value (``42``) as JSON, whose reader then says it is not a paper.
     """
+    if _binary(head):
+        return None
+    if "\x00" in head:  # a line holding a NUL is reported by the reader; the others tell the format
+        head = "\n".join(line for line in head.split("\n") if "\x00" not in line)
     text = head.lstrip("\ufeff \t\r\n")
-    if not text or "\x00" in head:
+    if not text:
         return None
     if text[0] in '"-0123456789tfn' and _is_json_scalar(text):
         return "json"
@@ -78,7 +88,7 @@ def detect_format(path: Path, head: str) -> str | None:
 
 def _is_json_scalar(text: str) -> bool:
     try:
-        value = json.loads(text)
+        value = loads(text)
     except json.JSONDecodeError:
         return False
     return not isinstance(value, (dict, list))
@@ -86,7 +96,7 @@ def _is_json_scalar(text: str) -> bool:
 
 def _is_object(line: str) -> bool:
     try:
-        return isinstance(json.loads(line), dict)
+        return isinstance(loads(line), dict)  # bounded nesting: a hostile line cannot stop detection
     except json.JSONDecodeError:
         return False
 
@@ -151,7 +161,12 @@ def _read_one(path: str | Path, fmt: str | None) -> Iterator[Paper | Problem]:
         if file.is_dir():
             yield Problem(source, None, "is a directory; give the files in it")
             return
-        stream = file.open("rb")
+        stream = _open_pipe(file) if file.is_fifo() else file.open("rb")
+        if stream is None:
+            yield Problem(
+                source, None, f"a named pipe that no program wrote to within {PIPE_WAIT:g} s; skipped"
+            )
+            return
     except FileNotFoundError:
         yield Problem(source, None, "no such file")
         return
@@ -170,7 +185,7 @@ def _read_one(path: str | Path, fmt: str | None) -> Iterator[Paper | Problem]:
                 yield Problem(source, None, "empty file")
                 return
             head += more
-        if b"\x00" in head:
+        if _binary(head.decode("utf-8", "replace")):
             yield Problem(source, None, "binary data, not text (UTF-16 text must be saved as UTF-8)")
             return
         try:
@@ -185,17 +200,49 @@ def _read_one(path: str | Path, fmt: str | None) -> Iterator[Paper | Problem]:
         yield from _read_stream(stream, source, found, head)
 
 
+def _open_pipe(path: Path) -> BinaryIO | None:
+    """A named pipe opened for reading once a program writes to it (or has written and closed it); None
+    when none has within PIPE_WAIT seconds: opening it plainly would wait for a writer forever."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    poller = select.poll()
+    poller.register(fd, select.POLLIN | select.POLLHUP)
+    if not poller.poll(PIPE_WAIT * 1000):
+        os.close(fd)
+        return None
+    os.set_blocking(fd, True)
+    return os.fdopen(fd, "rb")
+
+
+def _binary(head: str) -> bool:
+    """Binary (or UTF-16) data: NUL bytes on most of the lines of the file's head, or beside bytes no text
+    has (not UTF-8, control bytes). A NUL on one line of a text file costs that line (the reader reports
+    it), not the file."""
+    if "\x00" not in head:
+        return False
+    lines = head.split("\n")
+    if sum("\x00" in line for line in lines) * 2 > len(lines) or len(lines) == 1:
+        return True
+    rest = "".join(line for line in lines[:-1] if "\x00" not in line)  # the last may be cut short
+    return any(char == "\ufffd" or (char < " " and char not in "\t\r\f\x1b") for char in rest)
+
+
 def _through_first_line(head: bytes, stream: BinaryIO) -> bytes:
     """``head`` extended to hold the first line of content whole (a JSON Lines record can be longer than
-    HEAD_SIZE): format detection must see one complete record, or it takes JSON Lines for one document."""
+    HEAD_SIZE): format detection must see one complete record, or it takes JSON Lines for one document.
+    A first line past MAX_LINE_BYTES is not held whole: its reader reports it."""
     content = head.lstrip(b"\xef\xbb\xbf \t\r\n")
-    while b"\n" not in content:
-        more = stream.read(HEAD_SIZE)
+    if b"\n" in content:
+        return head
+    pieces, size = [head], len(head)
+    while size <= MAX_LINE_BYTES:
+        more = stream.read(max(HEAD_SIZE, size))  # doubling: a long line costs a few reads, not thousands
         if not more:
             break
-        head += more
-        content += more
-    return head
+        pieces.append(more)
+        size += len(more)
+        if b"\n" in more:
+            break
+    return b"".join(pieces)
 
 
 def _read_stream(stream: BinaryIO, source: str, fmt: str, head: bytes) -> Iterator[Paper | Problem]:
@@ -230,7 +277,22 @@ def checked_fields(paper: Paper, source: str) -> Iterator[Problem]:
     line = int(line_text) if line_text.isdigit() else None
     where = where if line is not None else source
     label = shorten(paper.title)
+    cut = getattr(paper, "cut", {})
     for field_name, length in over_long_fields(paper):
+        text = getattr(paper, field_name)
+        length = cut.get(field_name, length)  # as read, before Paper cut a giant field
+        kept = cut_utf8(text, MAX_STORED_BYTES)
+        if len(kept) < length:
+            setattr(paper, field_name, kept)
+            yield Problem(
+                where,
+                line,
+                f"the {field_name} of {label!r} has {length:,} characters; kg keeps the first "
+                f"{len(kept):,} ({MAX_STORED_BYTES // 2**20} MB) and extraction reads the first "
+                f"{MAX_FIELD_CHARS:,}",
+                record_kept=True,
+            )
+            continue
         yield Problem(
             where,
             line,
@@ -280,6 +342,14 @@ def checked_fields(paper: Paper, source: str) -> Iterator[Problem]:
                 record_kept=True,
             )
             paper.project_page = None
+
+
+def cut_utf8(text: str, size: int) -> str:
+    """``text`` cut to at most ``size`` bytes of UTF-8, on a character boundary."""
+    if len(text) * 4 <= size:
+        return text
+    data = text.encode("utf-8", "surrogatepass")
+    return text if len(data) <= size else data[:size].decode("utf-8", "ignore")
 
 
 def _quoted(value: str, width: int = 60) -> str:

@@ -38,15 +38,49 @@ class Line(NamedTuple):
     text: str  # without the line ending
 
 
-def byte_lines(chunks: Iterable[bytes]) -> Iterator[bytes]:
-    """Split a stream of byte chunks on LF; memory holds one chunk and the current line, not the file."""
-    pending = b""
+NUL = b"\x00"
+NUL = b"\x00"
+MAX_LINE_BYTES = 64 * 2**20  # a longer line is skipped as it streams, never held whole
+
+
+class LongLine(bytes):
+    """The start of a line longer than MAX_LINE_BYTES (the rest was not kept); ``size`` is its length."""
+
+    size = 0
+
+
+def byte_lines(chunks: Iterable[bytes], limit: int | None = None) -> Iterator[bytes]:
+    """Split a stream of byte chunks on LF; memory holds one chunk and the current line, not the file (a
+    line past ``limit`` bytes comes as a :class:`LongLine` holding its first bytes only)."""
+    limit = MAX_LINE_BYTES if limit is None else limit
+    pending: list[bytes] = []  # the current line's pieces: joined once, never copied per chunk
+    size = 0  # of the current line so far
+
+    def add(piece: bytes) -> None:
+        nonlocal size, pending
+        if size <= limit < size + len(piece):  # just went over: keep the start only, for the message
+            pending = [b"".join([*pending, piece])[:1024]]
+        elif size <= limit:
+            pending.append(piece)
+        size += len(piece)
+
+    def line() -> bytes:
+        if size > limit:
+            long = LongLine(b"".join(pending))
+            long.size = size
+            return long
+        return b"".join(pending)
+
     for chunk in chunks:
-        pending += chunk
-        *complete, pending = pending.split(b"\n")
-        yield from complete
-    if pending:
-        yield pending
+        start = 0
+        while (end := chunk.find(b"\n", start)) >= 0:
+            add(chunk[start:end])
+            yield line()
+            pending, size, start = [], 0, end + 1
+        if start < len(chunk):
+            add(chunk[start:])
+    if size:
+        yield line()
 
 
 def stream_chunks(head: bytes, stream: BinaryIO) -> Iterator[bytes]:
@@ -63,6 +97,15 @@ def text_lines(chunks: Iterable[bytes], source: str) -> Iterator[Line | Problem]
     Readers decide whether to go on after such a line: JSON Lines can, a dump or a feed cannot.
     """
     for number, raw in enumerate(byte_lines(chunks), start=1):
+        if isinstance(raw, LongLine):
+            yield Problem(
+                source, number, f"a line of {raw.size:,} bytes (the limit is {MAX_LINE_BYTES:,}); skipped"
+            )
+            continue
+        if NUL in raw:
+            column = raw.index(NUL) + 1
+            yield Problem(source, number, f"a NUL byte at column {column}: binary data; skipped")
+            continue
         if raw.endswith(b"\r"):
             raw = raw[:-1]
         try:

@@ -22,14 +22,86 @@ from kg.papers import Paper, clean_text, normalise_arxiv_id
 from kg.sources.base import Line, Problem, iso_date, shorten
 
 ARXIV_ID_ONLY = re.compile(r"\d{4}\.\d{4,5}(?:v\d+)?")
+MAX_DEPTH = 100  # JSON nesting a record may have (a paper has 4); Python's decoder recurses past ~1,000
+MAX_DIGITS = 1_000  # of a JSON integer (Python refuses to convert past 4,300 digits)
 HF_PAPER_URL = "https://huggingface.co/papers/{}"
 HF_MARKERS = (re.compile(r'"paper"\s*:\s*\{'), re.compile(r'"(?:summary|publishedAt|githubRepo)"\s*:'))
-DECODER = json.JSONDecoder()
 WHITESPACE = " \t\r\n"
 
 
 class _Invalid(ValueError):
     """A record that cannot become a paper; its message is the Problem's."""
+
+
+class HugeNumber(str):
+    """A JSON integer of more than MAX_DIGITS digits, kept as its text: the record holding it is refused."""
+
+
+class Record(dict):
+    """A JSON object as read: ``duplicates`` names the keys it held more than once (the last one wins)."""
+
+    duplicates: tuple[str, ...] = ()
+
+
+def _integer(text: str) -> int | HugeNumber:
+    return HugeNumber(text) if len(text) > MAX_DIGITS else int(text)
+
+
+def _object(pairs: list[tuple[str, object]]) -> Record:
+    record = Record(pairs)
+    if len(record) < len(pairs):
+        seen: set[str] = set()
+        record.duplicates = tuple(dict.fromkeys(key for key, _ in pairs if key in seen or seen.add(key)))
+    return record
+
+
+DECODER = json.JSONDecoder(parse_int=_integer, object_pairs_hook=_object)
+
+
+_STRUCTURE = re.compile(r'"[^"\\]*+(?:\\.[^"\\]*+)*+"?|[\[\]{},\n]')  # strings unrolled: no per-char state
+
+
+def nesting(text: str, start: int = 0) -> tuple[int, int]:
+    """(deepest nesting, end offset) of the JSON value at ``start``, read without recursion or parsing:
+    a value nested past MAX_DEPTH is refused before Python's recursive decoder sees it."""
+    depth = deepest = 0
+    for match in _STRUCTURE.finditer(text, start):
+        char = match.group(0)[0]
+        if char in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in "]}":
+            depth -= 1
+            if depth <= 0:
+                return deepest, match.end()
+        elif depth == 0 and char in ",\n":
+            return deepest, match.start()
+    return deepest, len(text)
+
+
+def loads(text: str) -> object:
+    """One JSON value, as :data:`DECODER` reads it; JSONDecodeError also when it nests past MAX_DEPTH."""
+    deepest, _ = nesting(text, _skip(text, 0))
+    if deepest > MAX_DEPTH:
+        raise json.JSONDecodeError(f"nested {deepest:,} levels deep (the limit is {MAX_DEPTH})", text, 0)
+    try:
+        return DECODER.decode(text)
+    except RecursionError:
+        raise json.JSONDecodeError(f"nested deeper than {MAX_DEPTH} levels", text, 0) from None
+
+
+def _huge_number(value: object) -> HugeNumber | None:
+    """The first over-long integer anywhere in a record (walked without recursion)."""
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, HugeNumber):
+            return item
+        if isinstance(item, dict):
+            pending.extend(item.values())
+        elif isinstance(item, list):
+            pending.extend(item)
+    return None
 
 
 def looks_like_hf_api(head: str) -> bool:
@@ -41,6 +113,9 @@ def paper_from_record(record: object, where: str, *, hf_api: bool = False) -> Pa
     """The Paper a JSON record describes; raises _Invalid with a one-line reason."""
     if not isinstance(record, dict):
         raise _Invalid(f"expected a JSON object for a paper, found {_json_type(record)}")
+    huge = _huge_number(record)
+    if huge is not None:
+        raise _Invalid(f"a number of {len(huge.lstrip('-')):,} digits (the limit is {MAX_DIGITS:,}); skipped")
     fields = dict(record)
     inner = fields.pop("paper", None)
     if isinstance(inner, dict):  # a daily-papers item: the paper's own fields win
@@ -102,11 +177,11 @@ def read_jsonl(
         if not item.text.strip():
             continue
         try:
-            record = json.loads(item.text)
+            record = loads(item.text)
         except json.JSONDecodeError as error:
             yield Problem(source, item.number, f"invalid JSON: {error.msg} (column {error.colno})")
             continue
-        yield _paper_or_problem(record, source, item.number, hf_api)
+        yield from _paper_or_problem(record, source, item.number, hf_api)
 
 
 def read_json(
@@ -133,7 +208,10 @@ def read_json(
         else:
             records = _sequence(text, start, ends)
         for position, record in records:
-            yield _paper_or_problem(record, source, _line_of(text, position), hf_api)
+            if isinstance(record, _TooDeep):
+                yield Problem(source, _line_of(text, position), f"invalid JSON: {record}; skipped")
+            else:
+                yield from _paper_or_problem(record, source, _line_of(text, position), hf_api)
         end = _skip(text, ends[-1]) if ends else len(text)
         if end < len(text):
             raise json.JSONDecodeError("Extra data after the JSON document", text, end)
@@ -141,11 +219,39 @@ def read_json(
         yield Problem(source, error.lineno, f"invalid JSON: {error.msg} (column {error.colno})")
 
 
-def _paper_or_problem(record: object, source: str, line: int, hf_api: bool) -> Paper | Problem:
+def _paper_or_problem(record: object, source: str, line: int, hf_api: bool) -> Iterator[Paper | Problem]:
+    """The record's paper (and a warning when it repeats a key), or the Problem that it is not one."""
     try:
-        return paper_from_record(record, f"{source}:{line}", hf_api=hf_api)
+        paper = paper_from_record(record, f"{source}:{line}", hf_api=hf_api)
     except _Invalid as error:
-        return Problem(source, line, str(error))
+        yield Problem(source, line, str(error))
+        return
+    yield paper
+    inner = record.get("paper") if isinstance(record, dict) else None
+    repeated = [*getattr(record, "duplicates", ()), *getattr(inner, "duplicates", ())]
+    if repeated:
+        keys = ", ".join(repr(key) for key in dict.fromkeys(repeated))
+        yield Problem(
+            source,
+            line,
+            f"the record of {shorten(paper.title)!r} gives {keys} more than once; the last is used",
+            record_kept=True,
+        )
+
+
+class _TooDeep(str):
+    """An array element nested past MAX_DEPTH, in place of its value: reported, and the next one read."""
+
+
+def _decode(text: str, position: int) -> tuple[object, int]:
+    """The JSON value at ``position`` and its end, or a _TooDeep and the end of the over-deep value."""
+    deepest, end = nesting(text, position)
+    if deepest > MAX_DEPTH:
+        return _TooDeep(f"a value nested {deepest:,} levels deep (the limit is {MAX_DEPTH})"), end
+    try:
+        return DECODER.raw_decode(text, position)
+    except RecursionError:
+        return _TooDeep(f"a value nested deeper than {MAX_DEPTH} levels"), end
 
 
 def _skip(text: str, position: int) -> int:
@@ -170,7 +276,7 @@ def _array(text: str, position: int, ends: list[int]) -> Iterator[tuple[int, obj
         return
     while True:
         position = _skip(text, position)
-        element, end = DECODER.raw_decode(text, position)
+        element, end = _decode(text, position)
         yield position, element
         end = _skip(text, end)
         if text.startswith("]", end):
@@ -184,7 +290,7 @@ def _sequence(text: str, position: int, ends: list[int]) -> Iterator[tuple[int, 
     as one document whose first value is followed by more keeps them all."""
     while position < len(text):
         try:
-            value, end = DECODER.raw_decode(text, position)
+            value, end = _decode(text, position)
         except json.JSONDecodeError as error:
             if not ends:
                 raise
@@ -206,7 +312,7 @@ def _members(text: str, position: int) -> Iterator[tuple[str, int]]:
         key, position = DECODER.raw_decode(text, position)
         position = _skip(text, _expect(text, position, ":"))
         yield key, position
-        _, end = DECODER.raw_decode(text, position)
+        _, end = _decode(text, position)
         end = _skip(text, end)
         if text.startswith("}", end):
             return
@@ -216,17 +322,17 @@ def _members(text: str, position: int) -> Iterator[tuple[str, int]]:
 def _holds_papers(text: str, start: int) -> bool:
     """``{"papers": [...]}``, or a broken object that may be one (to keep the records before the break)."""
     try:
-        document, _ = DECODER.raw_decode(text, start)
+        document, _ = _decode(text, start)
     except json.JSONDecodeError:
         return True
-    return isinstance(document.get("papers"), list)
+    return isinstance(document, dict) and isinstance(document.get("papers"), list)
 
 
 def _papers_member(text: str, start: int, ends: list[int]) -> Iterator[tuple[int, object]]:
     for key, value in _members(text, start):
         if key == "papers" and text.startswith("[", value):
             yield from _array(text, value, ends)
-            ends.append(DECODER.raw_decode(text, start)[1])
+            ends.append(nesting(text, start)[1])
             return
     raise json.JSONDecodeError('Expecting a "papers" list', text, start)
 

@@ -366,7 +366,13 @@ class Store:
 
         ``default_graphs``/``named_graphs`` are the SPARQL protocol's ``default-graph-uri`` and
         ``named-graph-uri``: given, they set the query's dataset in place of its FROM and FROM NAMED."""
-        return _result(self._evaluate(sparql, params, default_graphs, named_graphs))
+        answer = self._evaluate(sparql, params, default_graphs, named_graphs)
+        try:
+            return _result(answer)  # Oxigraph evaluates lazily: errors (a refused socket) come from here
+        except (OSError, RuntimeError) as error:
+            message = str(error)
+        del answer  # on this thread: a pyoxigraph answer must not be dropped on another one
+        raise QueryError(f"the query failed: {message}")
 
     def _evaluate(
         self,

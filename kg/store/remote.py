@@ -20,7 +20,7 @@ import time
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
-from urllib.parse import unquote, urlsplit, urlunsplit
+from urllib.parse import unquote, urljoin, urlsplit, urlunsplit
 
 import pyoxigraph as ox
 import requests
@@ -34,6 +34,7 @@ from kg.namespaces import PREFIXES
 from kg.store.guard import check_query
 from kg.store.oxigraph import QueryResult, Store, _result
 from kg.store.paging import PagedSelect, paged_select, query_form, top_level_limit
+from kg.store.sandbox import run_sandboxed
 from kg.store.sparql import bind_params, from_oxigraph, syntax_message, to_oxigraph
 
 RESULTS_ACCEPT = "application/sparql-results+json, application/n-triples;q=0.9, text/turtle;q=0.8"
@@ -46,6 +47,7 @@ BAD_GATEWAY = (
     502  # a proxy got no proper answer: the request may have run, so only a repeatable one is re-sent
 )
 GATEWAY_TIMEOUT = 504  # like a timed-out read: the server behind may still be running it, so never re-sent
+MAX_REDIRECTS = 5  # within the endpoint's own scheme, host and port
 MAX_RETRY_AFTER = 30.0  # seconds: a longer Retry-After is an outage, better reported than waited out
 PARTIAL_ANSWER_STATE = "S1TAT"  # Virtuoso's X-SQL-State for an answer cut at its time limit
 _HEAD = re.compile(r"<!DOCTYPE[^>]*>|<head>.*?</head>", re.IGNORECASE | re.DOTALL)
@@ -77,8 +79,12 @@ def credentials(url: str | None = None) -> tuple[str, str] | None:
 
 def check_syntax(query: str) -> None:
     """Parse the query locally (on an empty store) so a remote query fails like a local one would."""
-    try:
+
+    def parse() -> None:  # evaluated, and its answer dropped, on the query thread (pyoxigraph requires it)
         ox.Store().query(query, prefixes=PREFIXES)
+
+    try:
+        run_sandboxed(parse)
     except SyntaxError as error:
         raise QueryError(syntax_message(str(error), query)) from None
     except (OSError, RuntimeError):
@@ -199,7 +205,7 @@ class Endpoint:
                 time.sleep(delay)
                 delay *= 2
             try:
-                response = self.session.request(method, url, timeout=self.timeout, **kwargs)
+                response = self._send(method, url, **kwargs)
             except requests.ReadTimeout:
                 raise RequestFailed(
                     f"no answer from {url} within {self.timeout:g} s (--timeout); not sent again, as the "
@@ -216,6 +222,17 @@ class Endpoint:
                 raise RequestFailed(
                     f"the connection to {url} broke before the answer; not sent again, as the server may "
                     "have acted on it",
+                    maybe_applied=True,
+                ) from None
+            except requests.RequestException as error:  # cut mid-answer (chunked or short body), bad encoding
+                if repeatable:
+                    last = (
+                        f"the connection to {url} broke in the middle of the answer ({type(error).__name__})"
+                    )
+                    continue
+                raise RequestFailed(
+                    f"the connection to {url} broke in the middle of the answer ({type(error).__name__}); "
+                    "not sent again, as the server may have acted on it",
                     maybe_applied=True,
                 ) from None
             status = response.status_code
@@ -236,6 +253,26 @@ class Endpoint:
             return response
         attempts = f" (after {attempt + 1} attempts)" if attempt else ""
         raise RequestFailed(last + attempts)
+
+    def _send(self, method: str, url: str, **kwargs) -> requests.Response:
+        """One request, following redirects only within the same scheme, host and port (method, body and
+        login kept); a redirect anywhere else is reported with its target, and nothing is sent there."""
+        for _ in range(MAX_REDIRECTS + 1):
+            response = self.session.request(
+                method, url, timeout=self.timeout, allow_redirects=False, **kwargs
+            )
+            if not response.is_redirect:
+                return response
+            target = urljoin(response.url or url, response.headers["Location"])
+            response.close()
+            if _origin(target) != _origin(url):
+                raise RequestFailed(
+                    f"{safe_url(url)} redirects to {safe_url(target)} (HTTP {response.status_code}); kg "
+                    "sends no credentials and no data to another scheme, host or port: give that URL "
+                    "itself if it is the endpoint you mean"
+                )
+            url = target
+        raise RequestFailed(f"{safe_url(url)} redirects more than {MAX_REDIRECTS} times")
 
     def _refusal(self, response: requests.Response, url: str) -> str:
         """Why the server said no, and whether kg sent credentials."""
@@ -518,6 +555,17 @@ def _needs_graph(graph: str | None, response: requests.Response) -> str:
     if graph or response.status_code not in (400, 415):
         return ""
     return " (an endpoint that takes no dataset, such as Virtuoso's, needs --graph IRI)"
+
+
+def _origin(url: str) -> tuple[str, str, int | None]:
+    """Scheme, host and port (the scheme's default when none is written): what a login belongs to."""
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    try:
+        port = parts.port or {"http": 80, "https": 443}.get(scheme)
+    except ValueError:
+        port = -1
+    return scheme, (parts.hostname or "").lower(), port
 
 
 def _never_sent(error: requests.ConnectionError) -> bool:

@@ -30,8 +30,9 @@ import pyoxigraph
 import requests
 
 from kg.errors import EndpointError, QueryError, StoreError
-from kg.store.guard import check_query
+from kg.store.guard import TOO_COMPLEX, check_query
 from kg.store.oxigraph import check_readable
+from kg.store.sandbox import query_thread
 
 DEFAULT_TIMEOUT = 10.0
 DEFAULT_WORKERS = 3
@@ -157,6 +158,13 @@ def _worker_main(store_dir: str, fd: int) -> None:
         connection.send(("error", str(error)))
         return
     connection.send(("ready",))
+    # queries run on a thread that cannot open a network socket and has a deep stack (kg.store.sandbox)
+    query_thread(lambda: _answer_queries(store, connection), "kg-query-worker").join()
+
+
+def _answer_queries(store, connection: Connection) -> None:
+    from kg.errors import KgError
+
     while True:
         try:
             request = connection.recv()
@@ -312,7 +320,13 @@ class QueryPool:
                 raise QueryTimeout(f"the query ran past the {self.timeout:g} s time limit and was stopped")
             reply = worker.connection.recv()
         except (EOFError, OSError) as error:
+            try:
+                code = worker.process.wait(timeout=2)
+            except subprocess.TimeoutExpired:
+                code = None
             self._replace(worker)
+            if code is not None and code < 0:  # the engine died of the query (a stack overflow, SIGSEGV)
+                raise QueryError(TOO_COMPLEX) from None
             raise QueryError(f"the query worker failed ({error or 'it exited'}); try again") from None
         self._idle.put(worker)
         if reply[0] == "ok":

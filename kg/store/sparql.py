@@ -178,6 +178,15 @@ def is_iri_param(value: str) -> bool:
     return bool(_PREFIXED.match(text)) and text.partition(":")[0] in PREFIXES
 
 
+def is_valid_iri(text: str) -> bool:
+    """Whether ``text`` is an absolute IRI the store can hold (what a page key must be before a query)."""
+    try:
+        ox.NamedNode(text)
+    except ValueError:
+        return False
+    return True
+
+
 def _iri(text: str) -> ox.NamedNode:
     try:
         return ox.NamedNode(text)
