@@ -17,6 +17,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 # "times" (with or without the space), "-fold"
 _UNIT = r"(?:\s?(?:\\?%|\$\\%\$)|\s?(?:x|X|\u00d7)(?![A-Za-z]|\s?\d)|\s?\$?\\times\$?(?![A-Za-z]|\s?\d)|\s?times\b|-fold\b)"
 _NUM = r"\d+(?:[.,]\d+)?"
+ANY_DIGIT = re.compile(r"\d")
 VALUE = re.compile(
     rf"(?<![\w.^/])((?:\+\s?|[\-\u2212])?{_NUM}{_UNIT}"
     rf"(?:\s?(?:-|\u2013|to|~|\\?sim)\s?{_NUM}{_UNIT})?"
@@ -414,6 +415,8 @@ def find_results(
     the paper's."""
     found: list[FoundResult] = []
     for s_start, s_end in sentences:
+        if not ANY_DIGIT.search(text, s_start, s_end):
+            continue  # every value and every metric phrase found in a value's slot holds a digit
         sent_metrics = [m for m in metrics if s_start <= m.start and m.end <= s_end]
         for phrase in metric_phrases(text, s_start, s_end):
             inside = [m for m in sent_metrics if phrase.start <= m.start and m.end <= phrase.end]
