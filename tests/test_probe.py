@@ -565,6 +565,7 @@ def test_pages_answer_while_query_is_saturated(served):
     """More slow queries than the default thread pool has threads (40): a page still answers before
     they have all been dealt with."""
     base, _, _ = served
+    assert requests.get(f"{base}/search", params={"q": "BERT"}, timeout=60).status_code == 200  # warm
     done: list[int] = []
 
     def slow() -> None:
@@ -582,7 +583,10 @@ def test_pages_answer_while_query_is_saturated(served):
     for thread in threads:
         thread.join(120)
     assert page.status_code == 200
-    assert answered_with <= 5, f"the page waited for {answered_with} of 60 queries"
+    # Sharing the default pool's 40 threads, the page would queue behind the 20 queries that found none and
+    # could answer only after at least 21 had (busy answers included). On threads of its own it answers at
+    # once; the queries answered before it are only those the pool turned away meanwhile.
+    assert answered_with <= 20, f"the page waited for {answered_with} of 60 queries"
 
 
 # -- a --fresh build replaces the store only when the new one is complete ----------------------------------
