@@ -13,12 +13,13 @@ minutes (five trainings, each with its own inner threshold choice).
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 from pathlib import Path
 
+from evalsets import load_scorer
+
 from kg.extraction import build_pipeline, extract
-from kg.extraction.training import EVAL, cross_validate, read_gold
+from kg.extraction.training import cross_validate, read_gold
 from kg.papers import Paper
 
 FIELDS = (
@@ -34,17 +35,9 @@ FIELDS = (
 )
 
 
-def scorer():
-    """The eval's own ``score.py`` as a module (it is not a package)."""
-    spec = importlib.util.spec_from_file_location("kg_eval_score", EVAL / "score.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)  # type: ignore[union-attr]
-    return module
-
-
 def table(papers, rows: list[dict], label: str) -> None:
     """P / R / F1 per field, pooled and for each source."""
-    score = scorer().score
+    score = load_scorer().score
     groups = {"pooled": [p.row for p in papers]}
     for paper in papers:
         groups.setdefault(paper.source, []).append(paper.row)

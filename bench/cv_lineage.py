@@ -15,27 +15,12 @@ the rules read the same entities. Scored by the eval's own ``score.py``. The shi
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import pickle
 import statistics
 import sys
 from pathlib import Path
 
-SOURCES = {
-    "train.jsonl": "sample",
-    "dev.jsonl": "sample",
-    "train_neurips.jsonl": "neurips",
-    "train_scirex.jsonl": "scirex",
-}
-DEFAULT_EVAL_DIR = Path(__file__).resolve().parents[1].parent / "shared" / "eval"
-
-
-def load_scorer(eval_dir: Path):
-    spec = importlib.util.spec_from_file_location("kg_eval_score", eval_dir / "score.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)  # type: ignore[union-attr]
-    return module
-
+from evalsets import DEFAULT_EVAL_DIR, SOURCES, load_scorer
 
 GOLD_TYPES = {
     "methods": "method",

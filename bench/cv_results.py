@@ -21,28 +21,13 @@ dataset and the method agree with the gold's (any name the gold paper gives the 
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 import random
 import re
 import sys
 from pathlib import Path
 
-DEFAULT_EVAL_DIR = Path(__file__).resolve().parents[1].parent / "shared" / "eval"
-SOURCES = {
-    "train.jsonl": "sample",
-    "dev.jsonl": "sample",
-    "train_neurips.jsonl": "neurips",
-    "train_scirex.jsonl": "scirex",
-}
-
-
-def load_scorer(eval_dir: Path):
-    """The eval's ``score.py`` as a module: the one definition of how a prediction is matched."""
-    spec = importlib.util.spec_from_file_location("kg_eval_score", eval_dir / "score.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)  # type: ignore[union-attr]
-    return module
+from evalsets import DEFAULT_EVAL_DIR, SOURCES, load_scorer
 
 
 def read_gold(eval_dir: Path) -> list[dict]:

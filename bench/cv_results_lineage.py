@@ -21,23 +21,15 @@ Prints one line per fold, the mean over folds (with the spread of F1) and the fi
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 import random
 import statistics
 import sys
 from pathlib import Path
 
+from evalsets import DEFAULT_EVAL_DIR, load_scorer
+
 FIELDS = ("results", "scores", "lineage (rules)", "lineage (learned)")
-DEFAULT_EVAL_DIR = Path(__file__).resolve().parents[1].parent / "shared" / "eval"
-
-
-def load_scorer(eval_dir: Path):
-    """The eval's ``score.py`` as a module: the one definition of how a prediction is matched."""
-    spec = importlib.util.spec_from_file_location("kg_eval_score", eval_dir / "score.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)  # type: ignore[union-attr]
-    return module
 
 
 def read_gold(eval_dir: Path) -> list[dict]:

@@ -1,0 +1,25 @@
+"""What the bench scripts share about the annotated sets: where they lie, which source each file is (the
+training module's one definition) and the eval's own scorer."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+from types import ModuleType
+
+from kg.extraction.training import EVAL as DEFAULT_EVAL_DIR
+from kg.extraction.training import GOLD_FILES
+from kg.extraction.training import SOURCES as SOURCE_OF_STEM
+
+SOURCES = {name: SOURCE_OF_STEM[Path(name).stem] for name in GOLD_FILES}  # file name -> source
+
+__all__ = ["DEFAULT_EVAL_DIR", "SOURCES", "load_scorer"]
+
+
+def load_scorer(eval_dir: Path = DEFAULT_EVAL_DIR) -> ModuleType:
+    """The eval's ``score.py`` as a module (it is not a package): the one definition of how a prediction
+    is matched."""
+    spec = importlib.util.spec_from_file_location("kg_eval_score", eval_dir / "score.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)  # type: ignore[union-attr]
+    return module
