@@ -4,7 +4,7 @@
 usage: python bench/bench_build_ratio.py [--sizes 2000,10000] [--workers 2] [--no-html] [--keep DIR]
 
 For each size, a synthetic corpus (`bench/make_corpus.py N`) is built into an empty folder by
-``kg.pipeline.build`` (what `kg build --fresh` runs, graph.html included unless --no-html), then, in the
+``kg.builder.build`` (what `kg build --fresh` runs, graph.html included unless --no-html), then, in the
 same process, spaCy's tokenizer alone (``build_pipeline().make_doc``, as `bench/bench_extraction.py`
 measures it; the pipeline is loaded before the clock starts) runs over the same texts, one process.
 Prints build seconds (with the seconds per stage), tokenizer seconds, their ratio (target <= 10) and the
@@ -27,8 +27,8 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 
+from kg.builder import build, read_inputs
 from kg.extraction import build_pipeline
-from kg.pipeline import build, read_inputs
 
 RATIO_TARGET = 10.0
 GROWTH_TARGET = 5.5

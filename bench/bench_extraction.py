@@ -15,9 +15,9 @@ from __future__ import annotations
 import argparse
 import time
 
+from kg.core.resources import sample_paths
 from kg.extraction import build_pipeline, extract, extract_many
 from kg.extraction.resolver import load_model
-from kg.resources import sample_paths
 from kg.sources import read_papers
 
 

@@ -21,11 +21,11 @@ from pathlib import Path
 
 from rdflib import Graph
 
+from kg.core.namespaces import PREFIXES, sparql_prologue
+from kg.core.papers import Paper
 from kg.extraction.records import Entity, Evidence, Extraction, LineageEdge, Link, Result
 from kg.graph import paper_triples
-from kg.namespaces import PREFIXES, sparql_prologue
-from kg.papers import Paper
-from kg.query import read_query, resolve_params
+from kg.read.query import read_query, resolve_params
 from kg.store import Store
 from kg.store.sparql import bind_params
 
@@ -188,7 +188,7 @@ def main() -> None:
                 names = ", ".join(
                     f"{key}={value}" for key, value in QUERY_PARAMS[name].items() if key in query.names
                 )
-                rows.append((f"lookup {names}", lookup_time, None, "kg.lookup.resolve, any case"))
+                rows.append((f"lookup {names}", lookup_time, None, "kg.read.lookup.resolve, any case"))
             ox_time, ox_result = timed(
                 lambda text=text, params=params: store.query(text, params=params), repeat=args.repeat
             )

@@ -20,8 +20,8 @@ from pathlib import Path
 
 import networkx as nx
 
-from kg.browser import Chromium, find_chromium
-from kg.viz import build_network, write_html
+from kg.read.browser import Chromium, find_chromium
+from kg.read.viz import build_network, write_html
 
 # share of each kind among nodes, and the relation a paper uses to reach it
 MIX = {

@@ -4,7 +4,7 @@
 
 By default over all four annotated sets in ``../shared/eval`` (668 papers: the bundled sample's train and
 dev, NeurIPS 2023, SciREX abstracts). The resolver is trained on k-1 folds, by paper, and predicts the fold
-left out (``kg.extraction.training``); its thresholds are chosen inside the training folds. The pooled
+left out (``training.resolver``); its thresholds are chosen inside the training folds. The pooled
 predictions are scored by the eval's own ``score.py``, pooled and per source, since the sources differ.
 Beside them, the rules alone (no model) on the same papers, so the model's worth is plain. Takes several
 minutes (five trainings, each with its own inner threshold choice).
@@ -18,9 +18,9 @@ from pathlib import Path
 
 from evalsets import load_scorer
 
+from kg.core.papers import Paper
 from kg.extraction import build_pipeline, extract
-from kg.extraction.training import cross_validate, read_gold
-from kg.papers import Paper
+from training.resolver import cross_validate, read_gold
 
 FIELDS = (
     "methods",

@@ -5,7 +5,7 @@ model, pooled and per source.
 
 The 668 papers of ``train.jsonl`` + ``dev.jsonl`` ("sample"), ``train_neurips.jsonl`` and
 ``train_scirex.jsonl`` are dealt into folds by paper (fixed seed). Each paper's entities come from a resolver
-trained on the other folds only (``kg.extraction.lineage_training.out_of_fold_extractions``), so lineage
+trained on the other folds only (``training.lineage.out_of_fold_extractions``), so lineage
 reads what the entity stage would give a paper it never saw. The lineage model of each fold is trained on
 the other folds' papers (its threshold chosen by inner folds of those) and applied to the fold left out;
 the rules read the same entities. Scored by the eval's own ``score.py``. The shipped
@@ -78,11 +78,11 @@ def main(argv: list[str] | None = None) -> int:
     if not (args.eval_dir / "score.py").is_file():
         print(f"warning: {args.eval_dir}: no score.py here (give --eval-dir)", file=sys.stderr)
         return 2
+    from kg.core.papers import Paper
     from kg.extraction import build_pipeline
-    from kg.extraction import lineage_training as lt
     from kg.extraction.lineage import rule_lineage
     from kg.extraction.lineage_model import decide
-    from kg.papers import Paper
+    from training import lineage as lt
 
     scorer = load_scorer(args.eval_dir)
     paths = [args.eval_dir / name for name in SOURCES]

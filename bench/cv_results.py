@@ -11,7 +11,7 @@ one, but the rules were drafted reading the errors of folds 1-4 only: fold 5 is 
 
 Entities (the metrics, datasets and methods results attach to) come from the shipped entity model
 (``--entities shipped``, trained on train + dev, so the sample's entities are seen papers) or from
-``python -m kg.extraction.training cv`` (``--entities cv``: each paper's entities from a model trained without
+``python -m training.resolver cv`` (``--entities cv``: each paper's entities from a model trained without
 its fold; slower). ``--predictions`` scores a ``kg extract`` JSON Lines file made elsewhere.
 
 Besides P / R / F1 of (metric, value) it prints, over the results that match the gold, how often the
@@ -41,8 +41,8 @@ def read_gold(eval_dir: Path) -> list[dict]:
 
 
 def predict_shipped(gold: list[dict]) -> dict[str, dict]:
+    from kg.core.papers import Paper
     from kg.extraction import extract_many
-    from kg.papers import Paper
 
     papers = [Paper(title=g["title"], abstract=g.get("abstract", ""), record_id=g["id"]) for g in gold]
     return {
@@ -52,8 +52,8 @@ def predict_shipped(gold: list[dict]) -> dict[str, dict]:
 
 
 def predict_cv(eval_dir: Path, k: int) -> dict[str, dict]:
-    from kg.extraction.training import cross_validate
-    from kg.extraction.training import read_gold as read_training_gold
+    from training.resolver import cross_validate
+    from training.resolver import read_gold as read_training_gold
 
     files = [str(eval_dir / name) for name in SOURCES]
     papers = read_training_gold(files)

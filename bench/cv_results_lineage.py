@@ -43,12 +43,12 @@ def read_gold(eval_dir: Path) -> list[dict]:
 def predict(gold: list[dict]) -> tuple[dict[str, dict], dict[str, list]]:
     """``kg extract``'s output for each gold paper (lineage by the rules alone), keyed by the gold id, and
     each paper's lineage candidate pairs."""
+    from kg.core.papers import Paper
     from kg.extraction import build_pipeline
     from kg.extraction.assemble import build_extraction, sentence_offsets
     from kg.extraction.lineage import rule_lineage
     from kg.extraction.lineage_model import lineage_pairs
     from kg.extraction.text import make_doc
-    from kg.papers import Paper
 
     nlp = build_pipeline()
     vocabulary = nlp.get_pipe("kg_vocabulary")
@@ -93,7 +93,7 @@ def main(argv: list[str] | None = None) -> int:
     gold = read_gold(args.eval_dir)
     predictions, candidates = predict(gold)
     from kg.extraction.lineage_model import decide
-    from kg.extraction.lineage_training import fit, label
+    from training.lineage import fit, label
 
     examples = {row["id"]: label(row, candidates[row["id"]]) for row in gold}
     rules = predictions

@@ -7,9 +7,9 @@ import importlib.util
 from pathlib import Path
 from types import ModuleType
 
-from kg.extraction.training import EVAL as DEFAULT_EVAL_DIR
-from kg.extraction.training import GOLD_FILES
-from kg.extraction.training import SOURCES as SOURCE_OF_STEM
+from training.resolver import EVAL as DEFAULT_EVAL_DIR
+from training.resolver import GOLD_FILES
+from training.resolver import SOURCES as SOURCE_OF_STEM
 
 SOURCES = {name: SOURCE_OF_STEM[Path(name).stem] for name in GOLD_FILES}  # file name -> source
 

@@ -134,8 +134,8 @@ def main(argv: list[str] | None = None) -> int:
     checks = [(row, stated(row)) for row in rows]
     checks = [(row, s) for row, s in checks if s]
 
+    from kg.core.papers import Paper
     from kg.extraction import extract_many
-    from kg.papers import Paper
 
     papers = [
         Paper(title=row.get("title") or "", abstract=row["text"], record_id=row["id"]) for row, _ in checks

@@ -19,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from kg.resources import sample_paths
+from kg.core.resources import sample_paths
 from kg.sources import read_papers
 
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")

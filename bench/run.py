@@ -29,7 +29,7 @@ HERE = Path(__file__).resolve().parent
 STAGES = ("setup", "read", "extract", "graph", "store", "summary", "turtle", "html")
 CHILD = """
 import json, sys
-from kg.pipeline import build
+from kg.builder import build
 summary = build([sys.argv[1]], sys.argv[2], workers=int(sys.argv[3]), html=sys.argv[4] == "html", fresh=True)
 print(json.dumps({"stages": summary.stages, "triples": summary.triples, "papers": summary.counts["papers"],
                   "seconds": summary.seconds}))

@@ -280,8 +280,8 @@ def read_docs(path: Path) -> tuple[list[tuple[dict, Front]], Counter]:
 
 def run(docs: list[tuple[dict, Front]], norm: Norm, systems: dict[str, object]) -> dict:
     """Tallies keyed by (system, field, matching)."""
+    from kg.core.papers import Paper
     from kg.extraction import build_pipeline, extract
-    from kg.papers import Paper
 
     nlp = build_pipeline()
     tallies: dict[tuple[str, str, str], Tally] = {}

@@ -18,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from kg.browser import Chromium
+from kg.read.browser import Chromium
 from kg.store.server import stop, wait_until_ready
 
 

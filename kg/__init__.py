@@ -20,13 +20,13 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 _EXPORTS = {
-    "BuildSummary": "kg.pipeline",
+    "BuildSummary": "kg.builder",
     "Extraction": "kg.extraction.records",
-    "Paper": "kg.papers",
+    "Paper": "kg.core.papers",
     "Problem": "kg.sources",
     "QueryResult": "kg.store",
-    "build": "kg.pipeline",
-    "deduplicate": "kg.papers",
+    "build": "kg.builder",
+    "deduplicate": "kg.core.papers",
     "extract": "kg.extraction",
     "extract_many": "kg.extraction",
     "read_papers": "kg.sources",
@@ -50,10 +50,10 @@ __all__ = [
 
 if TYPE_CHECKING:
     from kg.api import run_query
+    from kg.builder import BuildSummary, build
+    from kg.core.papers import Paper, deduplicate
     from kg.extraction import extract, extract_many
     from kg.extraction.records import Extraction
-    from kg.papers import Paper, deduplicate
-    from kg.pipeline import BuildSummary, build
     from kg.sources import Problem, read_papers
     from kg.store import QueryResult
 

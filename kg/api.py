@@ -10,8 +10,8 @@ from pathlib import Path
 
 from rdflib.term import Node
 
-from kg.query import read_query
-from kg.query import run_query as _run
+from kg.read.query import read_query
+from kg.read.query import run_query as _run
 from kg.store import QueryResult
 
 

@@ -9,8 +9,8 @@ from types import ModuleType
 
 import pytest
 
+from kg.core.papers import Paper
 from kg.extraction.records import Entity, Evidence, Extraction, LineageEdge, Link, Result
-from kg.papers import Paper
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
@@ -111,7 +111,7 @@ def eval_dev() -> Path:
 @pytest.fixture(scope="session")
 def sample_build(tmp_path_factory):
     """What `kg build` (no arguments) makes of the bundled sample: (out folder, summary); built once."""
-    from kg.pipeline import build
+    from kg.builder import build
 
     out = tmp_path_factory.mktemp("sample")
     summary = build(None, out)

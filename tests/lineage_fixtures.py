@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from kg.core.papers import Paper
 from kg.extraction.records import Entity, Evidence, Extraction, LineageEdge
 from kg.graph import build_graph
-from kg.papers import Paper
 
 SPELT_OUT = "Bidirectional Encoder Representations from Transformers"
 # (title, date, proposed method, [(parent, relation)], other methods named)

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from rdflib import Graph
 
+from kg.core.papers import Paper
 from kg.extraction.records import Entity, Evidence, Extraction, LineageEdge, Link, Result
 from kg.graph import build_graph
-from kg.papers import Paper
 
 
 def _evidence(text: str, name: str) -> Evidence:

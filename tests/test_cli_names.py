@@ -11,8 +11,8 @@ from click.testing import CliRunner
 from rdflib import Literal, URIRef
 
 from kg.cli import main
-from kg.namespaces import KGR
-from kg.query import format_result
+from kg.core.namespaces import KGR
+from kg.read.query import format_result
 from kg.store import QueryResult, Store
 
 from .store_fixture import fixture_graph
@@ -100,7 +100,7 @@ def test_input_format_forces_how_inputs_are_read(three_papers, tmp_path):
 
 def test_query_list_shows_each_description_whole():
     from kg.cli.query import query_header
-    from kg.resources import queries_dir
+    from kg.core.resources import queries_dir
 
     listing = " ".join(CliRunner().invoke(main, ["query", "--list"]).stdout.split())
     for path in sorted(queries_dir().glob("*.rq")):
@@ -110,8 +110,8 @@ def test_query_list_shows_each_description_whole():
 
 
 def test_titles_are_looked_up_in_batches_for_long_results(tmp_path):
-    from kg.namespaces import SCHEMA
-    from kg.query import TITLES_PER_QUERY, paper_titles
+    from kg.core.namespaces import SCHEMA
+    from kg.read.query import TITLES_PER_QUERY, paper_titles
 
     papers = [URIRef(KGR[f"paper/t{index:04d}"]) for index in range(TITLES_PER_QUERY * 2 + 5)]
     with Store(tmp_path / "store") as store:
@@ -122,7 +122,7 @@ def test_titles_are_looked_up_in_batches_for_long_results(tmp_path):
 
 
 def test_example_queries_have_one_naming_style():
-    from kg.resources import queries_dir
+    from kg.core.resources import queries_dir
 
     names = sorted(path.stem for path in queries_dir().glob("*.rq"))
     assert names and all(re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", name) for name in names), names

@@ -8,9 +8,9 @@ import pytest
 from rdflib import Graph
 from starlette.testclient import TestClient
 
+from kg.builder import build
+from kg.core.resources import sample_paths
 from kg.graph.iris import VOCABULARY_GRAPH
-from kg.pipeline import build
-from kg.resources import sample_paths
 from kg.site.app import create_app
 from kg.site.data import COUNT_NAMES, SiteData
 from kg.sources import read_papers

@@ -10,6 +10,8 @@ import spacy
 from rdflib import RDF, Graph
 from rdflib.namespace import SKOS
 
+from kg.core.namespaces import KGV
+from kg.core.papers import Paper
 from kg.extraction import build_pipeline, default_workers, extract, extract_many
 from kg.extraction.abbreviations import (
     abbreviations_of,
@@ -22,8 +24,6 @@ from kg.extraction.mentions import VOCABULARY, mentions_by
 from kg.extraction.names import find_names, is_coined, title_prefix
 from kg.extraction.results import Span, find_results
 from kg.extraction.vocabulary import default_vocab_dir, load_labels
-from kg.namespaces import KGV
-from kg.papers import Paper
 
 PAPER = Paper(
     record_id="p1",
@@ -336,7 +336,7 @@ def test_the_papers_own_method_is_the_default_but_not_the_one_compared_against()
 
 
 def test_every_result_kind_is_one_of_the_domain_table():
-    from kg.domain import RESULT_KIND_NAMES
+    from kg.core.domain import RESULT_KIND_NAMES
 
     text = "It reaches 84.4% accuracy, 2.1% higher accuracy than X, and runs 3x faster in latency."
     found = kinds_in(text, ["accuracy", "latency"])

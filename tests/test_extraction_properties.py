@@ -5,10 +5,10 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from kg.core.papers import Paper
 from kg.extraction import extract
 from kg.extraction.abbreviations import find_abbreviations
 from kg.extraction.names import find_names
-from kg.papers import Paper
 
 # words that trigger the rules, mixed with arbitrary text
 WORDS = st.sampled_from(

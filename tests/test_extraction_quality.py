@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from kg.core.papers import Paper
 from kg.extraction import extract_many
-from kg.papers import Paper
 
 EVAL = Path(__file__).resolve().parent.parent.parent / "shared" / "eval"
 BAR = {

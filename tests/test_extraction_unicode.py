@@ -6,8 +6,8 @@ from __future__ import annotations
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from kg.core.papers import Paper
 from kg.extraction import extract
-from kg.papers import Paper
 
 # words that make rules fire (so spans exist), and characters that change length under lower()/upper()
 WORDS = st.sampled_from(

@@ -15,16 +15,16 @@ from rdflib.namespace import RDF, SKOS
 
 from kg.cli.lineage import lineage as lineage_command
 from kg.cli.query import query as query_command
-from kg.errors import QueryError
+from kg.core.errors import QueryError
+from kg.core.namespaces import KG, KGR
 from kg.graph import build_graph
 from kg.graph.families import family_chain, version_marks
-from kg.lineage_trees import Lineage, UnknownMethodError, render_tree
-from kg.lookup import resolve
-from kg.namespaces import KG, KGR
-from kg.query import read_query, run_query
+from kg.read.lineage_trees import Lineage, UnknownMethodError, render_tree
+from kg.read.lookup import resolve
+from kg.read.query import read_query, run_query
+from kg.read.validate import validate
 from kg.store import Store
 from kg.store.sparql import bind_params
-from kg.validate import validate
 from tests.store_fixture import _paper
 
 CORPUS = [

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from kg.extraction.resolver import Candidate, Context, field_names, name_key
-from kg.extraction.training import read_gold
 from tests.conftest import load_script
+from training.resolver import read_gold
 
 ROOT = Path(__file__).resolve().parent.parent
 

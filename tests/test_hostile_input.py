@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from rdflib import Graph, URIRef
 
-from kg.io import terminal_safe
-from kg.namespaces import KG, SCHEMA
+from kg.core.io import terminal_safe
+from kg.core.namespaces import KG, SCHEMA
 from kg.sources import read_papers
 from kg.store import Store
 

@@ -9,7 +9,8 @@ from click.testing import CliRunner
 
 from kg.cli.lineage import lineage as lineage_command
 from kg.cli.lineage import methods as methods_command
-from kg.lineage_trees import (
+from kg.core.namespaces import KGR
+from kg.read.lineage_trees import (
     Lineage,
     UnknownMethodError,
     ancestors_by_path,
@@ -18,7 +19,6 @@ from kg.lineage_trees import (
     to_networkx,
     trees_json,
 )
-from kg.namespaces import KGR
 from kg.store import Store
 from tests.lineage_fixtures import lineage_graph
 

@@ -7,13 +7,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from kg.core.papers import Paper
+from kg.core.resources import sample_paths
 from kg.extraction import build_pipeline
 from kg.extraction.assemble import sentence_offsets
 from kg.extraction.lineage import Fields, load_cues, may_state_relation, required_texts, rule_lineage
 from kg.extraction.records import LINEAGE_RELATIONS, Alias, Entity, Evidence, Extraction
 from kg.extraction.text import make_doc
-from kg.papers import Paper
-from kg.resources import sample_paths
 from kg.sources import read_papers
 
 

@@ -9,13 +9,13 @@ import sys
 
 import pytest
 
+from kg.core.identity import method_key
+from kg.core.papers import Paper
+from kg.core.resources import sample_paths
 from kg.extraction import build_pipeline, extract, extract_many
 from kg.extraction.assemble import build_extraction, sentence_offsets
 from kg.extraction.lineage_model import MODEL_PATH, LineageModel, decide, lineage_pairs, load_model
 from kg.extraction.text import make_doc
-from kg.methods import method_key
-from kg.papers import Paper
-from kg.resources import sample_paths
 from kg.sources import read_papers
 
 
@@ -52,7 +52,7 @@ def test_the_shipped_model_loads_and_runs_without_scikit_learn():
     code = (
         "import sys; sys.modules['sklearn'] = None\n"
         "from kg.extraction import extract\n"
-        "from kg.papers import Paper\n"
+        "from kg.core.papers import Paper\n"
         "e = extract(Paper(title='FooNet: Fast Nets', abstract='We propose FooNet, a network built upon "
         "ResNet-50 for image classification.'))\n"
         "print([(x.child, x.parent, x.relation) for x in e.lineage])\n"
@@ -91,9 +91,9 @@ def test_the_model_decides_by_its_weights_and_threshold(nlp):
 
 
 def test_training_fits_saves_and_loads_a_model_that_decides_as_it_did(tmp_path, nlp):
-    """The training path (kg.extraction.lineage_training) cannot rot: pairs from real extraction labelled
+    """The training path (training.lineage) cannot rot: pairs from real extraction labelled
     by gold rows, a fitted model, saved and loaded back, deciding as it did."""
-    from kg.extraction.lineage_training import fit, label, save
+    from training.lineage import fit, label, save
 
     texts = [
         ("FooNet: fast nets", "We propose FooNet. FooNet is based on ResNet and outperforms VGG.", "ResNet"),

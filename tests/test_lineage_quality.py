@@ -9,8 +9,8 @@ from __future__ import annotations
 import importlib.util
 import json
 
+from kg.core.papers import Paper
 from kg.extraction import extract_many
-from kg.papers import Paper
 
 MIN_PRECISION = 0.80
 MIN_F1 = 0.60

@@ -15,13 +15,13 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import PROV, RDF
 from werkzeug import Request, Response
 
+from kg.core.namespaces import KG, SCHEMA
+from kg.core.papers import Paper
 from kg.extraction.records import Entity, Evidence, Extraction
 from kg.graph.iris import paper_iri, repository_iri
 from kg.linking.client import ApiClient
-from kg.linking.graph import facts_triples
 from kg.linking.link import link_papers
-from kg.namespaces import KG, SCHEMA
-from kg.papers import Paper
+from kg.linking.triples import facts_triples
 
 XSD_DATETIME = URIRef("http://www.w3.org/2001/XMLSchema#dateTime")
 

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kg.linking.urls import find_links, repository_parts
+from kg.core.urls import find_links, repository_parts
 
 SEEDS = sorted(Path("/work/shared/seeds").glob("*.txt"))
 SEED_TEXTS = [path.read_text(encoding="utf-8") for path in SEEDS]
@@ -187,6 +187,6 @@ def test_offsets_always_slice_to_raw(text):
 def test_module_examples():
     import doctest
 
-    import kg.linking.urls
+    import kg.core.urls
 
-    assert doctest.testmod(kg.linking.urls).failed == 0
+    assert doctest.testmod(kg.core.urls).failed == 0

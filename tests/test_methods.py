@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kg.methods import MethodIndex, family_name, method_key, suggest
+from kg.core.identity import MethodIndex, family_name, method_key, suggest
 
 
 @pytest.mark.parametrize(
@@ -145,7 +145,7 @@ def test_index_from_extractions_merges_one_method_across_papers():
 def test_the_documented_examples_hold():
     import doctest
 
-    import kg.methods
+    import kg.core.identity
 
-    result = doctest.testmod(kg.methods)
+    result = doctest.testmod(kg.core.identity)
     assert result.attempted > 5 and result.failed == 0

@@ -8,10 +8,10 @@ import networkx as nx
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
 
+from kg.core.namespaces import KG, KGR, KGV, SCHEMA
 from kg.graph.build import build_graph
 from kg.graph.iris import entity_iri, paper_iri
 from kg.graph.networkx_view import local_name, to_networkx
-from kg.namespaces import KG, KGR, KGV, SCHEMA
 
 PAPER = KGR["paper/2401.00001"]
 METHOD = KGR["method/resnet"]

@@ -1,4 +1,4 @@
-"""The ontology defines exactly kg.namespaces.KG's terms, each labelled and explained, aligned with standards."""
+"""The ontology defines exactly kg.core.namespaces.KG's terms, each labelled and explained, aligned with standards."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import pytest
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 
-from kg.namespaces import KG, MLS, ONTOLOGY_IRI, SCHEMA
-from kg.resources import ontology_dir
+from kg.core.namespaces import KG, MLS, ONTOLOGY_IRI, SCHEMA
+from kg.core.resources import ontology_dir
 
 NS = str(KG._NS)
 
@@ -69,11 +69,11 @@ def test_shapes_parse_and_target_the_ontology_classes():
 
 
 def test_result_kinds_of_the_domain_table_are_the_ontologys_and_the_shapes():
-    """kg.domain.RESULT_KINDS, kg:ResultKind's individuals and the values the result shape allows agree."""
+    """kg.core.domain.RESULT_KINDS, kg:ResultKind's individuals and the values the result shape allows agree."""
     from rdflib.collection import Collection
     from rdflib.namespace import SH
 
-    from kg.domain import RESULT_KINDS
+    from kg.core.domain import RESULT_KINDS
 
     ontology = Graph().parse(ontology_dir() / "kg.ttl", format="turtle")
     shapes = Graph().parse(ontology_dir() / "shapes.ttl", format="turtle")

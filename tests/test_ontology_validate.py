@@ -8,10 +8,10 @@ from rdflib import Graph, Literal
 from rdflib.namespace import OWL, RDF, RDFS, SKOS, XSD
 
 from kg.cli.store import validate as validate_command
-from kg.namespaces import KG, KGR
-from kg.resources import ontology_dir
+from kg.core.namespaces import KG, KGR
+from kg.core.resources import ontology_dir
+from kg.read.validate import validate
 from kg.store import Store
-from kg.validate import validate
 from tests.store_fixture import fixture_graph
 
 

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from kg.errors import InputError
-from kg.io import atomic_writer
-from kg.pipeline import build
-from kg.resources import sample_paths
+from kg.builder import build
+from kg.core.errors import InputError
+from kg.core.io import atomic_writer
+from kg.core.resources import sample_paths
 from kg.sources import read_papers
 from kg.store import Store
 
@@ -91,12 +91,12 @@ def test_an_interrupted_write_leaves_the_old_file(tmp_path):
 
 
 def test_a_large_graph_page_shows_its_best_connected_nodes(tmp_path, monkeypatch):
-    import kg.pipeline
+    import kg.builder
 
     from .test_viz import page_data
 
     full = build(None, tmp_path / "full")
-    monkeypatch.setattr(kg.pipeline, "HTML_NODE_LIMIT", 40)
+    monkeypatch.setattr(kg.builder, "HTML_NODE_LIMIT", 40)
     small = build(None, tmp_path / "small")
     drawn = page_data((tmp_path / "small" / "graph.html").read_text())
     assert full.triples == small.triples
@@ -107,10 +107,10 @@ def test_a_large_graph_page_shows_its_best_connected_nodes(tmp_path, monkeypatch
 def test_a_large_fresh_build_writes_its_turtle_from_the_build_itself(tmp_path, monkeypatch):
     """Past CANONICAL_ORDER_LIMIT triples the Turtle is transcoded from the build's spool, beside the load:
     same graph as the store, and no spool left behind (nor one a killed build left)."""
-    import kg.pipeline
+    import kg.builder
 
-    monkeypatch.setattr(kg.pipeline, "CANONICAL_ORDER_LIMIT", 1_000)
-    (tmp_path / (kg.pipeline.Spool.prefix(tmp_path / "store") + "killed.nq")).write_text(
+    monkeypatch.setattr(kg.builder, "CANONICAL_ORDER_LIMIT", 1_000)
+    (tmp_path / (kg.builder.Spool.prefix(tmp_path / "store") + "killed.nq")).write_text(
         "left by a killed build"
     )
     summary = build(None, tmp_path, html=False, workers=2)
@@ -127,7 +127,7 @@ def test_a_large_fresh_build_writes_its_turtle_from_the_build_itself(tmp_path, m
 
 
 def test_the_imagenet_family_query_finds_every_imagenet_version(sample_build):
-    from kg.query import read_query, run_query
+    from kg.read.query import read_query, run_query
 
     out, _ = sample_build
     versions = ("imagenet", "imagenet-1k", "imagenet-2012")  # the sample's three spellings of ImageNet
@@ -148,7 +148,7 @@ def test_the_imagenet_family_query_finds_every_imagenet_version(sample_build):
 
 
 def test_families_are_descendants_on_the_sample(sample_build):
-    from kg.lineage_trees import Lineage
+    from kg.read.lineage_trees import Lineage
 
     out, _ = sample_build
     with Store(out / "store", read_only=True) as store:
@@ -178,7 +178,7 @@ def test_readme_lineage_examples_are_what_the_command_prints(sample_build):
 
 
 def test_the_sample_graph_conforms_to_the_shapes(sample_build):
-    from kg.validate import validate
+    from kg.read.validate import validate
 
     out, _ = sample_build
     conforms, report = validate(out / "graph.ttl")
@@ -188,7 +188,7 @@ def test_the_sample_graph_conforms_to_the_shapes(sample_build):
 def test_a_fresh_build_writes_what_its_store_gives(sample_build, tmp_path):
     """A fresh build writes graph.ttl and graph.html's triples from its spool, beside the bulk load: the
     same bytes as written from the store it built (what an incremental build writes)."""
-    from kg.pipeline import write_page
+    from kg.builder import write_page
 
     out, _ = sample_build
     with Store(out / "store", read_only=True) as store:

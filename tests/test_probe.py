@@ -20,8 +20,8 @@ import requests
 from click.testing import CliRunner
 
 from kg.cli.query import query as query_command
-from kg.errors import QueryError
-from kg.papers import Paper
+from kg.core.errors import QueryError
+from kg.core.papers import Paper
 from kg.sources import MAX_STORED_BYTES, Problem, iter_papers
 from kg.store import Store
 from kg.store.sandbox import _program, run_sandboxed

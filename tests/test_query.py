@@ -12,10 +12,10 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 
 from kg.cli.query import query as query_command
-from kg.errors import QueryError
-from kg.namespaces import KG, KGR, SCHEMA
-from kg.query import format_result, read_query, run_query
-from kg.resources import queries_dir
+from kg.core.errors import QueryError
+from kg.core.namespaces import KG, KGR, SCHEMA
+from kg.core.resources import queries_dir
+from kg.read.query import format_result, read_query, run_query
 from kg.store import QueryResult, Store
 from kg.store.sparql import bind_params, parse_param, tokens, where_group_start
 from tests.store_fixture import fixture_graph

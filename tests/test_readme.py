@@ -40,7 +40,7 @@ from pathlib import Path
 import pytest
 from markdown_it import MarkdownIt
 
-from kg.errors import EndpointError
+from kg.core.errors import EndpointError
 from kg.store.server import stop, wait_until_ready
 
 from .conftest import ROOT

@@ -18,9 +18,9 @@ from werkzeug import Response
 
 from kg.cli.query import query as query_command
 from kg.cli.store import push as push_command
-from kg.errors import EndpointError
-from kg.namespaces import PREFIXES
-from kg.query import format_result
+from kg.core.errors import EndpointError
+from kg.core.namespaces import PREFIXES
+from kg.read.query import format_result
 from kg.store import QueryResult, Store
 from kg.store.paging import paged_select
 from kg.store.remote import Endpoint, query_url_for

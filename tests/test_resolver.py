@@ -6,10 +6,10 @@ import json
 
 import pytest
 
+from kg.core.papers import Paper
 from kg.extraction import build_pipeline, extract
 from kg.extraction.resolver import CLASSES, Model, load_model
-from kg.extraction.training import cross_validate, folds, read_gold, train
-from kg.papers import Paper
+from training.resolver import cross_validate, folds, read_gold, train
 
 pytest.importorskip("sklearn")
 
@@ -120,7 +120,7 @@ def test_a_tiny_model_learns_which_method_is_the_papers_own(tmp_path):
 
 
 def test_thresholds_are_chosen_inside_the_training_papers(tmp_path):
-    from kg.extraction.training import (
+    from training.resolver import (
         GROUP_ACCEPT,
         MIN_THRESHOLD_PAPERS,
         THRESHOLD_GRID,

@@ -17,7 +17,7 @@ from werkzeug import Response
 
 from kg.cli.query import query as query_command
 from kg.cli.store import push as push_command
-from kg.errors import EndpointError
+from kg.core.errors import EndpointError
 from kg.store import Store
 from kg.store.remote import Endpoint, query_url_for
 from kg.store.server import start, stop, wait_until_ready

@@ -12,8 +12,8 @@ from rdflib import URIRef
 from rdflib.namespace import SKOS
 from starlette.testclient import TestClient
 
+from kg.core.namespaces import KG, KGR
 from kg.graph import build_graph
-from kg.namespaces import KG, KGR
 from kg.site.app import create_app, negotiate
 from kg.site.search import fts_query, index_path
 from kg.store import Store

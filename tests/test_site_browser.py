@@ -10,7 +10,7 @@ import sys
 
 import pytest
 
-from kg.browser import Chromium, find_chromium
+from kg.read.browser import Chromium, find_chromium
 from kg.store.server import stop, wait_until_ready
 from tests.test_site import HOSTILE, make_store
 from tests.test_site_server import free_port

@@ -17,7 +17,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
 
-from kg.namespaces import KG
+from kg.core.namespaces import KG
 from kg.store.server import PoolBusy, QueryPool, QueryTimeout, stop, wait_until_ready
 from tests.test_guard import CROSS_JOIN
 from tests.test_site import make_store, site_pairs

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from kg.linking.urls import web_iri
-from kg.papers import Paper, normalise_title
-from kg.resources import sample_paths
+from kg.core.papers import Paper, normalise_title
+from kg.core.resources import sample_paths
+from kg.core.urls import web_iri
 from kg.sources import FORMATS, Problem, detect_format, iter_papers, read_papers
 from kg.sources.hf_dump import CHROME, TITLE_MAX
 
@@ -176,7 +176,7 @@ def test_hf_daily_papers_list_maps_repository_project_page_and_upvotes():
     assert [p.arxiv_id for p in papers] == [i["paper"]["id"] for i in items]
     assert [p.abstract for p in papers] == [i["paper"]["summary"] for i in items]
     assert [p.repository for p in papers] == [i["paper"]["githubRepo"] for i in items]
-    # URLs come through the one normaliser (kg.linking.urls): a trailing slash goes
+    # URLs come through the one normaliser (kg.core.urls): a trailing slash goes
     assert [p.project_page for p in papers] == [web_iri(i["paper"].get("projectPage")) for i in items]
     assert [p.upvotes for p in papers] == [i["paper"]["upvotes"] for i in items]
     assert [p.date for p in papers] == [i["paper"]["publishedAt"][:10] for i in items]

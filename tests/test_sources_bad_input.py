@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from kg.papers import Paper
+from kg.core.papers import Paper
 from kg.sources import Problem, iter_papers, read_papers
 from kg.sources.base import MONTHS
 

@@ -9,7 +9,7 @@ from click.testing import CliRunner
 
 from kg.cli import main
 from kg.cli.fetch import fetch
-from kg.papers import Paper
+from kg.core.papers import Paper
 from kg.sources import FetchError, fetch_arxiv, iter_papers
 
 DATA = Path(__file__).parent / "data" / "sources"

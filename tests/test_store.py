@@ -14,8 +14,8 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 from rdflib.namespace import XSD
 
-from kg.errors import StoreError
-from kg.namespaces import KG, KGR
+from kg.core.errors import StoreError
+from kg.core.namespaces import KG, KGR
 from kg.store import Store
 from tests.store_fixture import fixture_graph
 

@@ -15,9 +15,9 @@ import pytest
 from rdflib import Graph
 from werkzeug import Request, Response
 
-from kg.errors import StoreError
+from kg.builder import build
+from kg.core.errors import StoreError
 from kg.linking.client import ApiClient, ApiUnavailable
-from kg.pipeline import build
 from kg.store import Store
 from kg.store.lock import read_lock, write_lock
 from tests.test_linking_online import FakeApis, repo_json

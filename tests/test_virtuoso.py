@@ -21,8 +21,8 @@ from click.testing import CliRunner
 
 from kg.cli.query import query as query_command
 from kg.cli.store import push as push_command
-from kg.errors import EndpointError
-from kg.resources import queries_dir
+from kg.core.errors import EndpointError
+from kg.core.resources import queries_dir
 from kg.store import Store
 from kg.store.remote import Endpoint
 from tests.store_fixture import fixture_graph

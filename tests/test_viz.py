@@ -1,4 +1,4 @@
-"""kg.viz and `kg viz`: selection, styling, layout, escaping and the written page (no browser here)."""
+"""kg.read.viz and `kg viz`: selection, styling, layout, escaping and the written page (no browser here)."""
 
 from __future__ import annotations
 
@@ -13,9 +13,9 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, SKOS
 
 from kg.cli.viz import viz
+from kg.core.namespaces import KG, KGR, SCHEMA
 from kg.graph.networkx_view import RELATIONS, to_networkx
-from kg.namespaces import KG, KGR, SCHEMA
-from kg.viz import (
+from kg.read.viz import (
     ABSTRACT_CHARS,
     KINDS,
     RELATION_COLOURS,
@@ -247,7 +247,7 @@ def test_write_html_is_atomic(tmp_path, monkeypatch):
     def broken(_network):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr("kg.viz.render_page", broken)
+    monkeypatch.setattr("kg.read.viz.render_page", broken)
     with pytest.raises(RuntimeError):
         write_html(network, path)
     assert path.read_text() == "old page"

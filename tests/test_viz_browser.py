@@ -10,9 +10,9 @@ import networkx as nx
 import pytest
 from click.testing import CliRunner
 
-from kg.browser import Chromium, find_chromium
 from kg.cli.viz import viz
-from kg.viz import build_network, write_html
+from kg.read.browser import Chromium, find_chromium
+from kg.read.viz import build_network, write_html
 from tests.test_viz import HOSTILE, ID, sample_rdf, sample_view
 
 pytestmark = [
@@ -188,7 +188,7 @@ def test_screenshot(open_page, pages, tmp_path):
 
 def test_launch_from_a_fresh_process():
     """A new interpreter has the DevTools pipes on low descriptors (3-6): wiring them must not clobber any."""
-    code = "from kg.browser import Chromium\nwith Chromium() as b:\n    print(b.send('Browser.getVersion')['product'])"
+    code = "from kg.read.browser import Chromium\nwith Chromium() as b:\n    print(b.send('Browser.getVersion')['product'])"
     result = subprocess.run(
         [sys.executable, "-c", code], check=False, capture_output=True, text=True, timeout=60
     )

@@ -13,6 +13,8 @@ import srsly
 from rdflib import Graph, Literal
 from rdflib.namespace import DCTERMS, SKOS
 
+from kg.core.namespaces import KGV
+from kg.core.resources import vocabulary_paths
 from kg.extraction.mentions import VOCABULARY, mentions_by
 from kg.extraction.vocabulary import (
     VocabularyMatcher,
@@ -22,8 +24,6 @@ from kg.extraction.vocabulary import (
     sentence_case,
     spelling_variants,
 )
-from kg.namespaces import KGV
-from kg.resources import vocabulary_paths
 from tests.conftest import load_script
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import click
 
+from kg.builder import BuildSummary
+from kg.builder import build as run_build
 from kg.cli.common import (
     api_client,
     input_format_option,
@@ -17,9 +19,7 @@ from kg.cli.common import (
     warn_problems,
     workers_option,
 )
-from kg.io import terminal_safe
-from kg.pipeline import BuildSummary
-from kg.pipeline import build as run_build
+from kg.core.io import terminal_safe
 
 STAGE_LABELS = {
     "read": "reading the inputs",

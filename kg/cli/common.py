@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING
 
 import click
 
-from kg.errors import KgError
-from kg.io import terminal_safe
+from kg.core.errors import KgError
+from kg.core.io import terminal_safe
 from kg.sources import FORMATS
 
 if TYPE_CHECKING:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from kg.builder import read_inputs
 from kg.cli.common import (
     input_format_option,
     progress_bar,
@@ -16,9 +17,8 @@ from kg.cli.common import (
     warn_problems,
     workers_option,
 )
+from kg.core.io import atomic_writer
 from kg.extraction import extract_many
-from kg.io import atomic_writer
-from kg.pipeline import read_inputs
 
 
 @click.command()

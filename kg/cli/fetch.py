@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from kg.cli.common import reported_errors
-from kg.io import atomic_writer
+from kg.core.io import atomic_writer
 from kg.sources.arxiv import ARXIV_API, MAX_RESULTS, fetch_arxiv
 from kg.sources.hf_daily import HF_DAILY_PAPERS, fetch_daily_papers
 

@@ -10,12 +10,12 @@ import click
 from kg.cli.common import reported_errors, store_option
 
 if TYPE_CHECKING:
-    from kg.lineage_trees import Lineage, Method
+    from kg.read.lineage_trees import Lineage, Method
 
 
 def _load(store_dir: Path, method: str | None = None) -> tuple[Lineage, Method | None]:
     """The lineage of the store, and the method ``method`` names in it (looked up while the store is open)."""
-    from kg.lineage_trees import Lineage
+    from kg.read.lineage_trees import Lineage
     from kg.store import Store  # imported late: `kg --help` need not load pyoxigraph
 
     with Store(store_dir, read_only=True) as store:
@@ -59,7 +59,7 @@ def lineage(method, direction, depth, fmt, html, store_dir) -> None:
       kg lineage EAGLE-3 --ancestors
       kg lineage bert --depth 2 --format json
     """
-    from kg.lineage_trees import render_dot, render_tree, trees_json, write_html
+    from kg.read.lineage_trees import render_dot, render_tree, trees_json, write_html
 
     with reported_errors():
         graph, found = _load(store_dir, method)
@@ -98,7 +98,7 @@ def methods(top, fmt, store_dir) -> None:
     Example:
       kg methods --top 20
     """
-    from kg.lineage_trees import methods_json, render_methods
+    from kg.read.lineage_trees import methods_json, render_methods
 
     with reported_errors():
         graph, _ = _load(store_dir)

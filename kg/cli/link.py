@@ -7,6 +7,7 @@ from dataclasses import asdict
 
 import click
 
+from kg.builder import read_inputs
 from kg.cli.common import (
     api_client,
     input_format_option,
@@ -18,7 +19,6 @@ from kg.cli.common import (
 from kg.extraction import extract_many
 from kg.extraction.records import Extraction
 from kg.linking.link import LinkReport, PaperLinks, link_papers
-from kg.pipeline import read_inputs
 from kg.sources.base import shorten
 
 

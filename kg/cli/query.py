@@ -9,8 +9,8 @@ import textwrap
 import click
 
 from kg.cli.common import endpoint_options, graph_iri_value, reported_errors, store_option
-from kg.query import FORMATS, format_result, paper_titles, read_query, run_query
-from kg.resources import queries_dir
+from kg.core.resources import queries_dir
+from kg.read.query import FORMATS, format_result, paper_titles, read_query, run_query
 from kg.store.sparql import parse_param
 
 

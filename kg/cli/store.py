@@ -8,8 +8,8 @@ from pathlib import Path
 import click
 
 from kg.cli.common import activity, endpoint_options, graph_iri_value, reported_errors, store_option
-from kg.exports import EXPORTERS
-from kg.exports import export as export_to
+from kg.read.exports import EXPORTERS
+from kg.read.exports import export as export_to
 from kg.store import Store
 
 
@@ -48,7 +48,7 @@ def export(fmt, output, store_dir) -> None:
 @store_option
 def validate(source, store_dir) -> None:
     """Check a graph (RDF_FILE, else the store) against kg's SHACL shapes; exit 1 on violations."""
-    from kg.validate import validate as run_validation
+    from kg.read.validate import validate as run_validation
 
     with reported_errors(), activity("validating"):
         if source is None:

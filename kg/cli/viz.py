@@ -12,7 +12,7 @@ from kg.cli.common import progress_status, reported_errors, store_option
 def _types(ctx: click.Context, param: click.Parameter, value: str | None) -> set[str] | None:
     if value is None:
         return None
-    from kg.viz import VizError, parse_types
+    from kg.read.viz import VizError, parse_types
 
     try:
         return parse_types(value.split(","))
@@ -80,7 +80,7 @@ def viz(store_dir, input_path, focus, depth, types, min_degree, limit, output, s
     repository, a search box finds nodes and the legend's checkboxes hide types. Positions are computed in
     Python (igraph), so even 10,000 nodes draw at once; up to 300 nodes physics keeps running in the page.
     """
-    from kg.viz import read_view, render_html
+    from kg.read.viz import read_view, render_html
 
     with reported_errors(), progress_status() as status:
         status.stage("drawing")
@@ -89,7 +89,7 @@ def viz(store_dir, input_path, focus, depth, types, min_degree, limit, output, s
             graph, output, focus=focused or None, depth=depth, types=types, min_degree=min_degree, limit=limit
         )
         if screenshot is not None:
-            from kg.browser import screenshot as take_screenshot
+            from kg.read.browser import screenshot as take_screenshot
 
             status.stage("taking the screenshot in headless Chromium")
             take_screenshot(output, screenshot)

@@ -24,9 +24,9 @@ from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from typing import TYPE_CHECKING, TypeVar
 
-from kg.domain import ENTITY_FIELDS
+from kg.core.domain import ENTITY_FIELDS
+from kg.core.papers import Paper
 from kg.extraction.records import Extraction
-from kg.papers import Paper
 
 if TYPE_CHECKING:
     from spacy.language import Language

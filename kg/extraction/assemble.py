@@ -19,7 +19,8 @@ from functools import lru_cache
 from spacy.attrs import IDX, SENT_START
 from spacy.tokens import Doc
 
-from kg.domain import FIELD_FOR_TYPE
+from kg.core.domain import FIELD_FOR_TYPE
+from kg.core.urls import find_links
 from kg.extraction import names as name_rules
 from kg.extraction import resolver
 from kg.extraction.abbreviations import Abbreviation, abbreviations_of
@@ -29,7 +30,6 @@ from kg.extraction.results import Span as ResultSpan
 from kg.extraction.results import find_results
 from kg.extraction.text import doc_text, fold_plurals, overlaps
 from kg.extraction.vocabulary import Concept, VocabularyMatcher
-from kg.linking.urls import find_links
 
 # how much each rule's word on an entity's type counts; the strongest wins
 WEIGHTS = {

@@ -32,11 +32,11 @@ from dataclasses import dataclass
 from functools import cache, cached_property, lru_cache
 from pathlib import Path
 
+from kg.core.identity import family_name, method_key
+from kg.core.namespaces import KGV
+from kg.core.papers import Paper
 from kg.extraction.records import Alias, Entity, Evidence, Extraction, LineageEdge
 from kg.extraction.vocabulary import VocabularyMatcher
-from kg.methods import family_name, method_key
-from kg.namespaces import KGV
-from kg.papers import Paper
 
 CUES_FILE = Path(__file__).with_name("lineage_cues.json")
 MIN_CONFIDENCE = 0.5

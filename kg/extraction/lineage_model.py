@@ -1,5 +1,5 @@
 """The learned lineage decision: every (child, parent) pair a paper could state, described, and decided by a
-logistic regression trained on the annotated papers (``kg.extraction.lineage_training``).
+logistic regression trained on the annotated papers (``training.lineage``).
 
 The rules of ``kg.extraction.lineage`` stay the candidate generator and one of the features: their edges
 (from names, titles and cue phrases) are candidates, and so is every other method or technique the text
@@ -25,6 +25,8 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
+from kg.core.identity import family_name, method_key
+from kg.core.papers import Paper
 from kg.extraction.lineage import (
     CLAUSE_END,
     COMPARES,
@@ -43,8 +45,6 @@ from kg.extraction.lineage import (
 )
 from kg.extraction.records import Evidence, Extraction, LineageEdge
 from kg.extraction.vocabulary import VocabularyMatcher
-from kg.methods import family_name, method_key
-from kg.papers import Paper
 
 MODEL_PATH = Path(__file__).parent / "models" / "lineage.json"
 # what a parent being used, not built on, looks like: "attacks DenseNet-121", "evaluated on", "e.g."

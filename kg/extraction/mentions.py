@@ -2,7 +2,7 @@
 
 ``doc.spans["kg_mentions"]`` holds what each rule found, overlapping spans allowed (a ``SpanGroup``, as
 spaCy's own ``SpanRuler`` and ``spancat`` keep theirs). A span's ``label_`` is its kind (one of
-``kg.domain.ENTITY_TYPES``, ``name`` when the rule knows only that it is a name, ``nonentity`` for a known
+``kg.core.domain.ENTITY_TYPES``, ``name`` when the rule knows only that it is a name, ``nonentity`` for a known
 non-entity such as "GitHub") and its ``id_`` says which rule wrote it: ``vocab`` for the vocabulary matcher
 (whose concept IRI is the ``kb_id_``), ``abbreviation`` for an acronym definition's forms, and
 ``START:END:CUE`` for the name rules, whose exact characters may lie inside the token-aligned span.

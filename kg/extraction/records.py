@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
-from kg.domain import ENTITY_TYPES, LINEAGE_RELATIONS, RESULT_KIND_NAMES  # noqa: F401  (re-exported: the one definition)
+from kg.core.domain import ENTITY_TYPES, LINEAGE_RELATIONS, RESULT_KIND_NAMES  # noqa: F401  (re-exported: the one definition)
 
 
 @dataclass(frozen=True)

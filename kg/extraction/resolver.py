@@ -3,7 +3,7 @@
 The rules (vocabulary, acronym definitions, coined names, cue phrases) propose typed mention groups; a
 plain word n-gram generator proposes the spans no rule named ("the nuPlan planning benchmark", "joint goal
 accuracy"). Each candidate becomes a bag of features (what the rules said, its words, shape and context)
-and a multinomial logistic regression, trained on the annotated papers (``kg.extraction.training``), says
+and a multinomial logistic regression, trained on the annotated papers (``training.resolver``), says
 whether it is an entity and of which kind. Rules keep what they know best (a known name, an acronym's long
 form); the model learns when to trust them and what they miss.
 
@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 from spacy.lang.en.stop_words import STOP_WORDS
 
-from kg.domain import ENTITY_TYPES
+from kg.core.domain import ENTITY_TYPES
 from kg.extraction.text import fold_plurals
 
 MODEL_PATH = Path(__file__).parent / "models" / "resolver.json"

@@ -126,7 +126,7 @@ class FoundResult:
     metric: Span
     method: Span | None
     dataset: Span | None
-    kind: str  # one of kg.domain.RESULT_KIND_NAMES
+    kind: str  # one of kg.core.domain.RESULT_KIND_NAMES
 
 
 # -- what kind of number a value is (GUIDELINES: score, change or ratio), read from how English reports it --

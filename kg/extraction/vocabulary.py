@@ -27,9 +27,9 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
+from kg.core.namespaces import KGV
+from kg.core.resources import ontology_dir, vocabulary_paths
 from kg.extraction.mentions import VOCABULARY, add_mentions
-from kg.namespaces import KGV
-from kg.resources import ontology_dir, vocabulary_paths
 
 GENERATED = "generated"  # the sub-folder of generated vocabularies and of the ordinary-word list
 ORDINARY_WORDS = "ordinary-words.txt"

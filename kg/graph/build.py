@@ -23,15 +23,15 @@ import pyoxigraph
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import PROV, RDF, RDFS, SKOS, XSD
 
-from kg.domain import ENTITY_KINDS, LINEAGE_RELATIONS_TABLE, RESULT_KINDS
+from kg.core.domain import ENTITY_KINDS, LINEAGE_RELATIONS_TABLE, RESULT_KINDS
+from kg.core.identity import family_name
+from kg.core.namespaces import KG, KGR, PREFIXES, SCHEMA
+from kg.core.papers import Paper
+from kg.core.resources import vocabulary_paths
+from kg.core.urls import web_iri
 from kg.extraction.records import Entity, Evidence, Extraction
 from kg.graph.families import family_chain
 from kg.graph.iris import entity_iri, node_iri, paper_graph_iri, paper_iri, repository_iri
-from kg.linking.urls import web_iri
-from kg.methods import family_name
-from kg.namespaces import KG, KGR, PREFIXES, SCHEMA
-from kg.papers import Paper
-from kg.resources import vocabulary_paths
 
 Triple = tuple[Any, Any, Any]
 XSD_STRING = pyoxigraph.NamedNode(str(XSD.string))
@@ -67,7 +67,7 @@ KGR_REPO, KGR_METHOD = str(KGR) + "repo/", str(KGR) + "method/"
 
 def safe_iri(value: str | None) -> str | None:
     """An IRI from an untrusted URL (a record's url field): through the one URL normaliser
-    (:func:`kg.linking.urls.normalise_url`), None for anything that is not a usable http(s) URL."""
+    (:func:`kg.core.urls.normalise_url`), None for anything that is not a usable http(s) URL."""
     return web_iri(value)
 
 

@@ -8,7 +8,7 @@ through ``skos:broader*``. Where a family comes from, first rule that answers:
 1. the vocabulary (``ontologies/vocab/*.ttl``): the member's concept has a ``skos:broader`` concept;
 2. the vocabulary's labels: the name is a label of a concept whose name has other version marks
    (``ImageNet-2012`` is listed under ImageNet-1K, ``GPT-3.5`` under GPT-3): a version of that concept;
-3. the name (``kg.methods.version_parent``): ``LLaVA-1.5-7B`` is LLaVA-1.5's, ``LLaVA-1.5`` is LLaVA's. A
+3. the name (``kg.core.identity.version_parent``): ``LLaVA-1.5-7B`` is LLaVA-1.5's, ``LLaVA-1.5`` is LLaVA's. A
    method's family node is made when the graph has none; a dataset's family must be a vocabulary concept,
    because dataset names carry numbers that are not versions (CIFAR-10 and CIFAR-100 are no "CIFAR"s).
 
@@ -24,10 +24,10 @@ from functools import lru_cache
 from rdflib import Graph
 from rdflib.namespace import SKOS
 
+from kg.core.identity import family_name, method_key, version_parent
+from kg.core.namespaces import KGV
+from kg.core.resources import ontology_dir
 from kg.graph.iris import entity_key
-from kg.methods import family_name, method_key, version_parent
-from kg.namespaces import KGV
-from kg.resources import ontology_dir
 
 FAMILY_KINDS = ("method", "dataset")
 MAX_DEPTH = 8  # no family chain is deeper; a vocabulary cycle stops here

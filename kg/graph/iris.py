@@ -8,9 +8,9 @@ import unicodedata
 
 from rdflib import URIRef
 
-from kg.methods import method_key
-from kg.namespaces import KGR
-from kg.papers import Paper
+from kg.core.identity import method_key
+from kg.core.namespaces import KGR
+from kg.core.papers import Paper
 
 TYPE_SEGMENTS = {
     "method": "method",
@@ -35,7 +35,7 @@ def digest(*parts: object) -> str:
 
 
 def entity_key(entity_type: str, name: str) -> str:
-    """The merge key of an entity: methods merge their surface variants (kg.methods), others by slug."""
+    """The merge key of an entity: methods merge their surface variants (kg.core.identity), others by slug."""
     return method_key(name) if entity_type == "method" else slug(name)
 
 

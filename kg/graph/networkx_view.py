@@ -14,7 +14,7 @@ import networkx as nx
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
 
-from kg.namespaces import KG, SCHEMA
+from kg.core.namespaces import KG, SCHEMA
 
 KIND_BY_CLASS: dict[str, str] = {
     str(KG.Paper): "paper",

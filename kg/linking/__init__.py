@@ -1,6 +1,6 @@
 """Papers linked to their code: repository URLs in the text, and opt-in facts from GitHub and Hugging Face.
 
-The names below load on first use, so the URL normaliser (``kg.linking.urls``, which every reader uses)
+The names below load on first use, so the URL normaliser (``kg.core.urls``, which every reader uses)
 does not pull in the HTTP stack.
 """
 
@@ -10,9 +10,9 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from kg.core.urls import FoundLink, find_links
     from kg.linking.client import ApiClient, ApiError, ApiUnavailable, RateLimited, default_cache_dir
     from kg.linking.link import LinkReport, PaperLinks, RepositoryFacts, link_papers
-    from kg.linking.urls import FoundLink, find_links
 
 _HOMES = {
     "ApiClient": "client",

@@ -23,7 +23,7 @@ from urllib.parse import urlencode
 import requests
 import urllib3
 
-from kg.errors import KgError
+from kg.core.errors import KgError
 
 GITHUB_API = "https://api.github.com"
 HF_API = "https://huggingface.co/api"

@@ -21,10 +21,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from kg.core.papers import Paper, normalise_title
+from kg.core.urls import SUGGESTION_CONFIDENCE, classify, find_links, repository_parts
 from kg.extraction.records import Extraction
 from kg.linking.client import ApiClient, ApiError, ApiUnavailable, RateLimited
-from kg.linking.urls import SUGGESTION_CONFIDENCE, classify, find_links, repository_parts
-from kg.papers import Paper, normalise_title
 
 SOURCES = ("text", "hf-api", "github-io", "github-search")
 CONFIDENCE = {

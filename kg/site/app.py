@@ -35,11 +35,11 @@ from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, R
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from kg.errors import KgError, QueryError
-from kg.namespaces import PREFIXES
+from kg.core.errors import KgError, QueryError
+from kg.core.namespaces import PREFIXES
 from kg.site.data import PAGE_KINDS, SiteData, href, iri_for
 from kg.site.search import HIT_END, HIT_START
-from kg.site.sparql import SparqlPage
+from kg.site.sparql_page import SparqlPage
 from kg.store.guard import MAX_QUERY_CHARS, UPDATES_REFUSED
 from kg.store.server import PoolBusy, QueryPool, QueryTimeout
 from kg.store.sparql import is_valid_iri
@@ -272,7 +272,7 @@ class Site:
         return self.render(request, "graph.html", context)
 
     async def graph_view(self, request: Request) -> Response:
-        from kg.site.graph import graph_page
+        from kg.site.graph_page import graph_page
 
         if request.query_params.get("format") == "json":
             return JSONResponse(

@@ -19,10 +19,10 @@ from urllib.parse import quote, urlencode
 from rdflib import Literal, URIRef
 from rdflib.term import Node
 
-from kg.domain import ENTITY_KINDS, KIND_BY_NAME, RELATION_BY_NAME
-from kg.lineage_trees import Lineage, Tree
-from kg.namespaces import DATA_IRI, KG
-from kg.query import short
+from kg.core.domain import ENTITY_KINDS, KIND_BY_NAME, RELATION_BY_NAME
+from kg.core.namespaces import DATA_IRI, KG
+from kg.read.lineage_trees import Lineage, Tree
+from kg.read.query import short
 from kg.site.search import SearchIndex
 from kg.store import Store
 
@@ -32,7 +32,7 @@ ENTITY_PAGE_KINDS = tuple(kind.name for kind in ENTITY_KINDS)
 KIND_OF_ROLE = {str(KG[kind.role]): kind.name for kind in ENTITY_KINDS} | {str(KG.proposes): "method"}
 ROLE_NAMES = {str(KG[kind.role]): kind.role for kind in ENTITY_KINDS} | {str(KG.proposes): "proposes"}
 KIND_OF_CLASS = {str(KG[kind.rdf_class]): kind.name for kind in ENTITY_KINDS} | {str(KG.Paper): "paper"}
-SCORE_RESULT = str(KG) + "ScoreResult"  # kg:ScoreResult (kg.domain.RESULT_KINDS): the leaderboard kind
+SCORE_RESULT = str(KG) + "ScoreResult"  # kg:ScoreResult (kg.core.domain.RESULT_KINDS): the leaderboard kind
 LOWER_IS_BETTER = re.compile(
     r"\b(error|err|loss|perplexity|ppl|fid|kid|wer|cer|ter|mse|mae|rmse|mape|latency|eer|distance|"
     r"nll|bits per|bpc|bpd|time|memory|params|parameters|flops)\b",

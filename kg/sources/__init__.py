@@ -3,9 +3,9 @@
 Formats are told apart by content, not by file name (see :func:`detect_format`):
 
 - ``hf-dump``: text saved from the Hugging Face daily-papers pages (:mod:`kg.sources.hf_dump`);
-- ``json`` / ``jsonl``: our records, ``{"id", "title", "abstract", ...}`` (:mod:`kg.sources.records`);
+- ``json`` / ``jsonl``: our records, ``{"id", "title", "abstract", ...}`` (:mod:`kg.sources.json_records`);
 - ``arxiv``: a saved arXiv API Atom feed (:mod:`kg.sources.arxiv`);
-- ``hf-api``: the Hugging Face papers API's JSON (:mod:`kg.sources.records`).
+- ``hf-api``: the Hugging Face papers API's JSON (:mod:`kg.sources.json_records`).
 
 Reading never raises on bad input: a missing file, a directory, binary or non-UTF-8 data, an empty file, a
 malformed line or a record without a title each yield one :class:`Problem` ("path:line: message"), and the
@@ -27,13 +27,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+from kg.core.papers import Paper, deduplicate
+from kg.core.urls import UrlRejected, normalise_url
 from kg.extraction import MAX_FIELD_CHARS, over_long_fields
-from kg.linking.urls import UrlRejected, normalise_url
-from kg.papers import Paper, deduplicate
 from kg.sources.arxiv import FetchError, fetch_arxiv, looks_like_atom, read_atom
 from kg.sources.base import MAX_LINE_BYTES, Problem, shorten, stream_chunks, text_lines
 from kg.sources.hf_dump import read_dump
-from kg.sources.records import loads, looks_like_hf_api, read_json, read_jsonl
+from kg.sources.json_records import loads, looks_like_hf_api, read_json, read_jsonl
 
 __all__ = [
     "FORMATS",
@@ -271,7 +271,7 @@ def _read_stream(stream: BinaryIO, source: str, fmt: str, head: bytes) -> Iterat
 
 def checked_fields(paper: Paper, source: str) -> Iterator[Problem]:
     """Check what a record states before it reaches the graph, fixing the paper in place: every URL goes
-    through the one normaliser (kg.linking.urls), and what is not a usable one is dropped; an over-long
+    through the one normaliser (kg.core.urls), and what is not a usable one is dropped; an over-long
     title or abstract is flagged (extraction reads its first MAX_FIELD_CHARS characters)."""
     where, _, line_text = paper.source.rpartition(":")
     line = int(line_text) if line_text.isdigit() else None

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator
 
 import requests
 
-from kg.papers import Paper, normalise_arxiv_id
+from kg.core.papers import Paper, normalise_arxiv_id
 from kg.sources.base import Line, Problem, iso_date, shorten
 from kg.sources.http import FetchError, get
 

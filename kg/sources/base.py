@@ -8,7 +8,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import BinaryIO, NamedTuple
 
-from kg.papers import clean_text
+from kg.core.papers import clean_text
 
 CHUNK_SIZE = 1 << 16
 MONTHS = {

@@ -20,7 +20,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import chain, pairwise
 
-from kg.papers import Paper
+from kg.core.papers import Paper
 from kg.sources.base import Line, Problem, month_day_year, shorten
 
 # Lines of the page around the papers; never a title.

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 import requests
 
-from kg.errors import KgError
+from kg.core.errors import KgError
 
 TIMEOUT = (10, 120)  # seconds to connect, to read
 

@@ -28,7 +28,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from kg.errors import QueryError
+from kg.core.errors import QueryError
 
 MAX_QUERY_CHARS = 100_000
 MAX_DEPTH = 64

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from kg.errors import StoreError
+from kg.core.errors import StoreError
 
 LOCK_NAME = "kg.lock"
 

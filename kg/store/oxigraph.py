@@ -30,9 +30,9 @@ import pyoxigraph as ox
 from rdflib import Literal, URIRef
 from rdflib.term import Node
 
-from kg.errors import QueryError, StoreError
-from kg.io import atomic_writer
-from kg.namespaces import PREFIXES
+from kg.core.errors import QueryError, StoreError
+from kg.core.io import atomic_writer
+from kg.core.namespaces import PREFIXES
 from kg.store.lock import LOCK_NAME, read_lock
 from kg.store.sparql import bind_params, dataset_clause, from_oxigraph, syntax_message, to_oxigraph
 

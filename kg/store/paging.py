@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from kg.errors import EndpointError
+from kg.core.errors import EndpointError
 from kg.store.sparql import Token, tokens
 
 QUERY_FORMS = {"SELECT", "CONSTRUCT", "DESCRIBE", "ASK"}

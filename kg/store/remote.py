@@ -29,8 +29,8 @@ from rdflib.term import Node
 from requests.auth import AuthBase, HTTPBasicAuth, HTTPDigestAuth
 from urllib3.exceptions import NewConnectionError
 
-from kg.errors import EndpointError, QueryError
-from kg.namespaces import PREFIXES
+from kg.core.errors import EndpointError, QueryError
+from kg.core.namespaces import PREFIXES
 from kg.store.guard import check_query
 from kg.store.oxigraph import QueryResult, Store, _result
 from kg.store.paging import PagedSelect, paged_select, query_form, top_level_limit

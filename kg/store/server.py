@@ -29,7 +29,7 @@ from typing import Self
 import pyoxigraph
 import requests
 
-from kg.errors import EndpointError, QueryError, StoreError
+from kg.core.errors import EndpointError, QueryError, StoreError
 from kg.store.guard import TOO_COMPLEX, check_query
 from kg.store.oxigraph import check_readable
 from kg.store.sandbox import query_thread
@@ -149,7 +149,7 @@ def _worker_main(store_dir: str, fd: int) -> None:
     on the socket ``fd`` with ``("ok", kind, bytes)`` or ``("error", message)`` until it closes."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C on `kg serve` is the parent's to handle
     connection = Connection(fd)
-    from kg.errors import KgError
+    from kg.core.errors import KgError
     from kg.store.oxigraph import Store
 
     try:
@@ -163,7 +163,7 @@ def _worker_main(store_dir: str, fd: int) -> None:
 
 
 def _answer_queries(store, connection: Connection) -> None:
-    from kg.errors import KgError
+    from kg.core.errors import KgError
 
     while True:
         try:

@@ -19,8 +19,8 @@ import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
-from kg.errors import QueryError
-from kg.namespaces import PREFIXES
+from kg.core.errors import QueryError
+from kg.core.namespaces import PREFIXES
 
 VARNAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _IRIREF = re.compile(r'<[^<>"{}|^`\\\x00-\x20]*>')

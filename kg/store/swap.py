@@ -14,7 +14,7 @@ import os
 import shutil
 from pathlib import Path
 
-from kg.errors import StoreError
+from kg.core.errors import StoreError
 
 _AT_FDCWD = -100
 _RENAME_EXCHANGE = 2

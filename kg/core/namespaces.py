@@ -68,7 +68,7 @@ class KG(DefinedNamespace):
     onDataset: URIRef
     ofMethod: URIRef
     resultKind: URIRef
-    # the individuals of kg:ResultKind (kg.domain.RESULT_KINDS): only a score belongs on a leaderboard
+    # the individuals of kg:ResultKind (kg.core.domain.RESULT_KINDS): only a score belongs on a leaderboard
     ScoreResult: URIRef
     ChangeResult: URIRef
     RatioResult: URIRef

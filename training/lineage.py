@@ -1,7 +1,7 @@
 """Training the lineage model (``kg.extraction.lineage_model``) on annotated papers, and measuring it by
 cross-validation by paper.
 
-    python -m kg.extraction.lineage_training train GOLD.jsonl [GOLD.jsonl ...] [-o kg/extraction/models/lineage.json]
+    python -m training.lineage train GOLD.jsonl [GOLD.jsonl ...] [-o kg/extraction/models/lineage.json]
 
 Every pair ``lineage_pairs`` proposes is labelled by the gold lineage, matched as the eval's ``score.py``
 matches it (any form the gold paper gives the same thing). The entities lineage reads come from a resolver
@@ -119,13 +119,13 @@ def out_of_fold_extractions(
     paths: Sequence[str | Path], fold_of: dict[str, int], k: int
 ) -> dict[str, tuple[Extraction, list[tuple[int, int]]]]:
     """Each paper's extraction (and its sentence offsets) by a resolver trained on the other folds only
-    (the resolver's own training, ``kg.extraction.training``, on the same gold files)."""
+    (the resolver's own training, ``training.resolver``, on the same gold files)."""
+    from kg.core.papers import Paper
     from kg.extraction import build_pipeline
-    from kg.extraction import training as resolver_training
     from kg.extraction.assemble import build_extraction, sentence_offsets
     from kg.extraction.resolver import Model
     from kg.extraction.text import make_doc
-    from kg.papers import Paper
+    from training import resolver as resolver_training
 
     gold = resolver_training.read_gold(paths)
     collected = resolver_training.collect(gold)
@@ -151,8 +151,8 @@ def out_of_fold_extractions(
 def labelled_papers(
     rows: Sequence[dict], extractions: dict[str, tuple[Extraction, list[tuple[int, int]]]]
 ) -> dict[str, LabelledPaper]:
+    from kg.core.papers import Paper
     from kg.extraction import build_pipeline
-    from kg.papers import Paper
 
     vocabulary = build_pipeline().get_pipe("kg_vocabulary")
     out = {}
@@ -245,7 +245,7 @@ def train(paths: Sequence[str | Path], k: int = 5) -> LineageModel:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m kg.extraction.lineage_training", description=__doc__.splitlines()[0]
+        prog="python -m training.lineage", description=__doc__.splitlines()[0]
     )
     parser.add_argument("command", choices=["train"])
     parser.add_argument("gold", nargs="+", help="gold JSON Lines files (../shared/eval/train.jsonl ...)")

@@ -18,17 +18,18 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
-from kg.errors import InputError
+from kg.core.errors import InputError
+from kg.core.io import atomic_writer, remove_stale_temporaries
+from kg.core.papers import Paper
+from kg.core.resources import sample_paths
+from kg.core.timing import StageTimes
 from kg.extraction import batched, default_workers, extract_many, ignore_interrupts
 from kg.extraction.records import Extraction
 from kg.graph import vocabulary_triples
 from kg.graph.build import NTRIPLES, RDFLIB, Names, NTriplesChunk, nquads_text, ntriples_chunk, ntriples_text
 from kg.graph.iris import NAMES_GRAPH, VOCABULARY_GRAPH
-from kg.io import atomic_writer, remove_stale_temporaries
 from kg.linking import ApiClient, LinkReport, link_papers
-from kg.linking.graph import facts_quads
-from kg.papers import Paper
-from kg.resources import sample_paths
+from kg.linking.triples import facts_quads
 from kg.sources import Problem, Reading, read_all
 from kg.store import Store
 from kg.store.lock import write_lock
@@ -41,7 +42,6 @@ from kg.store.oxigraph import (
     write_canonical,
 )
 from kg.store.swap import fresh_sibling, swap_in
-from kg.timing import StageTimes
 
 STORE_DIRNAME = "store"
 HTML_NODE_LIMIT = 5_000  # past this, graph.html shows the best-connected nodes (kg viz draws any part)
@@ -439,7 +439,7 @@ def page_from_spool(union_spool: Path, path: Path) -> Path:
 def draw_page(view_triples: Iterable[tuple], path: Path) -> Path:
     """graph.html from the triples of the view's predicates (in any order, a triple maybe twice)."""
     from kg.graph.networkx_view import to_networkx
-    from kg.viz import render_html
+    from kg.read.viz import render_html
 
     view = to_networkx(view_triples)
     render_html(view, path, limit=HTML_NODE_LIMIT if view.number_of_nodes() > HTML_NODE_LIMIT else None)

@@ -14,10 +14,10 @@ from collections.abc import Iterator
 from rdflib import Literal, URIRef
 from rdflib.namespace import PROV, RDF, XSD
 
+from kg.core.namespaces import KG, KGR, SCHEMA
+from kg.core.urls import web_iri
 from kg.graph.iris import node_iri, paper_graph_iri, repository_iri, source_graph_iri
 from kg.linking.link import SPDX_ID, PaperLinks, RepositoryFacts, _timestamp
-from kg.linking.urls import web_iri
-from kg.namespaces import KG, KGR, SCHEMA
 
 Triple = tuple[URIRef, URIRef, URIRef | Literal]
 
@@ -33,7 +33,7 @@ Quad = tuple[URIRef, URIRef, URIRef | Literal, URIRef]
 def facts_quads(links: list[PaperLinks]) -> Iterator[Quad]:
     """Every paper's repositories (with source and confidence) and project pages in the paper's named
     graph; each repository's facts in the named graph of that read (:func:`source_graph_iri`), so the next
-    read replaces them. URLs come normalised (:func:`kg.linking.urls.normalise_url`); any that is not is
+    read replaces them. URLs come normalised (:func:`kg.core.urls.normalise_url`); any that is not is
     left out."""
     for item in links:
         paper = paper_node(item.paper_key)

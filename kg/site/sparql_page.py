@@ -13,10 +13,10 @@ from typing import Any
 
 from rdflib import Graph, URIRef
 
-from kg.errors import KgError
-from kg.namespaces import PREFIXES
-from kg.query import read_query, resolve_params, short
-from kg.resources import queries_dir
+from kg.core.errors import KgError
+from kg.core.namespaces import PREFIXES
+from kg.core.resources import queries_dir
+from kg.read.query import read_query, resolve_params, short
 from kg.site.data import href
 from kg.store.server import QueryPool
 from kg.store.sparql import bind_params, parse_param

@@ -18,7 +18,7 @@ import json
 import re
 from collections.abc import Iterable, Iterator
 
-from kg.papers import Paper, clean_text, normalise_arxiv_id
+from kg.core.papers import Paper, clean_text, normalise_arxiv_id
 from kg.sources.base import Line, Problem, iso_date, shorten
 
 ARXIV_ID_ONLY = re.compile(r"\d{4}\.\d{4,5}(?:v\d+)?")

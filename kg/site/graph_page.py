@@ -14,8 +14,8 @@ import json
 from importlib import resources
 from typing import TYPE_CHECKING
 
-from kg.errors import KgError
-from kg.namespaces import DATA_IRI, KG
+from kg.core.errors import KgError
+from kg.core.namespaces import DATA_IRI, KG
 from kg.site.data import _PLAIN_IRI, PAGE_KINDS
 
 if TYPE_CHECKING:
@@ -68,7 +68,7 @@ def find_focus(data: SiteData, name: str) -> list[str]:
 
 
 def graph_page(data: SiteData, focus: str | None) -> str:
-    from kg.viz import build_network, render_page
+    from kg.read.viz import build_network, render_page
 
     if focus:
         centres = find_focus(data, focus)

@@ -20,10 +20,10 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import XSD
 from rdflib.term import Node
 
-from kg.errors import QueryError
-from kg.lookup import KIND_CLASSES, not_found_message, resolve
-from kg.namespaces import PREFIXES
-from kg.resources import queries_dir
+from kg.core.errors import QueryError
+from kg.core.namespaces import PREFIXES
+from kg.core.resources import queries_dir
+from kg.read.lookup import KIND_CLASSES, not_found_message, resolve
 from kg.store import QueryResult, Store
 from kg.store.guard import check_query
 from kg.store.sandbox import run_sandboxed
@@ -34,7 +34,7 @@ T = TypeVar("T")
 FORMATS = ("table", "json", "csv", "tsv")
 TABLE_CELL_WIDTH = 80
 # a parameter line of a query's header: "#   dataset  (required, a dataset name) ..."; a parameter that
-# is a kind's name takes any case or alias and is bound to the nodes it names (kg.lookup.resolve)
+# is a kind's name takes any case or alias and is bound to the nodes it names (kg.read.lookup.resolve)
 _PARAMETER = re.compile(
     r"^#\s+([A-Za-z_][A-Za-z0-9_]*)\s+\((required|optional)(?:,\s*(?:an?\s+)?([a-z]+)\s+name)?\)",
     re.MULTILINE,

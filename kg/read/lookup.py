@@ -15,10 +15,10 @@ from typing import Any
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
-from kg.domain import ENTITY_KINDS
+from kg.core.domain import ENTITY_KINDS
+from kg.core.identity import suggest
+from kg.core.namespaces import KG, PREFIXES, sparql_prologue
 from kg.graph.iris import entity_iri
-from kg.methods import suggest
-from kg.namespaces import KG, PREFIXES, sparql_prologue
 from kg.store.sparql import bind_params
 
 KIND_CLASSES: dict[str, str] = {
@@ -26,7 +26,7 @@ KIND_CLASSES: dict[str, str] = {
     "paper": str(KG.Paper),
     "repository": str(KG.Repository),
 }
-"""Kind name (as in kg.domain and kg viz) -> the class its nodes have."""
+"""Kind name (as in kg.core.domain and kg viz) -> the class its nodes have."""
 ENTITY_KIND_NAMES = frozenset(kind.name for kind in ENTITY_KINDS)  # the kinds whose IRIs names mint
 
 _LABELS = "skos:prefLabel|rdfs:label|skos:altLabel|schema:name"

@@ -12,7 +12,7 @@ from typing import BinaryIO
 
 import networkx as nx
 
-from kg.io import atomic_writer
+from kg.core.io import atomic_writer
 from kg.store import Store
 
 

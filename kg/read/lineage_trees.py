@@ -7,7 +7,7 @@ The pure-SPARQL equivalent is the example query ``queries/method-ancestors.rq`` 
 ``ancestors_by_path`` runs it. A method's sizes and versions hang below it through their family links
 (``kg:variantOf`` with ``skos:broader``, no paper: ``kg.graph.families``), so trees go as deep as the graph
 does; where a paper states a link between the same two methods, its link is shown instead. Names are looked
-up with ``kg.lookup.resolve``, as ``kg query`` and ``kg viz --focus`` do.
+up with ``kg.read.lookup.resolve``, as ``kg query`` and ``kg viz --focus`` do.
 """
 
 from __future__ import annotations
@@ -22,12 +22,12 @@ import networkx as nx
 from rdflib import URIRef
 from rdflib.term import Node
 
-from kg.domain import LINEAGE_RELATIONS_TABLE
-from kg.errors import KgError
-from kg.lookup import resolve, select, suggestions
-from kg.methods import family_name, method_key
-from kg.namespaces import KG
-from kg.resources import queries_dir
+from kg.core.domain import LINEAGE_RELATIONS_TABLE
+from kg.core.errors import KgError
+from kg.core.identity import family_name, method_key
+from kg.core.namespaces import KG
+from kg.core.resources import queries_dir
+from kg.read.lookup import resolve, select, suggestions
 
 RELATION_NAMES: dict[str, str] = {
     str(KG[relation.rdf_property]): relation.name for relation in LINEAGE_RELATIONS_TABLE
@@ -227,7 +227,7 @@ class Lineage:
     ) -> None:
         self.methods = methods
         self.links = links
-        self.source = source  # what names are looked up in (kg.lookup): the store or graph loaded from
+        self.source = source  # what names are looked up in (kg.read.lookup): the store or graph loaded from
         self.same = same or {}  # node IRI -> the IRI of the method it was merged into
         self._up: dict[str, list[Link]] = defaultdict(list)
         self._down: dict[str, list[Link]] = defaultdict(list)
@@ -294,7 +294,7 @@ class Lineage:
     # -- lookup -------------------------------------------------------------------------------------------
 
     def resolve(self, name: str) -> Method:
-        """The method a user means, by ``kg.lookup.resolve`` in the graph it was loaded from: any case, any
+        """The method a user means, by ``kg.read.lookup.resolve`` in the graph it was loaded from: any case, any
         label or alias, its key (``EAGLE 3`` = ``eagle-3``) or its IRI. Of several, the most named.
 
         Raises UnknownMethodError with the closest labels (difflib) when nothing matches.
@@ -469,7 +469,7 @@ def render_dot(trees: list[Tree]) -> str:
 
 
 def to_networkx(trees: list[Tree]) -> nx.MultiDiGraph:
-    """The methods of the trees and the papers stating their links, in the shape ``kg.viz`` draws."""
+    """The methods of the trees and the papers stating their links, in the shape ``kg.read.viz`` draws."""
     graph = nx.MultiDiGraph()
     for tree in trees:
         for node in tree.walk():
@@ -494,8 +494,8 @@ def to_networkx(trees: list[Tree]) -> nx.MultiDiGraph:
 
 
 def write_html(trees: list[Tree], focus: Method, path: str) -> dict[str, Any]:
-    """An interactive page of the lineage around ``focus`` (kg.viz: escaped data, works offline)."""
-    from kg import viz
+    """An interactive page of the lineage around ``focus`` (kg.read.viz: escaped data, works offline)."""
+    from kg.read import viz
 
     graph = to_networkx(trees)
     network = viz.build_network(graph, focus=focus.iri, depth=max(graph.number_of_nodes(), 1))

@@ -1,7 +1,7 @@
 """Training the resolver on annotated papers, and measuring it honestly with k-fold cross-validation.
 
-    python -m kg.extraction.training train [GOLD.jsonl ...] [-o kg/extraction/models/resolver.json]
-    python -m kg.extraction.training cv [GOLD.jsonl ...] [--folds 5] [-o pred.jsonl]
+    python -m training.resolver train [GOLD.jsonl ...] [-o kg/extraction/models/resolver.json]
+    python -m training.resolver cv [GOLD.jsonl ...] [--folds 5] [-o pred.jsonl]
 
 Without gold files both read the four annotated sets beside the repository (``GOLD_FILES``: 668 papers).
 
@@ -26,12 +26,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from kg.domain import ENTITY_KINDS
+from kg.core.domain import ENTITY_KINDS
 from kg.extraction.resolver import CLASSES, MODEL_PATH, NONE, Candidate, Model, ends_on_head
 from kg.extraction.text import fold_plurals
 
 SEED = 13
-EVAL = Path(__file__).resolve().parents[3] / "shared" / "eval"
+EVAL = Path(__file__).resolve().parents[2] / "shared" / "eval"
 # the annotated papers, by source: the bundled sample's (train, dev), NeurIPS 2023 and SciREX abstracts
 GOLD_FILES = ("train.jsonl", "dev.jsonl", "train_neurips.jsonl", "train_scirex.jsonl")
 SOURCES = {"train": "sample", "dev": "sample", "train_neurips": "neurips", "train_scirex": "scirex"}
@@ -127,8 +127,8 @@ def label_of(candidate: Candidate, paper: GoldPaper) -> str:
 
 def collect(papers: Sequence[GoldPaper]) -> list[list[tuple[Candidate, str]]]:
     """Every candidate of every paper with its gold label (the rules alone decide the pipeline's flow)."""
+    from kg.core.papers import Paper
     from kg.extraction import build_pipeline, extract
-    from kg.papers import Paper
 
     nlp = build_pipeline()
     out = []
@@ -332,8 +332,8 @@ def cross_validate(
 ) -> list[dict]:
     """Pooled ``kg extract`` lines for every paper, each predicted by a model trained without its fold
     (``collected``: the papers' candidates, when the caller has them already)."""
+    from kg.core.papers import Paper
     from kg.extraction import build_pipeline, extract
-    from kg.papers import Paper
 
     collected = collected if collected is not None else collect(papers)
     nlp = build_pipeline()
@@ -355,9 +355,7 @@ def cross_validate(
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m kg.extraction.training", description=__doc__.splitlines()[0]
-    )
+    parser = argparse.ArgumentParser(prog="python -m training.resolver", description=__doc__.splitlines()[0])
     parser.add_argument("command", choices=["train", "cv"])
     parser.add_argument(
         "gold", nargs="*", help="gold JSON Lines files (default: the four in ../shared/eval, 668 papers)"

@@ -6,8 +6,8 @@ from pathlib import Path
 
 from rdflib import Graph
 
-from kg.errors import InputError
-from kg.resources import ontology_dir
+from kg.core.errors import InputError
+from kg.core.resources import ontology_dir
 
 
 def shapes_path() -> Path:

@@ -29,10 +29,10 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 from pyvis.network import Network
 
-from kg.domain import LINEAGE_RELATIONS_TABLE
-from kg.errors import InputError, KgError
+from kg.core.domain import LINEAGE_RELATIONS_TABLE
+from kg.core.errors import InputError, KgError
+from kg.core.io import atomic_writer
 from kg.graph.networkx_view import to_networkx
-from kg.io import atomic_writer
 
 KINDS: dict[str, tuple[str, str, str]] = {
     "paper": ("Paper", "#4e79a7", "square"),
@@ -133,7 +133,7 @@ def read_view(
 ) -> tuple[nx.MultiDiGraph, list[str]]:
     """The NetworkX view of an RDF file or the store, and the nodes ``focus`` names in it.
 
-    The focus is looked up in the RDF itself (``kg.lookup.resolve``), so any case and any alias the graph
+    The focus is looked up in the RDF itself (``kg.read.lookup.resolve``), so any case and any alias the graph
     or its vocabularies know finds the node (``ilsvrc`` finds ImageNet), as in ``kg lineage`` and ``kg query``.
     """
     if store is None and rdf_file is None:
@@ -150,7 +150,7 @@ def read_view(
 def _focus(source: Any, name: str | None) -> list[str]:
     if name is None:
         return []
-    from kg.lookup import not_found_message, resolve
+    from kg.read.lookup import not_found_message, resolve
 
     found = resolve(source, name, KINDS)
     if not found:
@@ -435,7 +435,7 @@ def _options(large: bool) -> dict[str, Any]:
 @cache
 def _environment() -> Environment:
     return Environment(
-        loader=FileSystemLoader(str(resources.files("kg") / "viz_assets")),
+        loader=FileSystemLoader(str(resources.files("kg.read") / "viz_assets")),
         autoescape=select_autoescape(default=True),
         keep_trailing_newline=True,
     )
@@ -477,8 +477,8 @@ def render_page(network: Network) -> str:
             fixed_layout=not options.get("physics", {}).get("enabled", True),
             vis_js=_asset("pyvis", "templates/lib/vis-9.1.2/vis-network.min.js"),
             vis_css=_asset("pyvis", "templates/lib/vis-9.1.2/vis-network.css"),
-            page_js=_asset("kg", "viz_assets/page.js"),
-            page_css=_asset("kg", "viz_assets/page.css"),
+            page_js=_asset("kg.read", "viz_assets/page.js"),
+            page_css=_asset("kg.read", "viz_assets/page.css"),
         )
     )
 
