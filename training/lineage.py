@@ -244,9 +244,7 @@ def train(paths: Sequence[str | Path], k: int = 5) -> LineageModel:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m training.lineage", description=__doc__.splitlines()[0]
-    )
+    parser = argparse.ArgumentParser(prog="python -m training.lineage", description=__doc__.splitlines()[0])
     parser.add_argument("command", choices=["train"])
     parser.add_argument("gold", nargs="+", help="gold JSON Lines files (../shared/eval/train.jsonl ...)")
     parser.add_argument("-o", "--output", type=Path, default=MODEL_PATH)
