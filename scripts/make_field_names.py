@@ -54,7 +54,7 @@ def forms_of(name: str) -> list[str]:
 
 
 def main() -> None:
-    from kg.extraction.resolver import name_key
+    from kg.extraction.resolver import scorer_form
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--vocab", type=Path, default=DEFAULT_VOCAB)
@@ -72,7 +72,7 @@ def main() -> None:
         row = json.loads(line)
         common = int(row.get("count", 1)) >= COMMON
         for form in forms_of(row["name"]):
-            key = name_key(form)
+            key = scorer_form(form)
             if len(key) < 2 or (len(key) < 3 or " " not in key and key in ordinary) and not common:
                 continue
             kinds = names[key]

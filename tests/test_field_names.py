@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from kg.extraction.resolver import Candidate, Context, field_names, name_key
+from kg.extraction.resolver import Candidate, Context, field_names, scorer_form
 from tests.conftest import load_script
 from training.resolver import read_gold
 
@@ -64,7 +64,7 @@ def test_a_name_the_field_lists_is_a_feature_of_its_candidate():
     assert "fv=dataset" in features("ImageNet")
     assert "fvpre=dataset" in features("ImageNet validation images")  # the listed start of a longer run
     assert not any(f.startswith("fv") for f in features("Zorblax"))
-    assert name_key("CIFAR-10 Images") == "cifar 10 image"
+    assert scorer_form("CIFAR-10 Images") == "cifar 10 image"
 
 
 def test_gold_papers_know_their_source(tmp_path):

@@ -6,12 +6,13 @@ from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.compare import isomorphic, to_isomorphic
 from rdflib.namespace import RDF, RDFS, SKOS, XSD
 
+from kg.core.identity import slug
 from kg.core.namespaces import KG, SCHEMA
 from kg.core.papers import Paper
 from kg.extraction.records import Entity, Extraction
 from kg.graph import build_graph, paper_triples
 from kg.graph.build import RDFLIB, Names, ntriples_chunk, safe_iri
-from kg.graph.iris import entity_iri, paper_graph_iri, paper_iri, repository_iri, slug
+from kg.graph.iris import entity_iri, paper_graph_iri, paper_iri, repository_iri
 
 
 def paper_graph(pair) -> Graph:

@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from kg.core.identity import method_key
+from kg.core import identity
 from kg.core.papers import Paper
 from kg.core.resources import sample_paths
 from kg.extraction import build_pipeline, extract, extract_many
@@ -42,7 +42,7 @@ def test_every_candidate_parent_is_written_by_the_text_and_is_not_the_child(nlp)
             parent = pair.edge().parent
             seen += 1
             assert parent.casefold() in text, (paper.title, parent)
-            assert method_key(parent) not in pair.child.keys, (paper.title, parent)
+            assert identity.key("method", parent) not in pair.child.keys, (paper.title, parent)
     assert seen > 20
 
 

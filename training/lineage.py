@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import json
 import random
-import re
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
@@ -26,6 +25,7 @@ from pathlib import Path
 
 from kg.extraction.lineage_model import MODEL_PATH, LineageModel, Pair, lineage_pairs
 from kg.extraction.records import Extraction
+from kg.extraction.resolver import scorer_form
 
 SEED = 13
 MIN_PRECISION = 0.75  # the threshold: the best F1 among the cuts at least this precise (inner folds)
@@ -34,27 +34,10 @@ MIN_FEATURE_COUNT = 3  # features seen on fewer pairs are dropped: they cannot g
 ENTITY_FIELDS = ("methods", "techniques", "datasets", "metrics", "tasks")
 
 
-def norm(text: str | None) -> str:
-    """The eval scorer's normalisation of a name (``score.py``'s ``norm``)."""
-    if text is None:
-        return ""
-    s = str(text).casefold().replace("\u2013", "-").replace("\u2014", "-")
-    s = re.sub(r"[-_/]+", " ", s)
-    s = re.sub(r"[^\w\s.+%*]", " ", s)
-    words = []
-    for w in s.split():
-        w = w.strip(".")
-        if len(w) > 3 and w.endswith("s") and not w.endswith("ss"):
-            w = w[:-1]
-        if w:
-            words.append(w)
-    return " ".join(words)
-
-
 def synonyms(row: dict) -> dict[str, frozenset[str]]:
     """Each normalised form of a gold paper -> every form naming the same thing (as ``score.py``)."""
-    groups = [{norm(f) for f in e} for fld in ENTITY_FIELDS for e in row.get(fld, [])]
-    groups += [{norm(a["short"]), norm(a["long"])} for a in row.get("aliases", [])]
+    groups = [{scorer_form(f) for f in e} for fld in ENTITY_FIELDS for e in row.get(fld, [])]
+    groups += [{scorer_form(a["short"]), scorer_form(a["long"])} for a in row.get("aliases", [])]
     merged: list[set[str]] = []
     for group in groups:
         group = set(group) - {""}
@@ -70,10 +53,10 @@ def gold_test(row: dict) -> Callable[[str, str], bool]:
     syn = synonyms(row)
 
     def expand(name: str) -> frozenset[str]:
-        return syn.get(norm(name), frozenset([norm(name)]))
+        return syn.get(scorer_form(name), frozenset([scorer_form(name)]))
 
     edges = [(expand(e["child"]), expand(e["parent"])) for e in row.get("lineage", [])]
-    return lambda child, parent: any(norm(child) in c and norm(parent) in p for c, p in edges)
+    return lambda child, parent: any(scorer_form(child) in c and scorer_form(parent) in p for c, p in edges)
 
 
 @dataclass

@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import json
 import random
-import re
 import sys
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -27,8 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kg.core.domain import ENTITY_KINDS
-from kg.extraction.resolver import CLASSES, MODEL_PATH, NONE, Candidate, Model, ends_on_head
-from kg.extraction.text import fold_plurals
+from kg.extraction.resolver import CLASSES, MODEL_PATH, NONE, Candidate, Model, ends_on_head, scorer_form
 
 SEED = 13
 EVAL = Path(__file__).resolve().parents[2] / "shared" / "eval"
@@ -64,13 +62,6 @@ class GoldPaper:
     source: str = ""  # which annotated set it comes from (SOURCES), for per-source figures
 
 
-def norm(text: str) -> str:
-    """The eval scorer's normalisation (``score.py``): the label of a candidate is what the scorer would match."""
-    s = str(text).casefold().replace("\u2013", "-").replace("\u2014", "-")
-    s = re.sub(r"[-_/]+", " ", s)
-    return fold_plurals(re.sub(r"[^\w\s.+%*]", " ", s).split(), ".")
-
-
 def read_gold(paths: Iterable[str | Path] | None = None) -> list[GoldPaper]:
     """The annotated papers of ``paths`` (default: ``GOLD_FILES`` in ``../shared/eval``)."""
     papers = []
@@ -84,7 +75,7 @@ def read_gold(paths: Iterable[str | Path] | None = None) -> list[GoldPaper]:
             for kind in ENTITY_KINDS:
                 for entity in row.get(kind.field, []):
                     for form in entity:
-                        labels.setdefault(norm(form), kind.name)
+                        labels.setdefault(scorer_form(form), kind.name)
             papers.append(
                 GoldPaper(
                     str(row["id"]),
@@ -102,24 +93,24 @@ def read_gold(paths: Iterable[str | Path] | None = None) -> list[GoldPaper]:
 def _proposed_forms(row: dict) -> frozenset[str]:
     """Every form the gold paper gives its proposed names: their entity's other names and acronym pairs
     (as ``score.py`` matches them)."""
-    groups = [{norm(f) for f in entity} for kind in ENTITY_KINDS for entity in row.get(kind.field, [])]
-    groups += [{norm(a["short"]), norm(a["long"])} for a in row.get("aliases", [])]
+    groups = [{scorer_form(f) for f in entity} for kind in ENTITY_KINDS for entity in row.get(kind.field, [])]
+    groups += [{scorer_form(a["short"]), scorer_form(a["long"])} for a in row.get("aliases", [])]
     forms: set[str] = set()
     for name in row.get("proposed", []):
-        forms.add(norm(name))
+        forms.add(scorer_form(name))
         for group in groups:
-            if norm(name) in group:
+            if scorer_form(name) in group:
                 forms |= group
     return frozenset(forms - {""})
 
 
 def is_proposed(candidate: Candidate, paper: GoldPaper) -> bool:
-    return any(norm(form) in paper.proposed for form in candidate.forms)
+    return any(scorer_form(form) in paper.proposed for form in candidate.forms)
 
 
 def label_of(candidate: Candidate, paper: GoldPaper) -> str:
     for form in candidate.forms:
-        kind = paper.labels.get(norm(form))
+        kind = paper.labels.get(scorer_form(form))
         if kind:
             return kind
     return NONE
@@ -231,7 +222,7 @@ def choose_thresholds(
             for candidate, row in zip(candidates, probs, strict=True):
                 best = 1 + int(row[1:].argmax())
                 if row[best] >= low:
-                    forms = frozenset(norm(f) for f in candidate.forms) - {""}
+                    forms = frozenset(scorer_form(f) for f in candidate.forms) - {""}
                     by_kind[model.classes[best]].append(
                         (candidate.ngram, float(row[best]), candidate.start, candidate.end, forms)
                     )
@@ -282,7 +273,7 @@ def _gold_entities(row: dict) -> dict[str, dict[str, int]]:
         names = out.setdefault(kind.name, {})
         for index, entity in enumerate(row.get(kind.field, [])):
             for form in entity:
-                names.setdefault(norm(form), index)
+                names.setdefault(scorer_form(form), index)
     return out
 
 

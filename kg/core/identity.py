@@ -1,13 +1,16 @@
-"""Method identity: one node per method, however papers spell it, while versions stay apart.
+"""Name identity: when two names are one entity. One key, ``key(kind, text)``, and one union-find.
 
-``method_key`` is the merge key the graph mints method IRIs from (``kgr:method/<key>``): surface variants
-that differ in case, separators, plural or a ``-based``/``-style``/``-like`` suffix share a key, while a
-version or size marker is kept (EAGLE, EAGLE-2 and EAGLE-3 are three methods of one family).
-``MethodIndex`` goes further across papers: it merges an acronym with its long form from the acronym
-definitions papers make and keeps every variant for ``skos:altLabel``.
+``key`` is what every stage files a name under. Extraction groups a paper's mentions by ``key(None, text)``
+before their kind is known (case, separators, punctuation and a plural "s" do not matter). The graph mints
+an entity's IRI from ``key(kind, name)``: a method's key also drops what decorates a mention without
+changing the method (``the``, ``-based``, ``model``) while keeping a version or size marker (EAGLE, EAGLE-2
+and EAGLE-3 are three methods of one family); other kinds are filed by slug. Lineage trees and name lookup
+find nodes by the same key. ``UnionFind`` merges what the keys alone do not (an acronym and its long form).
 
->>> method_key("Transformers"), method_key("transformer-based"), method_key("EAGLE-3")
+>>> key("method", "Transformers"), key("method", "transformer-based"), key("method", "EAGLE-3")
 ('transformer', 'transformer', 'eagle-3')
+>>> key(None, "Vision-Transformers"), key("metric", "Top-1 Accuracy")
+('vision transformer', 'top-1-accuracy')
 >>> family_name("EAGLE-3"), family_name("wav2vec 2.0"), family_name("T5")
 ('EAGLE', 'wav2vec', 'T5')
 """
@@ -18,14 +21,11 @@ import difflib
 import hashlib
 import re
 import unicodedata
-from collections import Counter
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Hashable, Iterable
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import Generic, TypeVar
 
-if TYPE_CHECKING:
-    from kg.extraction.records import Extraction
+T = TypeVar("T", bound=Hashable)
 
 # suffixes that make an adjective of a name without naming another method: "BERT-based" is BERT
 DERIVING_SUFFIX = re.compile(r"[\s_-]*(?:based|style|like|inspired|type)$", re.IGNORECASE)
@@ -129,20 +129,101 @@ def _tokens(name: str) -> list[str]:
 
 
 @lru_cache(maxsize=65536)
-def method_key(name: str) -> str:
+def _method_key(name: str) -> str:
     """The identity key of a method name: ASCII, lower case, ``[a-z0-9-]``, never empty.
 
-    >>> [method_key(n) for n in ("BERT", "bert", "BERT-based", "the BERT model", "BERTs")]
+    >>> [_method_key(n) for n in ("BERT", "bert", "BERT-based", "the BERT model", "BERTs")]
     ['bert', 'bert', 'bert', 'bert', 'bert']
-    >>> [method_key(n) for n in ("EAGLE", "EAGLE-2", "EAGLE 3", "EAGLE3")]
+    >>> [_method_key(n) for n in ("EAGLE", "EAGLE-2", "EAGLE 3", "EAGLE3")]
     ['eagle', 'eagle-2', 'eagle-3', 'eagle-3']
-    >>> method_key("wav2vec 2.0") == method_key("wav2vec2"), method_key("DyGIE++")
+    >>> _method_key("wav2vec 2.0") == _method_key("wav2vec2"), _method_key("DyGIE++")
     (True, 'dygie-plusplus')
     """
     tokens = _tokens(name)
     if tokens:
         return "-".join(tokens)
     return "m" + hashlib.sha1(name.encode("utf-8", "surrogatepass")).hexdigest()[:12]
+
+
+def slug(name: str) -> str:
+    """``"Top-1 Accuracy"`` -> ``"top-1-accuracy"``: ASCII, lower case, hyphen-separated, never empty."""
+    text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii").casefold()
+    text = re.sub(r"[^a-z0-9+]+", "-", text).strip("-").replace("+", "plus")
+    return text or "x" + hashlib.sha1(name.encode("utf-8", "surrogatepass")).hexdigest()[:12]
+
+
+def fold_plurals(words: Iterable[str], strip: str) -> str:
+    """Words stripped of ``strip``, a plural "s" dropped from words over three letters, joined by spaces: the
+    last step of the surface key (and of the eval scorer's normalisation the resolver's features follow)."""
+    out = []
+    for w in words:
+        w = w.strip(strip)
+        if len(w) > 3 and w.endswith("s") and not w.endswith("ss"):
+            w = w[:-1]
+        if w:
+            out.append(w)
+    return " ".join(out)
+
+
+SURFACE_SEPARATORS = re.compile(r"[-_/\u2010\u2013]+")
+SURFACE_PUNCTUATION = re.compile(r"[^\w\s.+^%*&']")
+
+
+@lru_cache(maxsize=65536)
+def _surface_key(text: str) -> str:
+    """A surface form's key: case-folded, hyphens as spaces, a plural "s" dropped."""
+    s = SURFACE_SEPARATORS.sub(" ", text.casefold())
+    return fold_plurals(SURFACE_PUNCTUATION.sub(" ", s).split(), ".'")
+
+
+def key(kind: str | None, text: str) -> str:
+    """The identity key of a name: two names of one kind with one key are one entity.
+
+    ``kind`` None keys a surface form whose kind is not decided yet (extraction's mention groups); a method's
+    key merges surface variants but keeps versions (``_method_key``); any other kind is filed by ``slug``.
+
+    >>> key(None, "Top-1 Accuracy"), key("metric", "Top-1 Accuracy"), key("method", "the BERT models")
+    ('top 1 accuracy', 'top-1-accuracy', 'bert')
+    """
+    if kind is None:
+        return _surface_key(text)
+    if kind == "method":
+        return _method_key(text)
+    return slug(text)
+
+
+class UnionFind(Generic[T]):
+    """Disjoint sets: the one merge every stage uses (mention groups, method nodes).
+
+    ``union`` keeps the smaller root, or the one ``prefer`` picks, so a merge's outcome does not depend on
+    the order of the unions' arguments.
+
+    >>> groups = UnionFind[int]()
+    >>> groups.union(3, 1), groups.union(1, 7), groups.find(7)
+    (1, 1, 1)
+    """
+
+    def __init__(self, items: Iterable[T] = ()) -> None:
+        self.parent: dict[T, T] = {item: item for item in items}
+
+    def find(self, item: T) -> T:
+        parent = self.parent
+        while parent.setdefault(item, item) != item:
+            parent[item] = parent[parent[item]]  # path halving
+            item = parent[item]
+        return item
+
+    def union(self, a: T, b: T, prefer: Callable[[T, T], T] | None = None) -> T:
+        """Merge the sets of ``a`` and ``b``; returns the root kept (``prefer(root_a, root_b)``, else the smaller)."""
+        root_a, root_b = self.find(a), self.find(b)
+        if root_a == root_b:
+            return root_a
+        keep = prefer(root_a, root_b) if prefer else min(root_a, root_b)
+        self.parent[root_b if keep == root_a else root_a] = keep
+        return keep
+
+    def __contains__(self, item: object) -> bool:
+        return item in self.parent
 
 
 # a version or size marker written apart from the name: "-3", " 8B", "-base", "-II", " v2", "-4o"
@@ -206,152 +287,6 @@ def family_name(name: str) -> str:
     return text.strip(" -_") or name
 
 
-def _looks_like_acronym(text: str) -> bool:
-    return len(text.split()) == 1 and sum(ch.isupper() for ch in text) >= 2
-
-
-@dataclass
-class MethodRecord:
-    """One method node: the key it is filed under, every surface form seen, the papers naming it."""
-
-    key: str
-    forms: Counter = field(default_factory=Counter)
-    papers: set[str] = field(default_factory=set)
-    preferred: str | None = None  # a vocabulary's prefLabel when a paper gave one
-
-    @property
-    def label(self) -> str:
-        """The preferred label: a vocabulary's, else the most used short form (acronyms first)."""
-        if self.preferred:
-            return self.preferred
-        if not self.forms:
-            return self.key
-        return min(self.forms, key=lambda f: (not _looks_like_acronym(f), -self.forms[f], len(f), f))
-
-    @property
-    def alt_labels(self) -> list[str]:
-        return sorted(set(self.forms) - {self.label})
-
-    @property
-    def family(self) -> str:
-        return family_name(self.label)
-
-
-class MethodIndex:
-    """Methods across papers, one record per method: surface variants and acronym/long form merged.
-
-    >>> index = MethodIndex()
-    >>> _ = index.add("BERT", paper="p1")
-    >>> _ = index.add("Bidirectional Encoder Representations from Transformers", paper="p2")
-    >>> index.add_alias("BERT", "Bidirectional Encoder Representations from Transformers")
-    >>> index.key("bidirectional encoder representations from transformers"), index.label("bert")
-    ('bert', 'BERT')
-    """
-
-    def __init__(self) -> None:
-        self._parent: dict[str, str] = {}
-        self._records: dict[str, MethodRecord] = {}
-
-    def _find(self, key: str) -> str:
-        while self._parent.get(key, key) != key:
-            self._parent[key] = self._parent.get(self._parent[key], self._parent[key])
-            key = self._parent[key]
-        return key
-
-    def _record(self, key: str) -> MethodRecord:
-        root = self._find(key)
-        if root not in self._records:
-            self._parent[root] = root
-            self._records[root] = MethodRecord(root)
-        return self._records[root]
-
-    def add(
-        self,
-        name: str,
-        *,
-        paper: str | None = None,
-        aliases: Iterable[str] = (),
-        preferred: str | None = None,
-    ) -> str:
-        """File a method mention (with its other forms in that paper); returns the method's key."""
-        record = self._record(method_key(preferred or name))
-        record.forms[name] += 1
-        if paper:
-            record.papers.add(paper)
-        if preferred:
-            record.preferred = record.preferred or preferred
-            record.forms[preferred] += 0
-        for alias in aliases:
-            self._record(method_key(alias)).forms[alias] += 0
-            self._union(self.key(name), method_key(alias))
-        return self.key(name)
-
-    def add_extraction(self, extraction: Extraction, paper: str | None = None) -> None:
-        """File one paper's methods (and proposed methods) with their forms, then its acronym definitions."""
-        paper = paper or extraction.paper_id
-        for entity in [*extraction.methods, *extraction.proposed]:
-            if entity.type == "method":
-                preferred = entity.canonical if entity.concept else None
-                self.add(
-                    entity.name, paper=paper, aliases=[entity.canonical, *entity.aliases], preferred=preferred
-                )
-        for alias in extraction.aliases:
-            self.add_alias(alias.short, alias.long)
-
-    def add_alias(self, short: str, long: str) -> None:
-        """Merge an acronym with its long form, when at least one of them is a known method."""
-        short_key, long_key = method_key(short), method_key(long)
-        if short_key in self._parent or long_key in self._parent:
-            self._record(short_key).forms[short] += 0
-            self._record(long_key).forms[long] += 0
-            self._union(short_key, long_key)
-
-    def _union(self, a: str, b: str) -> None:
-        ra, rb = self._record(a), self._record(b)
-        if ra.key == rb.key:
-            return
-        keep, drop = sorted((ra, rb), key=lambda r: (not _looks_like_acronym(r.label), len(r.key), r.key))
-        keep.forms.update(drop.forms)
-        keep.papers |= drop.papers
-        keep.preferred = keep.preferred or drop.preferred
-        self._parent[drop.key] = keep.key
-        del self._records[drop.key]
-
-    def key(self, name: str) -> str:
-        """The key of the method this name stands for (its own ``method_key`` when unknown)."""
-        key = method_key(name)
-        return self._find(key) if key in self._parent else key
-
-    def __contains__(self, name: str) -> bool:
-        return method_key(name) in self._parent
-
-    def __iter__(self) -> Iterator[MethodRecord]:
-        return iter(sorted(self._records.values(), key=lambda r: (-len(r.papers), r.key)))
-
-    def __len__(self) -> int:
-        return len(self._records)
-
-    def get(self, name: str) -> MethodRecord | None:
-        return self._records.get(self.key(name)) if name in self else None
-
-    def label(self, name: str) -> str:
-        record = self.get(name)
-        return record.label if record else name
-
-    def family(self, name: str) -> str:
-        """The family label: EAGLE, EAGLE-2 and EAGLE-3 all give ``EAGLE``."""
-        return family_name(self.label(name))
-
-    def members(self, family: str) -> list[MethodRecord]:
-        """Every method whose family is this one's."""
-        key = method_key(family_name(family))
-        return [r for r in self if method_key(r.family) == key]
-
-    def suggest(self, name: str, n: int = 5) -> list[str]:
-        """Labels close to an unknown name, for "did you mean" messages."""
-        return suggest(name, [form for record in self for form in record.forms], n=n)
-
-
 def suggest(name: str, labels: Iterable[str], n: int = 5, cutoff: float = 0.6) -> list[str]:
     """The labels most like ``name`` (case-insensitive difflib ratio), best first, without repeats."""
     by_folded: dict[str, str] = {}
@@ -362,7 +297,7 @@ def suggest(name: str, labels: Iterable[str], n: int = 5, cutoff: float = 0.6) -
     out = []
     for folded in close:
         label = by_folded[folded]
-        if method_key(label) not in seen:
-            seen.add(method_key(label))
+        if _method_key(label) not in seen:
+            seen.add(_method_key(label))
             out.append(label)
     return out[:n]

@@ -9,6 +9,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, fields
 
 MAX_TEXT_CHARS = 4 * 2**20  # of a title or abstract as read; the store keeps at most 4 MB of each
+MAX_FIELD_CHARS = 100_000  # of a title or an abstract that extraction reads; a real abstract has 2,000
 ARXIV_ID = re.compile(r"(?<![\w.])(\d{4}\.\d{4,5}|[a-z\-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?(?![\w])")
 
 
@@ -67,6 +68,16 @@ def clean_text(text: str) -> str:
         text = text.encode("utf-8", "replace").decode("utf-8")
     text = CONTROL_CHARACTERS.sub(" ", unicodedata.normalize("NFC", text))
     return re.sub(r"\s+", " ", text).strip()
+
+
+def over_long_fields(paper: Paper) -> list[tuple[str, int]]:
+    """(field, length) of the paper's fields that extraction reads only the first MAX_FIELD_CHARS of: the
+    readers warn about them, extraction cuts them."""
+    return [
+        (name, len(text))
+        for name, text in (("title", paper.title), ("abstract", paper.abstract))
+        if len(text) > MAX_FIELD_CHARS
+    ]
 
 
 def normalise_title(title: str) -> str:

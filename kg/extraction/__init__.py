@@ -25,7 +25,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, TypeVar
 
 from kg.core.domain import ENTITY_FIELDS
-from kg.core.papers import Paper
+from kg.core.papers import MAX_FIELD_CHARS, Paper, over_long_fields
 from kg.extraction.records import Extraction
 
 if TYPE_CHECKING:
@@ -43,7 +43,6 @@ __all__ = [
 
 T = TypeVar("T")
 
-MAX_FIELD_CHARS = 100_000  # of a title or an abstract; a real abstract has 2,000
 MAX_WORD_CHARS = 1_000  # longer than any URL or name kg keeps
 LONG_WORD = re.compile(rf"\S{{{MAX_WORD_CHARS + 1},}}")
 MAX_NAME_CHARS = 200  # of an entity, alias, metric or method name; the longest real ones have ~100
@@ -55,15 +54,6 @@ def default_workers(papers: int) -> int:
     small inputs (1 for the bundled sample), where starting workers costs more than it saves."""
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
     return max(1, min(cores, papers // PAPERS_PER_EXTRA_WORKER))
-
-
-def over_long_fields(paper: Paper) -> list[tuple[str, int]]:
-    """(field, length) of the paper's fields that extraction reads only the first MAX_FIELD_CHARS of."""
-    return [
-        (name, len(text))
-        for name, text in (("title", paper.title), ("abstract", paper.abstract))
-        if len(text) > MAX_FIELD_CHARS
-    ]
 
 
 def extractable(paper: Paper) -> Paper:
@@ -96,7 +86,7 @@ def build_pipeline() -> Language:
 
 def _extraction(doc, paper: Paper, nlp: Language, **resolver_options) -> Extraction:
     from kg.extraction.assemble import build_extraction, sentence_offsets
-    from kg.extraction.lineage import find_lineage
+    from kg.extraction.lineage_model import find_lineage
 
     matcher = nlp.get_pipe("kg_vocabulary")
     extraction = build_extraction(doc, paper.id, paper.title, paper.abstract, matcher, **resolver_options)

@@ -14,12 +14,13 @@ import re
 from bisect import bisect_left, bisect_right, insort
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from spacy.attrs import IDX, SENT_START
 from spacy.tokens import Doc
 
+from kg.core import identity
 from kg.core.domain import FIELD_FOR_TYPE
+from kg.core.identity import UnionFind
 from kg.core.urls import find_links
 from kg.extraction import names as name_rules
 from kg.extraction import resolver
@@ -28,7 +29,7 @@ from kg.extraction.mentions import VOCABULARY, char_spans, mentions_by, name_men
 from kg.extraction.records import Alias, Entity, Evidence, Extraction, Link, Result
 from kg.extraction.results import Span as ResultSpan
 from kg.extraction.results import find_results
-from kg.extraction.text import doc_text, fold_plurals, overlaps
+from kg.extraction.text import doc_text, overlaps
 from kg.extraction.vocabulary import Concept, VocabularyMatcher
 
 # how much each rule's word on an entity's type counts; the strongest wins
@@ -239,35 +240,6 @@ def sentence_offsets(doc: Doc) -> list[tuple[int, int]]:
             e -= 1
         offsets.append((s, e))
     return offsets
-
-
-NORM_SEPARATORS = re.compile(r"[-_/\u2010\u2013]+")
-NORM_PUNCTUATION = re.compile(r"[^\w\s.+^%*&']")
-
-
-@lru_cache(maxsize=65536)
-def norm(text: str) -> str:
-    """The grouping key of a surface form: case-folded, hyphens as spaces, a plural "s" dropped."""
-    s = NORM_SEPARATORS.sub(" ", text.casefold())
-    return fold_plurals(NORM_PUNCTUATION.sub(" ", s).split(), ".'")
-
-
-class _Groups:
-    """Union-find over mention indices."""
-
-    def __init__(self) -> None:
-        self.parent: dict[int, int] = {}
-
-    def find(self, x: int) -> int:
-        while self.parent.setdefault(x, x) != x:
-            self.parent[x] = self.parent[self.parent[x]]
-            x = self.parent[x]
-        return x
-
-    def union(self, a: int, b: int) -> None:
-        ra, rb = self.find(a), self.find(b)
-        if ra != rb:
-            self.parent[max(ra, rb)] = min(ra, rb)
 
 
 def _extend_left(text: str, start: int, surface: str, words: int = 4) -> int:
@@ -609,15 +581,15 @@ def build_extraction(
     for a in abbreviations:
         known = lookup(a.short)
         if known is not None and lookup(a.long) is not known:
-            redefined.add(norm(a.short))
+            redefined.add(identity.key(None, a.short))
     for m in kept:
-        if m.concept is not None and norm(text[m.start : m.end]) in redefined:
+        if m.concept is not None and identity.key(None, text[m.start : m.end]) in redefined:
             m.concept = None
 
-    groups = _Groups()
+    groups: UnionFind[int] = UnionFind()
     first_by_key: dict[tuple, int] = {}
     for i, m in enumerate(kept):
-        keys = [("norm", norm(text[m.start : m.end]))]
+        keys = [("surface", identity.key(None, text[m.start : m.end]))]
         if m.concept is not None:
             keys.append(
                 ("concept", m.concept.iri, _version_key(text[m.start : m.end]))
@@ -629,7 +601,10 @@ def build_extraction(
         for key in keys:
             groups.union(i, first_by_key.setdefault(key, i))
     for a in abbreviations:  # a definition whose forms were absorbed elsewhere still joins them
-        ids = [first_by_key.get(("norm", norm(a.short))), first_by_key.get(("norm", norm(a.long)))]
+        ids = [
+            first_by_key.get(("surface", identity.key(None, a.short))),
+            first_by_key.get(("surface", identity.key(None, a.long))),
+        ]
         if None not in ids:
             groups.union(ids[0], ids[1])
 
@@ -637,7 +612,7 @@ def build_extraction(
     for i, m in enumerate(kept):
         members.setdefault(groups.find(i), []).append(m)
 
-    long_forms = {norm(a.short): a.long for a in abbreviations}
+    long_forms = {identity.key(None, a.short): a.long for a in abbreviations}
     groups_in_order = sorted(members.values(), key=lambda ms: min(m.start for m in ms))
     context = resolver.Context(text, title_end, fmap.sentences) if model or collect is not None else None
     decided = _resolve(text, context, fmap, groups_in_order, kept, excluded, model or None, collect)
@@ -665,7 +640,7 @@ def build_extraction(
         entity = Entity(
             name=name,
             type=kind,
-            canonical=concept.pref_label if concept else long_forms.get(norm(name), name),
+            canonical=concept.pref_label if concept else long_forms.get(identity.key(None, name), name),
             confidence=resolver.confidence(probability)
             if probability is not None
             else round(min(1.0, 0.5 + best.weight / 12), 2),
@@ -763,7 +738,7 @@ def _resolve(
             rival,
         ) in inside:  # the longer reading wins: the shorter one is no mention of its group any more
             rival[0].remove(m)
-        key = norm(text[candidate.start : candidate.end])
+        key = identity.key(None, text[candidate.start : candidate.end])
         mention = Mention(candidate.start, candidate.end, kind, "learned")
         if key in by_key:
             decided[by_key[key]][0].append(mention)
@@ -774,12 +749,15 @@ def _resolve(
     keys = {}
     for index, (ms, kind, _) in enumerate(decided):
         for m in ms:
-            keys.setdefault(norm(text[m.start : m.end]), index)
+            keys.setdefault(identity.key(None, text[m.start : m.end]), index)
     out = []
     for index, (ms, kind, probability) in enumerate(decided):
         if not ms:
             continue
-        if ms[0].source == "learned" and keys.get(norm(text[ms[0].start : ms[0].end]), index) != index:
+        if (
+            ms[0].source == "learned"
+            and keys.get(identity.key(None, text[ms[0].start : ms[0].end]), index) != index
+        ):
             continue
         ms.sort(key=lambda m: m.start)
         out.append((ms, kind, probability))

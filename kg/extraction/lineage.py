@@ -1,6 +1,6 @@
 """Method lineage from one paper's text: which methods the paper's own method extends, varies or beats.
 
-``find_lineage`` runs after the entities are found. Its children are the methods the paper proposes; its
+These are the rules ``kg.extraction.lineage_model.find_lineage`` runs after the entities are found. Their children are the methods the paper proposes; its
 parents come from two kinds of evidence, precision before recall (a wrong ancestry misleads more than a
 missing one):
 
@@ -19,7 +19,8 @@ of it the text names (``LLaVA-MoLE`` on ``LLaVA-1.5``).
 
 Every edge carries the sentence and the span it was read from, and a confidence by kind of evidence.
 With the shipped model (``kg.extraction.lineage_model``) these rules propose and the model decides; the
-rules alone (``rule_lineage``) are its fallback and are measured beside it (``bench/cv_lineage.py``).
+rules alone (``rule_lineage``) are its fallback and are measured beside it (``bench/cv_lineage.py``). This
+module knows nothing of the model: the model reads the rules, never the other way round.
 """
 
 from __future__ import annotations
@@ -32,7 +33,8 @@ from dataclasses import dataclass
 from functools import cache, cached_property, lru_cache
 from pathlib import Path
 
-from kg.core.identity import family_name, method_key
+from kg.core import identity
+from kg.core.identity import family_name
 from kg.core.namespaces import KGV
 from kg.core.papers import Paper
 from kg.extraction.records import Alias, Entity, Evidence, Extraction, LineageEdge
@@ -210,8 +212,8 @@ def load_cues(path: Path = CUES_FILE) -> Cues:
         prior_work=re.compile(data["prior_work"], re.IGNORECASE),
         negation=re.compile(data["negation"], re.IGNORECASE),
         variant_markers=re.compile(data["variant_markers"]),
-        generic=frozenset(method_key(name) for name in data["generic_parents"]),
-        families=frozenset(method_key(name) for name in data["architecture_families"]),
+        generic=frozenset(identity.key("method", name) for name in data["generic_parents"]),
+        families=frozenset(identity.key("method", name) for name in data["architecture_families"]),
     )
 
 
@@ -231,7 +233,9 @@ def vocabulary_methods(vocabulary: VocabularyMatcher) -> dict[str, tuple[str, ..
 def _vocabulary_index(vocabulary: VocabularyMatcher) -> dict[str, str]:
     """method key of every label -> the preferred label."""
     return {
-        method_key(label): pref for pref, labels in vocabulary_methods(vocabulary).items() for label in labels
+        identity.key("method", label): pref
+        for pref, labels in vocabulary_methods(vocabulary).items()
+        for label in labels
     }
 
 
@@ -246,7 +250,7 @@ class Node:
 
     @cached_property
     def keys(self) -> frozenset[str]:
-        return frozenset(method_key(form) for form in self.forms)
+        return frozenset(identity.key("method", form) for form in self.forms)
 
     @cached_property
     def coinable(self) -> frozenset[str]:
@@ -274,29 +278,6 @@ class Sentence:
     field: str
     text: str
     start: int  # offset of the sentence within the field
-
-
-def find_lineage(
-    paper: Paper,
-    extraction: Extraction,
-    sentences: list[tuple[int, int]] | None = None,
-    vocabulary: VocabularyMatcher | None = None,
-) -> list[LineageEdge]:
-    """The lineage edges one paper states, its proposed methods as children; empty when it proposes none.
-
-    ``sentences`` are the extraction doc's sentences, as (start, end) offsets into ``paper.text``, and
-    ``vocabulary`` the pipeline's matcher: lineage reads what entity extraction read. Without them (a
-    caller holding no doc) the pipeline makes both.
-
-    With the shipped model (``kg.extraction.lineage_model``), the rules' edges and every other method or
-    technique the text names beside a child are candidates it decides; without one the rules decide."""
-    from kg.extraction.lineage_model import _pairs, decide, load_model
-
-    rules, context = _rules(paper, extraction, sentences, vocabulary)
-    model = load_model()
-    if model is None or context is None:
-        return rules
-    return decide(_pairs(rules, *context, extraction), model)
 
 
 def rule_lineage(
@@ -342,7 +323,7 @@ def _rules(
         last = bisect_left(positions, (sentence.field, sentence.start + len(sentence.text)))
         edges += _from_sentence(sentence, mentions[first:last], children, cues)
     own = _own_components(extraction, children, vocabulary, cues)
-    rules = _best([e for e in edges if method_key(e.parent) not in own], children, cues)
+    rules = _best([e for e in edges if identity.key("method", e.parent) not in own], children, cues)
     rules += [edge for _, edge in own_variants]
     return rules, (children, parents, mentions, fields, cues, own)
 
@@ -382,9 +363,9 @@ class Fields(dict):
 def _written_forms(entity: Entity, extraction: Extraction) -> list[str]:
     """The forms the paper writes for an entity: its name, its other forms, their acronym definitions."""
     forms = [entity.name, *entity.aliases]
-    keys = {method_key(form) for form in forms}
+    keys = {identity.key("method", form) for form in forms}
     for alias in extraction.aliases:
-        if method_key(alias.short) in keys or method_key(alias.long) in keys:
+        if identity.key("method", alias.short) in keys or identity.key("method", alias.long) in keys:
             forms += [alias.short, alias.long]
     return [form for form in forms if form and form.strip() and not FRAGMENT.match(form)]
 
@@ -400,17 +381,19 @@ def _name(entity: Entity, extraction: Extraction) -> str:
     a form the paper writes; else the surface name, rather than a canonical the text does not support."""
     if FRAGMENT.match(entity.canonical):
         return entity.name
-    written = {method_key(form) for form in _written_forms(entity, extraction)}
+    written = {identity.key("method", form) for form in _written_forms(entity, extraction)}
     # a concept of the entity's own type (not "pretraining" for CLIP) vouches for its canonical name
     vouched = bool(entity.concept) and entity.concept.startswith(str(KGV[entity.type + "/"]))
     if vouched and _versioned_member(entity.name, entity.canonical):
         return entity.name  # "Wav2Vec 2.0", not its family "wav2vec": the graph links the two
-    return entity.canonical if vouched or method_key(entity.canonical) in written else entity.name
+    return entity.canonical if vouched or identity.key("method", entity.canonical) in written else entity.name
 
 
 def _versioned_member(name: str, family: str) -> bool:
     """Whether ``name`` is a version or size of ``family`` (``Wav2Vec 2.0`` of ``wav2vec``)."""
-    return method_key(name) != method_key(family) and method_key(family_name(name)) == method_key(family)
+    return identity.key("method", name) != identity.key("method", family) and identity.key(
+        "method", family_name(name)
+    ) == identity.key("method", family)
 
 
 def _is_own_method(
@@ -420,27 +403,29 @@ def _is_own_method(
     not a phrase fragment, and not a well-known method unless the title leads with it (``BERT: ...``)."""
     if entity.type not in ("method", "technique") or FRAGMENT.match(entity.name):
         return False
-    if {method_key(entity.canonical), method_key(entity.name)} & others:
+    if {identity.key("method", entity.canonical), identity.key("method", entity.name)} & others:
         return False
     if entity.concept and not entity.concept.startswith(str(KGV["method/"])):
         return False  # the vocabulary knows the name as a metric, dataset or task
-    if entity.concept or method_key(entity.canonical) in _vocabulary_index(vocabulary):
+    if entity.concept or identity.key("method", entity.canonical) in _vocabulary_index(vocabulary):
         lead = TITLE_LEAD.split(title, maxsplit=1)[0]
-        return method_key(lead) in {method_key(form) for form in forms}
+        return identity.key("method", lead) in {identity.key("method", form) for form in forms}
     return True
 
 
 def _children(extraction: Extraction, title: str, vocabulary: VocabularyMatcher) -> list[Node]:
     """The paper's own methods, as children of its lineage edges."""
     entities = extraction.metrics + extraction.datasets + extraction.tasks
-    others = {method_key(e.canonical) for e in entities} | {method_key(e.name) for e in entities}
+    others = {identity.key("method", e.canonical) for e in entities} | {
+        identity.key("method", e.name) for e in entities
+    }
     out: dict[str, Node] = {}
     for entity in extraction.proposed:
         forms = _forms(entity, extraction)
         if not _is_own_method(entity, forms, title, others, vocabulary):
             continue
         name = forms[0]  # _forms puts the reported name first
-        out.setdefault(method_key(name), Node(name, forms, "child"))
+        out.setdefault(identity.key("method", name), Node(name, forms, "child"))
     return list(out.values())
 
 
@@ -457,11 +442,11 @@ def _own_variants(
     """Methods the text names that are the paper's own method in another version or size (``LadleNet+``
     of ``LadleNet``, ``iFormer-S`` of ``iFormer``) or built with it (``AlexNet-PCN16`` on ``PCN``): children
     too, each with its edge to the method it is a variant of."""
-    child_keys = {method_key(form) for child in children for form in child.forms}
+    child_keys = {identity.key("method", form) for child in children for form in child.forms}
     out: list[tuple[Node, LineageEdge]] = []
     for entity in extraction.methods:
         forms = tuple(dict.fromkeys(f for f in (entity.name, *entity.aliases) if f and not FRAGMENT.match(f)))
-        if not forms or {method_key(f) for f in forms} & child_keys:
+        if not forms or {identity.key("method", f) for f in forms} & child_keys:
             continue
         node = Node(forms[0], forms, "child")
         edge = next(
@@ -528,26 +513,29 @@ def _parents(
     extraction: Extraction, children: list[Node], cues: Cues, vocabulary: VocabularyMatcher
 ) -> tuple[list[Node], Unnamed]:
     """Candidate parents: the paper's other methods and techniques, then the vocabulary's methods."""
-    taken = {method_key(form) for child in children for form in child.forms}
+    taken = {identity.key("method", form) for child in children for form in child.forms}
     out: dict[str, Node] = {}
     for kind, entities in (("method", extraction.methods), ("technique", extraction.techniques)):
         for entity in entities:
             forms = _forms(entity, extraction)
-            keys = {method_key(form) for form in forms}
+            keys = {identity.key("method", form) for form in forms}
             if keys & taken or keys & cues.generic:
                 continue
             name = _name(entity, extraction)
             if kind == "method" and not entity.concept:
                 # "Bidirectional Encoder Representations from Transformers (BERT)" is the vocabulary's BERT
                 index = _vocabulary_index(vocabulary)
-                known = next((index[method_key(f)] for f in forms if method_key(f) in index), name)
+                known = next(
+                    (index[identity.key("method", f)] for f in forms if identity.key("method", f) in index),
+                    name,
+                )
                 name = name if _versioned_member(name, known) else known
             if kind == "technique" and any(CAMEL_NAME.fullmatch(form) for form in forms):
                 kind_here = "method"  # "EncoderFusion", "LoRA": a coined name is a method's, whatever its use
             else:
                 kind_here = kind
-            out.setdefault(method_key(name), Node(name, forms, kind_here))
-    named = taken | {method_key(form) for node in out.values() for form in node.forms}
+            out.setdefault(identity.key("method", name), Node(name, forms, kind_here))
+    named = taken | {identity.key("method", form) for node in out.values() for form in node.forms}
     nodes, by_key, by_coinable = _vocabulary_nodes(cues, vocabulary)
     skipped = frozenset(
         i for key in named for i in by_key.get(key, ())
@@ -569,7 +557,7 @@ def _vocabulary_nodes(
     by_key: dict[str, list[int]] = {}
     by_coinable: dict[str, list[int]] = {}
     for pref, labels in vocabulary_methods(vocabulary).items():
-        keys = {method_key(label) for label in labels}
+        keys = {identity.key("method", label) for label in labels}
         if keys & cues.generic:
             continue
         node = Node(pref, labels, "method", in_text=False)
@@ -688,15 +676,19 @@ def _own_components(
     lineage (``Fluorescence Lifetime Imaging (FLI) is ...`` in ``Macroscopic FLI Network``).
     """
     known = _vocabulary_index(vocabulary).keys()
-    methods = {method_key(name) for e in extraction.methods for name in (e.name, e.canonical, *e.aliases)}
+    methods = {
+        identity.key("method", name) for e in extraction.methods for name in (e.name, e.canonical, *e.aliases)
+    }
     own: set[str] = set()
     for alias in extraction.aliases:
-        keys = {method_key(alias.short), method_key(alias.long)}
+        keys = {identity.key("method", alias.short), identity.key("method", alias.long)}
         others = not _defined_as_own(alias, cues) and (bool(keys & methods) or not _initialism(alias))
         if keys & known or len(alias.short) < 2 or others:
             continue
         if any(
-            alias.short in form and method_key(form) not in keys for child in children for form in child.forms
+            alias.short in form and identity.key("method", form) not in keys
+            for child in children
+            for form in child.forms
         ):
             own |= keys
     return own
@@ -720,13 +712,15 @@ def _defined_names(extraction: Extraction, nodes: list[Node], cues: Cues) -> lis
     entity extraction did not list: parents only through a child's name (``RECOMBINER``)."""
     entities = extraction.datasets + extraction.metrics + extraction.tasks
     taken = {key for node in nodes for key in node.keys}
-    taken |= {method_key(name) for e in entities for name in (e.name, e.canonical, *e.aliases)}
+    taken |= {identity.key("method", name) for e in entities for name in (e.name, e.canonical, *e.aliases)}
     out: dict[str, Node] = {}
     for alias in extraction.aliases:
-        keys = {method_key(alias.short), method_key(alias.long)}
+        keys = {identity.key("method", alias.short), identity.key("method", alias.long)}
         if keys & taken or keys & cues.generic or _defined_as_own(alias, cues) or _initialism(alias):
             continue  # "speech language models (SLM)": a term's initials, not a method's coined name
-        out.setdefault(method_key(alias.short), Node(alias.short, (alias.short, alias.long), "method"))
+        out.setdefault(
+            identity.key("method", alias.short), Node(alias.short, (alias.short, alias.long), "method")
+        )
     return list(out.values())
 
 
@@ -758,13 +752,13 @@ def _from_version(
         if (
             not base
             or base == form
-            or method_key(base) == method_key(form)
+            or identity.key("method", base) == identity.key("method", form)
             or len(NON_WORD.sub("", base)) < 2
         ):
             continue
         if YEAR_END.search(form):  # a year, not a version: "SemEval-2024"
             continue
-        base_key = method_key(base)
+        base_key = identity.key("method", base)
         named = next((p for p in parents if base_key in p.keys), None)
         if named is None and SIZE_SUFFIX.search(form):
             continue  # "SSD-1B": a parameter count after an acronym the text never names is no version of it
@@ -774,7 +768,9 @@ def _from_version(
         for parent in parents:
             if parent is known:
                 continue
-            same_family = any(method_key(family_name(f)) == method_key(base) for f in parent.forms)
+            same_family = any(
+                identity.key("method", family_name(f)) == identity.key("method", base) for f in parent.forms
+            )
             older = number is not None and (_version_number(parent.name) or 1.0) < number
             if same_family and older:
                 edges.append(LineageEdge(child.name, parent.name, "extends", 0.7, evidence))
@@ -813,7 +809,7 @@ def _from_name(
     for parent in contained:
         if any(other is not parent and _part_of(parent, other) for other in contained):
             continue  # "vision transformers" names ViT; the Transformer in it is ViT's ancestor, not the child's
-        family = method_key(parent.name) in cues.families
+        family = identity.key("method", parent.name) in cues.families
         relation = "variant_of" if variant and not family else "based_on"
         confidence = 0.8 if parent.in_text else 0.7
         named = _named_version(parent, parents)
@@ -873,7 +869,7 @@ def _named_version(family: Node, parents: list[Node]) -> Node:
         if p.kind == "method"
         and p.in_text
         and not (p.keys & family.keys)
-        and any(method_key(family_name(form)) in family.keys for form in p.forms)
+        and any(identity.key("method", family_name(form)) in family.keys for form in p.forms)
     ]
     return versions[0] if len(versions) == 1 else family
 
@@ -892,7 +888,7 @@ def _named_in_phrase(
     for form in child.forms:
         abstract = abstract.replace(form, " ")
     by_key = {
-        method_key(form): parent
+        identity.key("method", form): parent
         for parent in parents
         for form in parent.forms
         if form[:1].isupper() and (parent.kind == "method" or _written_as_name(form, abstract))
@@ -905,7 +901,7 @@ def _named_in_phrase(
         for cut in range(1, len(words)):
             suffix, prefix = " ".join(words[cut:]), " ".join(words[:cut])
             for part, modifier in ((suffix, prefix), (prefix, suffix)):
-                key = method_key(part)
+                key = identity.key("method", part)
                 named = " " in part or any(ch.isupper() or ch.isdigit() or ch == "-" for ch in part[1:])
                 # "Decoupled Mixup" on the Mixup the text names; a capitalised common word ("Binary Codes")
                 # counts only when the text names it on its own
@@ -929,13 +925,15 @@ def _name_contains(child: Node, parent: Node) -> bool:
         if " " not in form:
             if any(
                 pform in form
-                and method_key(pform) != method_key(form)
+                and identity.key("method", pform) != identity.key("method", form)
                 and _coined_on(form, pform, parent.in_text)
                 for pform in parent.coinable
             ):
                 return True
         elif parent.in_text and any(
-            len(pform) >= 3 and method_key(pform) != method_key(form) and _long_form_names(form, pform, child)
+            len(pform) >= 3
+            and identity.key("method", pform) != identity.key("method", form)
+            and _long_form_names(form, pform, child)
             for pform in parent.forms
         ):
             return True
@@ -1000,7 +998,12 @@ def _from_title(title: str, children: list[Node], mentions: list[Mention]) -> li
     if not match:
         return []
     child = next(
-        (c for c in children if any(method_key(f) == method_key(match.group(1)) for f in c.forms)), None
+        (
+            c
+            for c in children
+            if any(identity.key("method", f) == identity.key("method", match.group(1)) for f in c.forms)
+        ),
+        None,
     )
     if child is None:
         return []
@@ -1222,13 +1225,13 @@ def _clause_end(text: str, position: int, mentions: list[Mention]) -> int:
 
 def _best(edges: list[LineageEdge], children: list[Node], cues: Cues) -> list[LineageEdge]:
     """One edge per (child, parent): the surest, the strongest relation on a tie; none to itself or kin."""
-    child_keys = {method_key(form) for child in children for form in child.forms}
+    child_keys = {identity.key("method", form) for child in children for form in child.forms}
     best: dict[tuple[str, str], LineageEdge] = {}
     for edge in edges:
-        parent_key = method_key(edge.parent)
+        parent_key = identity.key("method", edge.parent)
         if parent_key in child_keys or parent_key in cues.generic or edge.confidence < MIN_CONFIDENCE:
             continue
-        pair = (method_key(edge.child), parent_key)
+        pair = (identity.key("method", edge.child), parent_key)
         current = best.get(pair)
         if current is None or (edge.confidence, -RELATION_RANK[edge.relation]) > (
             current.confidence,

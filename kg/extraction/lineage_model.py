@@ -1,4 +1,4 @@
-"""The learned lineage decision: every (child, parent) pair a paper could state, described, and decided by a
+"""Lineage, decided: ``find_lineage`` (what extraction runs) and the learned decision: every (child, parent) pair a paper could state, described, and decided by a
 logistic regression trained on the annotated papers (``training.lineage``).
 
 The rules of ``kg.extraction.lineage`` stay the candidate generator and one of the features: their edges
@@ -25,7 +25,8 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from kg.core.identity import family_name, method_key
+from kg.core import identity
+from kg.core.identity import family_name
 from kg.core.papers import Paper
 from kg.extraction.lineage import (
     CLAUSE_END,
@@ -133,6 +134,27 @@ def decide(pairs: list[Pair], model: LineageModel) -> list[LineageEdge]:
     return sorted(accepted, key=lambda e: (e.child, -e.confidence, e.parent))
 
 
+def find_lineage(
+    paper: Paper,
+    extraction: Extraction,
+    sentences: list[tuple[int, int]] | None = None,
+    vocabulary: VocabularyMatcher | None = None,
+) -> list[LineageEdge]:
+    """The lineage edges one paper states, its proposed methods as children; empty when it proposes none.
+
+    ``sentences`` are the extraction doc's sentences, as (start, end) offsets into ``paper.text``, and
+    ``vocabulary`` the pipeline's matcher: lineage reads what entity extraction read. Without them (a
+    caller holding no doc) the pipeline makes both.
+
+    With the shipped model, the rules' edges and every other method or
+    technique the text names beside a child are candidates it decides; without one the rules decide."""
+    rules, context = _rules(paper, extraction, sentences, vocabulary)
+    model = load_model()
+    if model is None or context is None:
+        return rules
+    return decide(_pairs(rules, *context, extraction), model)
+
+
 def lineage_pairs(
     paper: Paper,
     extraction: Extraction,
@@ -166,12 +188,12 @@ def _pairs(
     by_key: dict[str, Node] = {}
     for node in parents:
         if not (node.keys & child_keys) and not (node.keys & cues.generic):
-            by_key.setdefault(method_key(node.name), node)
+            by_key.setdefault(identity.key("method", node.name), node)
     rule_for: dict[tuple[str, str], LineageEdge] = {}
     extra: dict[str, Node] = {}  # parents only the rules relate: named inside a name, or the paper's own
     for edge in rules:
-        parent_key = method_key(edge.parent)
-        child = next((c for c in children if method_key(edge.child) in c.keys), None)
+        parent_key = identity.key("method", edge.parent)
+        child = next((c for c in children if identity.key("method", edge.child) in c.keys), None)
         if child is None or parent_key in child.keys or not _text_writes(fields, edge.parent):
             continue  # never the child's own form, never a name the text does not write
         if parent_key not in by_key:
@@ -182,25 +204,25 @@ def _pairs(
                     Node(edge.parent, (edge.parent,), "method", False),
                 ),
             )
-        rule_for[(method_key(child.name), parent_key)] = edge
+        rule_for[(identity.key("method", child.name), parent_key)] = edge
     pieces = _name_pieces(children, fields, {**by_key, **extra}, child_keys | own | cues.generic)
     if pieces:
-        by_key.update({method_key(node.name): node for node in pieces})
+        by_key.update({identity.key("method", node.name): node for node in pieces})
         mentions = _mentions(fields, [*children, *by_key.values()])
     reader = _Reader(fields, mentions, cues)
     concepts = {
         key
         for entity in extraction.methods + extraction.techniques
         if entity.concept
-        for key in (method_key(entity.name), method_key(entity.canonical))
+        for key in (identity.key("method", entity.name), identity.key("method", entity.canonical))
     }
-    aliases = {method_key(a.short) for a in extraction.aliases} | {
-        method_key(a.long) for a in extraction.aliases
+    aliases = {identity.key("method", a.short) for a in extraction.aliases} | {
+        identity.key("method", a.long) for a in extraction.aliases
     }
     out = []
     for child in children:
         for parent_key, parent in {**by_key, **extra}.items():
-            rule = rule_for.get((method_key(child.name), parent_key))
+            rule = rule_for.get((identity.key("method", child.name), parent_key))
             if rule is None and (parent_key in extra or not parent.in_text):
                 continue
             features, evidence, relation = reader.describe(child, parent, children, by_key)
@@ -282,7 +304,7 @@ def _name_pieces(children: list[Node], fields: Fields, known: dict[str, Node], t
                 ]
                 cuts = [cut for cut in cuts if cut != form]
             for cut in cuts:
-                key = method_key(cut)
+                key = identity.key("method", cut)
                 if len(cut) < 3 or key in taken or key in known or key in out:
                     continue
                 words = cut.split()
@@ -325,7 +347,7 @@ def _name_features(child: Node, parent: Node, cues: Cues) -> dict[str, float]:
     for cform in child.forms:
         long = " " in cform and _is_long_form(cform, child)
         for pform in pforms:
-            if method_key(pform) == method_key(cform):
+            if identity.key("method", pform) == identity.key("method", cform):
                 continue
             if " " not in cform and pform in cform:
                 f["p_in_c_name"] = 1.0
@@ -333,7 +355,7 @@ def _name_features(child: Node, parent: Node, cues: Cues) -> dict[str, float]:
                     f["p_prefix_of_c"] = 1.0
                 elif cform.endswith(pform):
                     f["p_suffix_of_c"] = 1.0
-                if method_key(family_name(cform)) == method_key(pform):
+                if identity.key("method", family_name(cform)) == identity.key("method", pform):
                     f["c_version_of_p"] = 1.0
             if long and _pattern(pform.casefold() if " " in pform else pform).search(cform):
                 f["p_in_c_long"] = 1.0
@@ -350,7 +372,7 @@ def _name_features(child: Node, parent: Node, cues: Cues) -> dict[str, float]:
         f["p_initials_of_c"] = 1.0
     f["p_kind=" + ("own" if parent.kind == "child" else parent.kind)] = 1.0
     f["p_in_text"] = float(parent.in_text)
-    f["p_family"] = float(method_key(name) in cues.families)
+    f["p_family"] = float(identity.key("method", name) in cues.families)
     f["p_words=" + str(min(len(name.split()), 3))] = 1.0
     f["p_lower"] = float(name.islower())
     f["p_caps"] = float(sum(ch.isupper() for ch in name) >= 2)
@@ -397,7 +419,7 @@ class _Reader:
         title = self.sentences[0] if self.sentences and self.sentences[0].field == "title" else None
         if title is not None and parent_at[0] == 0:
             lead = re.split(r"\s*[:\u2013\u2014]\s*|\s+-+\s+", title.text, maxsplit=1)
-            if len(lead) == 2 and method_key(lead[0]) in child.keys:
+            if len(lead) == 2 and identity.key("method", lead[0]) in child.keys:
                 f["p_title_description"] = 1.0  # "SwiDeN: Convolutional Neural Networks For ..."
         f["p_first_sentence"] = float(parent_at[0] == self.first_abstract)
         f["p_first_named"] = float(parent_at[0] <= min(child_at, default=len(self.sentences)))
@@ -496,7 +518,9 @@ class _Reader:
         others = sum(
             1
             for m in here
-            if lo <= m.start - offset < hi and m.node.kind != "child" and method_key(m.node.name) in parents
+            if lo <= m.start - offset < hi
+            and m.node.kind != "child"
+            and identity.key("method", m.node.name) in parents
         )
         if others:
             f[f"{kind}_names_between"] = 1.0

@@ -26,7 +26,7 @@ import numpy as np
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from kg.core.domain import ENTITY_TYPES
-from kg.extraction.text import fold_plurals
+from kg.core.identity import fold_plurals
 
 MODEL_PATH = Path(__file__).parent / "models" / "resolver.json"
 CLUSTERS_PATH = Path(__file__).parent / "models" / "word_clusters.json"  # scripts/make_word_clusters.py
@@ -92,9 +92,9 @@ def field_names() -> dict[str, dict[str, int]]:
 
 
 @lru_cache(maxsize=1 << 16)
-def word_key(word: str) -> str:
-    """``name_key`` of one word, cached (every word of every paper is keyed once for the features)."""
-    return name_key(word)
+def word_form(word: str) -> str:
+    """``scorer_form`` of one word, cached (every word of every paper is keyed once for the features)."""
+    return scorer_form(word)
 
 
 @cache
@@ -108,9 +108,13 @@ def field_name_prefixes() -> frozenset[str]:
     return frozenset(out)
 
 
-def name_key(text: str) -> str:
-    """The eval scorer's normalisation of a name (case, hyphens, punctuation, plural "s")."""
-    s = text.casefold().replace("\u2013", "-").replace("\u2014", "-")
+def scorer_form(text: str | None) -> str:
+    """A name as the eval scorer (``score.py``) compares it: case, hyphens, punctuation and a plural "s" do not
+    count. Not an identity key (that is ``kg.core.identity.key``): the field-name list and the training labels
+    are matched in this form, so the features follow it. None is ""."""
+    if text is None:
+        return ""
+    s = str(text).casefold().replace("\u2013", "-").replace("\u2014", "-")
     s = re.sub(r"[-_/]+", " ", s)
     return fold_plurals(re.sub(r"[^\w\s.+%*]", " ", s).split(), ".")
 
@@ -129,7 +133,7 @@ class Context:
         self.sentence_starts = {s for s, _ in sentences}
         self.sentence_order = sorted(self.sentence_starts)
         self.title_words = {w for w in self.lower[: self.index(title_end)] if w not in STOP}
-        self.keys = [word_key(w) for w in self.lower]  # each word's share of a name's key
+        self.keys = [word_form(w) for w in self.lower]  # each word's share of a name's key
         self._listed_runs: dict[tuple[int, int], dict[str, int]] | None = None  # _find_listed_runs
         self._run_starts: set[int] = set()
         self._run_ends: set[int] = set()
@@ -304,7 +308,7 @@ class Context:
             )
         listed = dict(whole)
         for form in candidate.forms[1:]:
-            for kind, papers in names.get(name_key(form), {}).items():
+            for kind, papers in names.get(scorer_form(form), {}).items():
                 listed[kind] = max(listed.get(kind, 0), papers)
         if listed:
             out = []

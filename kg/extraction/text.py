@@ -26,16 +26,3 @@ def make_doc(nlp: Language, text: str) -> Doc:
 def overlaps(start: int, end: int, ranges: Iterable[tuple[int, int]]) -> bool:
     """Does ``[start, end)`` share a character with any of ``ranges``?"""
     return any(s < end and start < e for s, e in ranges)
-
-
-def fold_plurals(words: Iterable[str], strip: str) -> str:
-    """Words stripped of ``strip``, a plural "s" dropped from words over three letters, joined by spaces: the
-    last step of both name keys (the assembly's and the eval scorer's)."""
-    out = []
-    for w in words:
-        w = w.strip(strip)
-        if len(w) > 3 and w.endswith("s") and not w.endswith("ss"):
-            w = w[:-1]
-        if w:
-            out.append(w)
-    return " ".join(out)

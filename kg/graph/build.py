@@ -305,13 +305,13 @@ class GraphBuilder:
         roles = [(e, self.role_predicates[e.type], ROLE_PREDICATES[e.type]) for e in extraction.entities()]
         roles += [(e, k.proposes, KG.proposes) for e in extraction.proposed]
         for entity, predicate, predicate_iri in roles:
-            entity_key = self.entity_iri(entity.type, entity.canonical)
-            entity_node = terms.iri(entity_key)
+            entity_ref = self.entity_iri(entity.type, entity.canonical)
+            entity_node = terms.iri(entity_ref)
             shared.append(
-                (("entity", entity_key, entity.concept), list(self._entity_node(entity, entity_node)))
+                (("entity", entity_ref, entity.concept), list(self._entity_node(entity, entity_node)))
             )
             forms = sorted({entity.name, *entity.aliases} - {entity.canonical})
-            graph.names.append((entity_key, (entity.canonical, *forms)))
+            graph.names.append((entity_ref, (entity.canonical, *forms)))
             self._family(entity.type, entity.canonical, entity.concept, graph)
             mention = terms.iri(
                 str(
@@ -319,7 +319,7 @@ class GraphBuilder:
                         "mention",
                         paper.key,
                         predicate_iri,
-                        entity_key,
+                        entity_ref,
                         entity.evidence.field,
                         entity.evidence.start,
                     )

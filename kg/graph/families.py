@@ -24,10 +24,10 @@ from functools import lru_cache
 from rdflib import Graph
 from rdflib.namespace import SKOS
 
-from kg.core.identity import family_name, method_key, version_parent
+from kg.core import identity
+from kg.core.identity import family_name, version_parent
 from kg.core.namespaces import KGV
 from kg.core.resources import ontology_dir
-from kg.graph.iris import entity_key
 
 FAMILY_KINDS = ("method", "dataset")
 MAX_DEPTH = 8  # no family chain is deeper; a vocabulary cycle stops here
@@ -62,14 +62,14 @@ class FamilyVocabulary:
             concept = self.by_iri[iri]
             self.by_label.setdefault((concept.kind, label.casefold()), concept)
         for concept in sorted(concepts, key=lambda c: c.iri):  # a prefLabel's key wins over an altLabel's
-            self.by_key.setdefault((concept.kind, entity_key(concept.kind, concept.label)), concept)
+            self.by_key.setdefault((concept.kind, identity.key(concept.kind, concept.label)), concept)
         for iri, label in sorted(labels):
             concept = self.by_iri[iri]
-            self.by_key.setdefault((concept.kind, entity_key(concept.kind, label)), concept)
+            self.by_key.setdefault((concept.kind, identity.key(concept.kind, label)), concept)
 
     def lookup(self, kind: str, name: str) -> Concept | None:
         """The concept a name is a label of (any case), else the one whose label has the name's key."""
-        return self.by_label.get((kind, name.casefold())) or self.by_key.get((kind, entity_key(kind, name)))
+        return self.by_label.get((kind, name.casefold())) or self.by_key.get((kind, identity.key(kind, name)))
 
 
 @lru_cache(maxsize=1)
@@ -101,7 +101,7 @@ def version_marks(name: str) -> str:
     Two spellings with the same marks are one thing (``ImageNet-1k``, ``ImageNet-1K``); other marks make a
     version of its own (``ILSVRC-2012`` is not spelt as ``ImageNet-1K`` is, though the same data).
     """
-    key, family = method_key(name), method_key(family_name(name))
+    key, family = identity.key("method", name), identity.key("method", family_name(name))
     if key == family:
         return ""
     return key[len(family) :].strip("-") if key.startswith(family + "-") else key
@@ -142,12 +142,12 @@ def family_chain(kind: str, name: str, concept: str | None = None) -> tuple[tupl
     [('LLaVA-1.5-7B', 'LLaVA-1.5'), ('LLaVA-1.5', 'LLaVA')]
     """
     steps: list[tuple[str, Family]] = []
-    seen = {entity_key(kind, name)}
+    seen = {identity.key(kind, name)}
     for _ in range(MAX_DEPTH):
         family = family_of(kind, name, concept)
-        if family is None or entity_key(kind, family.name) in seen:
+        if family is None or identity.key(kind, family.name) in seen:
             break
-        seen.add(entity_key(kind, family.name))
+        seen.add(identity.key(kind, family.name))
         steps.append((name, family))
         name, concept = family.name, family.concept
     return tuple(steps)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import re
-import unicodedata
 
 from rdflib import URIRef
 
-from kg.core.identity import method_key
+from kg.core import identity
+from kg.core.identity import slug
 from kg.core.namespaces import KGR
 from kg.core.papers import Paper
 
@@ -21,22 +21,10 @@ TYPE_SEGMENTS = {
 }
 
 
-def slug(name: str) -> str:
-    """``"Top-1 Accuracy"`` -> ``"top-1-accuracy"``: ASCII, lower case, hyphen-separated, never empty."""
-    text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii").casefold()
-    text = re.sub(r"[^a-z0-9+]+", "-", text).strip("-").replace("+", "plus")
-    return text or "x" + digest(name)[:12]
-
-
 def digest(*parts: object) -> str:
     """A short hash of the parts, for nodes that have no name of their own (mentions, results)."""
     joined = "\x1f".join("" if part is None else str(part) for part in parts)
     return hashlib.sha1(joined.encode("utf-8", "surrogatepass")).hexdigest()[:20]
-
-
-def entity_key(entity_type: str, name: str) -> str:
-    """The merge key of an entity: methods merge their surface variants (kg.core.identity), others by slug."""
-    return method_key(name) if entity_type == "method" else slug(name)
 
 
 def paper_iri(paper: Paper) -> URIRef:
@@ -44,7 +32,7 @@ def paper_iri(paper: Paper) -> URIRef:
 
 
 def entity_iri(entity_type: str, name: str) -> URIRef:
-    return KGR[f"{TYPE_SEGMENTS[entity_type]}/{entity_key(entity_type, name)}"]
+    return KGR[f"{TYPE_SEGMENTS[entity_type]}/{identity.key(entity_type, name)}"]
 
 
 def repository_iri(url: str) -> URIRef:

@@ -22,9 +22,10 @@ import networkx as nx
 from rdflib import URIRef
 from rdflib.term import Node
 
+from kg.core import identity
 from kg.core.domain import LINEAGE_RELATIONS_TABLE
 from kg.core.errors import KgError
-from kg.core.identity import family_name, method_key
+from kg.core.identity import UnionFind, family_name
 from kg.core.namespaces import KG
 from kg.core.resources import queries_dir
 from kg.read.lookup import resolve, select, suggestions
@@ -189,30 +190,21 @@ def _read_methods(source: Any) -> dict[str, Method]:
 def _same_methods(methods: dict[str, Method]) -> dict[str, str]:
     """IRI -> the IRI of the node it is the same method as (itself when alone).
 
-    Two nodes are one method when a variant of one is the other's key (``method_key``), the way
-    ``MethodIndex`` merges an acronym with its long form; the node named by more papers is kept.
+    Two nodes are one method when a variant of one is the other's identity key (an acronym and its long
+    form, named apart by different papers); the node named by more papers is kept.
     """
     by_key = {_tail(iri): iri for iri in methods}
-    parent = {iri: iri for iri in methods}
+    groups = UnionFind(methods)
 
-    def find(iri: str) -> str:
-        while parent[iri] != iri:
-            parent[iri] = parent[parent[iri]]
-            iri = parent[iri]
-        return iri
+    def more_named(a: str, b: str) -> str:
+        return min((a, b), key=lambda n: (-len(methods[n].paper_iris), " " in methods[n].label, n))
 
     for iri, method in sorted(methods.items()):
         for name in sorted(method.alt_labels):
-            other = by_key.get(method_key(name))
-            if other is None or other == iri:
-                continue
-            a, b = find(iri), find(other)
-            if a != b:
-                keep, drop = sorted(
-                    (a, b), key=lambda n: (-len(methods[n].paper_iris), " " in methods[n].label, n)
-                )
-                parent[drop] = keep
-    return {iri: find(iri) for iri in methods}
+            other = by_key.get(identity.key("method", name))
+            if other is not None and other != iri:
+                groups.union(iri, other, more_named)
+    return {iri: groups.find(iri) for iri in methods}
 
 
 class Lineage:

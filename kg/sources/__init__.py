@@ -27,9 +27,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from kg.core.papers import Paper, deduplicate
+from kg.core.papers import MAX_FIELD_CHARS, Paper, deduplicate, over_long_fields
 from kg.core.urls import UrlRejected, normalise_url
-from kg.extraction import MAX_FIELD_CHARS, over_long_fields
 from kg.sources.arxiv import FetchError, fetch_arxiv, looks_like_atom, read_atom
 from kg.sources.base import MAX_LINE_BYTES, Problem, shorten, stream_chunks, text_lines
 from kg.sources.hf_dump import read_dump

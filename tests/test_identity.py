@@ -1,4 +1,4 @@
-"""Method identity: surface variants share a key, versions do not; acronyms merge with their long forms."""
+"""Name identity: one key for every stage (surface variants share it, versions do not) and one union-find."""
 
 from __future__ import annotations
 
@@ -8,7 +8,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kg.core.identity import MethodIndex, family_name, method_key, suggest
+from kg.core.identity import UnionFind, family_name, key, suggest
+
+
+def method_key(name: str) -> str:
+    return key("method", name)
 
 
 @pytest.mark.parametrize(
@@ -84,38 +88,6 @@ def test_family_strips_version_and_size_markers_only(name, family):
     assert family_name(name) == family
 
 
-def test_index_merges_an_acronym_with_its_long_form_and_keeps_every_variant():
-    index = MethodIndex()
-    index.add("DTRN", paper="p1")
-    index.add("Deep Task-specific Bottom Representation Network", paper="p2")
-    index.add("dtrn", paper="p3")
-    assert len(index) == 2
-    index.add_alias("DTRN", "Deep Task-specific Bottom Representation Network")
-    assert len(index) == 1
-    record = index.get("deep task-specific bottom representation network")
-    assert record is not None and record.label == "DTRN"
-    assert record.papers == {"p1", "p2", "p3"}
-    assert set(record.alt_labels) == {"dtrn", "Deep Task-specific Bottom Representation Network"}
-    assert index.key("Deep Task-specific Bottom Representation Network") == "dtrn"
-
-
-def test_alias_of_unknown_methods_adds_nothing():
-    index = MethodIndex()
-    index.add("BERT")
-    index.add_alias("NMT", "Neural Machine Translation")
-    assert len(index) == 1 and "NMT" not in index
-
-
-def test_index_families_and_preferred_labels():
-    index = MethodIndex()
-    for name in ("EAGLE", "EAGLE-2", "EAGLE-3", "Medusa"):
-        index.add(name)
-    index.add("transformers", preferred="Transformer")
-    assert index.family("EAGLE-3") == "EAGLE"
-    assert sorted(r.label for r in index.members("EAGLE-2")) == ["EAGLE", "EAGLE-2", "EAGLE-3"]
-    assert index.label("Transformers") == "Transformer"
-
-
 def test_suggest_is_case_insensitive_and_ranks_the_closest_first():
     labels = ["EAGLE", "EAGLE-2", "Longformer", "BERT", "RoBERTa"]
     assert suggest("eagel", labels)[0] == "EAGLE"
@@ -123,23 +95,52 @@ def test_suggest_is_case_insensitive_and_ranks_the_closest_first():
     assert suggest("zzzz", labels) == []
 
 
-def test_index_from_extractions_merges_one_method_across_papers():
-    from kg.extraction.records import Alias, Entity, Evidence, Extraction
+@given(st.lists(st.tuples(st.integers(0, 30), st.integers(0, 30)), max_size=40), st.randoms())
+def test_union_find_groups_do_not_depend_on_the_order_of_unions(pairs, random):
+    """Mention groups and merged method nodes must not change with the order rules happen to run in."""
+    shuffled = [(b, a) if random.random() < 0.5 else (a, b) for a, b in pairs]
+    random.shuffle(shuffled)
+    first, second = UnionFind(range(31)), UnionFind(range(31))
+    for a, b in pairs:
+        first.union(a, b)
+    for a, b in shuffled:
+        second.union(a, b)
+    assert [first.find(i) for i in range(31)] == [second.find(i) for i in range(31)]
+    # the root kept is the smallest member: the first mention of a group, in text order
+    for i in range(31):
+        assert first.find(i) == min(j for j in range(31) if first.find(j) == first.find(i))
 
-    ev = Evidence("abstract", "", 0, 0)
-    first = Extraction(
-        "p1",
-        methods=[Entity("ReCAT", "method", "recursive composition augmented Transformer", 0.9, ev)],
-        aliases=[Alias("ReCAT", "recursive composition augmented Transformer", ev)],
+
+def test_union_find_keeps_the_root_the_caller_prefers():
+    papers = {"bert": 9, "bidirectional-encoder-representations-from-transformer": 2, "roberta": 5}
+    groups = UnionFind(papers)
+    kept = groups.union(
+        "bidirectional-encoder-representations-from-transformer",
+        "bert",
+        lambda a, b: max(a, b, key=papers.get),
     )
-    second = Extraction("p2", methods=[Entity("ReCAT", "method", "ReCAT", 0.9, ev)])
-    third = Extraction("p3", methods=[Entity("transformers", "method", "Transformer", 0.9, ev, concept="x")])
-    index = MethodIndex()
-    for extraction in (first, second, third):
-        index.add_extraction(extraction)
-    record = index.get("recursive composition augmented Transformer")
-    assert record is index.get("ReCAT") and record.papers == {"p1", "p2"} and record.label == "ReCAT"
-    assert index.get("Transformers").label == "Transformer" and len(index) == 2
+    assert kept == "bert" and groups.find("bidirectional-encoder-representations-from-transformer") == "bert"
+    assert groups.find("roberta") == "roberta" and "roberta" in groups and "gpt" not in groups
+
+
+@pytest.mark.parametrize(
+    ("spellings", "kind"),
+    [
+        (["Vision-Transformers", "vision transformer", "Vision_Transformer", "VISION TRANSFORMERS"], None),
+        (["Top-1 Accuracy", "top-1 accuracy", "Top 1 Accuracy"], "metric"),
+        (["BERT", "BERT-based", "the BERT model"], "method"),
+    ],
+)
+def test_one_key_files_each_spelling_of_a_name_together(spellings, kind):
+    assert len({key(kind, spelling) for spelling in spellings}) == 1
+
+
+def test_graph_iris_and_lineage_nodes_use_the_one_key():
+    """The graph mints an entity's IRI from ``key``: a lineage tree or a lookup finds it by the same key."""
+    from kg.graph.iris import entity_iri
+
+    for kind, name in (("method", "EAGLE-3 model"), ("dataset", "ImageNet-1K"), ("metric", "Top-1 Accuracy")):
+        assert str(entity_iri(kind, name)).rsplit("/", 1)[1] == key(kind, name)
 
 
 def test_the_documented_examples_hold():
