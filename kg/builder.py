@@ -28,8 +28,8 @@ from kg.extraction.records import Extraction
 from kg.graph import vocabulary_triples
 from kg.graph.build import NTRIPLES, RDFLIB, Names, NTriplesChunk, nquads_text, ntriples_chunk, ntriples_text
 from kg.graph.iris import NAMES_GRAPH, VOCABULARY_GRAPH
+from kg.graph.links import facts_quads
 from kg.linking import ApiClient, LinkReport, link_papers
-from kg.linking.triples import facts_quads
 from kg.sources import Problem, Reading, read_all
 from kg.store import Store
 from kg.store.lock import write_lock

@@ -21,7 +21,7 @@ from kg.extraction.records import Entity, Evidence, Extraction
 from kg.graph.iris import paper_iri, repository_iri
 from kg.linking.client import ApiClient
 from kg.linking.link import link_papers
-from kg.linking.triples import facts_triples
+from kg.graph.links import facts_triples
 
 XSD_DATETIME = URIRef("http://www.w3.org/2001/XMLSchema#dateTime")
 

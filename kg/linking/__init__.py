@@ -15,17 +15,17 @@ if TYPE_CHECKING:
     from kg.linking.link import LinkReport, PaperLinks, RepositoryFacts, link_papers
 
 _HOMES = {
-    "ApiClient": "client",
-    "ApiError": "client",
-    "ApiUnavailable": "client",
-    "RateLimited": "client",
-    "default_cache_dir": "client",
-    "LinkReport": "link",
-    "PaperLinks": "link",
-    "RepositoryFacts": "link",
-    "link_papers": "link",
-    "FoundLink": "urls",
-    "find_links": "urls",
+    "ApiClient": "kg.linking.client",
+    "ApiError": "kg.linking.client",
+    "ApiUnavailable": "kg.linking.client",
+    "RateLimited": "kg.linking.client",
+    "default_cache_dir": "kg.linking.client",
+    "LinkReport": "kg.linking.link",
+    "PaperLinks": "kg.linking.link",
+    "RepositoryFacts": "kg.linking.link",
+    "link_papers": "kg.linking.link",
+    "FoundLink": "kg.core.urls",
+    "find_links": "kg.core.urls",
 }
 __all__ = [
     "ApiClient",
@@ -46,4 +46,4 @@ def __getattr__(name: str) -> Any:
     home = _HOMES.get(name)
     if home is None:
         raise AttributeError(f"module 'kg.linking' has no attribute {name!r}")
-    return getattr(importlib.import_module(f"kg.linking.{home}"), name)
+    return getattr(importlib.import_module(home), name)
