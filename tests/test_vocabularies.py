@@ -328,6 +328,7 @@ def test_matcher_families_and_graph_share_one_parse_of_each_file(monkeypatch):
         return real_parse(*args, **kwargs)
 
     monkeypatch.setattr(pyoxigraph, "parse", counting_parse)
+    monkeypatch.setattr(Graph, "parse", lambda *a, **k: pytest.fail("a vocabulary read with rdflib"))
     vocabularies.parsed.cache_clear()
     vocabularies._concepts.cache_clear()
     family_vocabulary.cache_clear()
