@@ -362,7 +362,7 @@ def test_vocabularies_are_skos_schemes_under_kgv():
 
 def test_labels_know_their_type_and_concept():
     labels = {label.text: label.concept for label in load_labels(default_vocab_dir().glob("*.ttl"))}
-    assert labels["word error rate"].type == "metric"
+    assert labels["word error rate"].kind == "metric"
     assert labels["WER"].iri == labels["word error rate"].iri
     assert labels["ImageNet"].iri == str(KGV["dataset/imagenet"])
 

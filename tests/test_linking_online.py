@@ -19,9 +19,9 @@ from kg.core.namespaces import KG, SCHEMA
 from kg.core.papers import Paper
 from kg.extraction.records import Entity, Evidence, Extraction
 from kg.graph.iris import paper_iri, repository_iri
+from kg.graph.links import facts_triples
 from kg.linking.client import ApiClient
 from kg.linking.link import link_papers
-from kg.graph.links import facts_triples
 
 XSD_DATETIME = URIRef("http://www.w3.org/2001/XMLSchema#dateTime")
 

@@ -3,16 +3,20 @@ case rule (fold case only for names that are not ordinary words)."""
 
 from __future__ import annotations
 
+import ast
 import gzip
 import zipfile
+from collections import Counter
 from pathlib import Path
 
+import pyoxigraph
 import pytest
 import spacy
 import srsly
 from rdflib import Graph, Literal
 from rdflib.namespace import DCTERMS, SKOS
 
+from kg.core import vocabularies
 from kg.core.namespaces import KGV
 from kg.core.resources import vocabulary_paths
 from kg.extraction.mentions import VOCABULARY, mentions_by
@@ -24,6 +28,8 @@ from kg.extraction.vocabulary import (
     sentence_case,
     spelling_variants,
 )
+from kg.graph.build import vocabulary_triples
+from kg.graph.families import family_vocabulary
 from tests.conftest import load_script
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -308,3 +314,66 @@ def test_a_title_case_name_of_ordinary_words_matches_in_sentence_case_but_not_st
     matcher = VocabularyMatcher(nlp, vocab_dir=str(vocab))
     doc = matcher(nlp("Natural questions arise. We test on Natural questions and natural questions."))
     assert [(span.start, span.text) for span in mentions_by(doc, VOCABULARY)] == [(7, "Natural questions")]
+
+
+# --- one parse -----------------------------------------------------------------------------------------
+
+
+def test_matcher_families_and_graph_share_one_parse_of_each_file(monkeypatch):
+    real_parse = pyoxigraph.parse
+    read: list[str] = []
+
+    def counting_parse(*args, **kwargs):
+        read.append(kwargs["path"])
+        return real_parse(*args, **kwargs)
+
+    monkeypatch.setattr(pyoxigraph, "parse", counting_parse)
+    monkeypatch.setattr(Graph, "parse", lambda *a, **k: pytest.fail("a vocabulary read with rdflib"))
+    vocabularies.parsed.cache_clear()
+    vocabularies._concepts.cache_clear()
+    family_vocabulary.cache_clear()
+    matcher = VocabularyMatcher(spacy.blank("en"))
+    families = family_vocabulary()
+    triples = list(vocabulary_triples())
+    assert sorted(read) == sorted(str(path) for path in vocabulary_paths())  # each file once
+    assert matcher.concepts and families.by_iri and triples
+
+
+def test_generated_concepts_and_labels_are_the_matchers_not_the_families():
+    everything, hand_written = vocabularies.concepts(), vocabularies.concepts(hand_written=True)
+    generated = [concept for concept in everything.values() if concept.generated]
+    assert generated and not any(concept.generated for concept in hand_written.values())
+    matcher = VocabularyMatcher(spacy.blank("en"))
+    families = family_vocabulary()
+    for concept in generated:
+        assert concept.iri in matcher.concepts and concept.iri not in families.by_iri
+    # a generated file may add a label to a hand-written concept: the matcher knows it, the families do not
+    grown = {iri: set(everything[iri].alt_labels) - set(c.alt_labels) for iri, c in hand_written.items()}
+    iri, added = next((iri, added) for iri, added in grown.items() if added)
+    label = min(added)
+    assert matcher.lookup(label) == everything[iri]
+    assert families.lookup(everything[iri].kind, label) is None
+    assert label not in families.by_iri[iri].labels
+
+
+def test_hand_written_concepts_have_one_preferred_label_and_at_most_one_broader():
+    """The family rules follow one ``skos:broader``: a second would make the first read win."""
+    counts: Counter[tuple[str, str]] = Counter()
+    for path in vocabulary_paths():
+        if not vocabularies.is_generated(path):
+            for quad in vocabularies.parsed(path):
+                if quad.predicate.value in (str(SKOS.prefLabel), str(SKOS.broader)):
+                    counts[quad.subject.value, quad.predicate.value] += 1
+    assert counts and max(counts.values()) == 1
+    broader = [c for c in vocabularies.concepts(hand_written=True).values() if c.broader]
+    assert broader and all(c.broader in vocabularies.concepts(hand_written=True) for c in broader)
+
+
+def test_the_vocabulary_module_imports_nothing_above_the_ground_floor():
+    tree = ast.parse(Path(vocabularies.__file__).read_text(encoding="utf-8"))
+    imported = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module}
+    imported |= {
+        alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names
+    }
+    own = {name for name in imported if name == "kg" or name.startswith("kg.")}
+    assert own and all(name.startswith("kg.core.") for name in own)

@@ -22,6 +22,7 @@ from kg.core import identity
 from kg.core.domain import FIELD_FOR_TYPE
 from kg.core.identity import UnionFind
 from kg.core.urls import find_links
+from kg.core.vocabularies import Concept
 from kg.extraction import names as name_rules
 from kg.extraction import resolver
 from kg.extraction.abbreviations import Abbreviation, abbreviations_of
@@ -30,7 +31,7 @@ from kg.extraction.records import Alias, Entity, Evidence, Extraction, Link, Res
 from kg.extraction.results import Span as ResultSpan
 from kg.extraction.results import find_results
 from kg.extraction.text import doc_text, overlaps
-from kg.extraction.vocabulary import Concept, VocabularyMatcher
+from kg.extraction.vocabulary import VocabularyMatcher
 
 # how much each rule's word on an entity's type counts; the strongest wins
 WEIGHTS = {
@@ -341,7 +342,7 @@ def _known_part(name: str, lookup) -> Concept | None:
     """ "Camelyon17-WILDS" is a WILDS dataset, "LLaMA-Adapter" a LLaMA method: the type of a known part."""
     for part in sorted(re.split(r"[-/]", name), key=len, reverse=True):
         known = lookup(part) if len(part) > 1 else None
-        if known is not None and known.type != "nonentity":
+        if known is not None and known.kind != "nonentity":
             return known
     return None
 
@@ -374,7 +375,7 @@ def _abbreviation_mentions(text: str, abbreviations: list[Abbreviation], lookup)
         for candidate in (a.long, a.short):
             known = lookup(candidate)
             if known is not None:
-                kind = known.type
+                kind = known.kind
                 break
         source = "abbreviation" if kind else "abbreviation-head"
         if kind is None:
@@ -544,14 +545,14 @@ def build_extraction(
         if kind is None:
             known = lookup(surface) or vocabulary.lookup_folded(surface)
             base_concept = known or lookup(VERSION_TAIL.sub("", surface)) or _known_part(surface, lookup)
-            if base_concept is not None and base_concept.type == "nonentity":
+            if base_concept is not None and base_concept.kind == "nonentity":
                 continue
             if base_concept is not None:
-                kind, source, concept = base_concept.type, "version", known
+                kind, source, concept = base_concept.kind, "version", known
                 base = None if known else base_concept.iri
             elif surface not in defined:
                 kind = "method"  # a coined name: a method unless a cue says otherwise
-        elif (known := lookup(surface)) is not None and known.type == "nonentity":
+        elif (known := lookup(surface)) is not None and known.kind == "nonentity":
             continue
         # a name a library lists (timm's IFormer) is still the paper's own when its title or a proposal
         # cue says so; a hand-written vocabulary name (BERT) is not
@@ -798,7 +799,7 @@ def _candidate(text: str, ms: list[Mention]) -> resolver.Candidate:
         kind,
         frozenset(m.source for m in ms),
         forms,
-        concept.type if concept else None,
+        concept.kind if concept else None,
         any(m.pair >= 0 for m in ms),
         any(m.proposed for m in ms),
         len(ms),

@@ -224,7 +224,7 @@ def vocabulary_methods(vocabulary: VocabularyMatcher) -> dict[str, tuple[str, ..
     out: dict[str, list[str]] = {}
     for labels in (vocabulary.by_label, vocabulary.by_lower):
         for label, concept in labels.items():
-            if concept.type == "method":
+            if concept.kind == "method":
                 out.setdefault(concept.pref_label, [concept.pref_label]).append(label)
     return {pref: tuple(dict.fromkeys(labels)) for pref, labels in out.items()}
 

@@ -8,7 +8,7 @@ A label written in lower case ("top-1 accuracy") matches case-insensitively, and
 capitals that is not made of ordinary English words ("BraTS" finds "BRATS"; the word list is
 ``generated/ordinary-words.txt``, from word frequencies). A name that is an ordinary word or phrase ("CLIP",
 "GLUE", "Cars"), or shorter than four characters, matches only as written, so it does not fire on common
-words ("clip", "glue"). The concept's type is the first path segment of its IRI under ``KGV``
+words ("clip", "glue"). The concept's kind is the first path segment of its IRI under ``KGV``
 (``.../vocab/metric/bleu`` -> ``metric``).
 """
 
@@ -20,30 +20,17 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-import pyoxigraph
-from rdflib.namespace import SKOS
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from kg.core.namespaces import KGV
 from kg.core.resources import ontology_dir, vocabulary_paths
+from kg.core.vocabularies import GENERATED, Concept, concepts
 from kg.extraction.mentions import VOCABULARY, add_mentions
 
-GENERATED = "generated"  # the sub-folder of generated vocabularies and of the ordinary-word list
 ORDINARY_WORDS = "ordinary-words.txt"
 WORD = re.compile(r"[^\W\d_]+")
-
-
-@dataclass(frozen=True)
-class Concept:
-    iri: str
-    type: str  # "method", "dataset", ..., or "nonentity"
-    pref_label: str
-    # defined by a generated vocabulary (a library's name list), not by hand: a paper may be where the
-    # name comes from, so knowing it says less against the paper proposing it
-    generated: bool = False
 
 
 @dataclass(frozen=True)
@@ -58,27 +45,8 @@ def default_vocab_dir() -> Path:
 
 def load_labels(paths: Iterable[Path]) -> list[Label]:
     """Every prefLabel and altLabel of every concept in the given Turtle files, read as one graph (a file
-    may add labels to a concept another file defines). Parsed by Oxigraph: rdflib takes seconds here."""
-    prefs: dict[str, str] = {}
-    alts: dict[str, set[str]] = {}
-    generated: set[str] = set()
-    pref_label, alt_label = SKOS.prefLabel.toPython(), SKOS.altLabel.toPython()
-    for path in sorted(paths):
-        for quad in pyoxigraph.parse(path=str(path), format=pyoxigraph.RdfFormat.TURTLE):
-            predicate = quad.predicate.value
-            if predicate == pref_label:
-                prefs[quad.subject.value] = quad.object.value
-                if path.parent.name == GENERATED:
-                    generated.add(quad.subject.value)
-            elif predicate == alt_label:
-                alts.setdefault(quad.subject.value, set()).add(quad.object.value)
-    labels: list[Label] = []
-    for iri, pref in sorted(prefs.items()):
-        if not iri.startswith(str(KGV)) or iri.endswith("/"):
-            continue  # the ConceptScheme itself
-        concept = Concept(iri, iri[len(str(KGV)) :].split("/", 1)[0], pref, iri in generated)
-        labels.extend(Label(name, concept) for name in sorted({pref} | alts.get(iri, set())))
-    return labels
+    may add labels to a concept another file defines; ``kg.core.vocabularies`` parses each file once)."""
+    return [Label(name, concept) for concept in concepts(paths).values() for name in concept.labels]
 
 
 @cache
@@ -213,7 +181,7 @@ class VocabularyMatcher:
                     continue
                 iri = strings[match_id]
                 concept = self.concepts[iri]
-                spans.append(Span(doc, start, end, label=concept.type, kb_id=iri, span_id=VOCABULARY))
+                spans.append(Span(doc, start, end, label=concept.kind, kb_id=iri, span_id=VOCABULARY))
         add_mentions(doc, filter_spans(spans))
         return doc
 

@@ -29,6 +29,7 @@ from kg.core.namespaces import KG, KGR, PREFIXES, SCHEMA
 from kg.core.papers import Paper
 from kg.core.resources import vocabulary_paths
 from kg.core.urls import web_iri
+from kg.core.vocabularies import parsed
 from kg.extraction.records import Entity, Evidence, Extraction
 from kg.graph.families import family_chain
 from kg.graph.iris import entity_iri, node_iri, paper_graph_iri, paper_iri, repository_iri
@@ -562,11 +563,11 @@ def vocabulary_files() -> list[Path]:
 
 
 def vocabulary_triples() -> Iterator[Triple]:
-    """The vocabularies' triples as rdflib terms, parsed by Oxigraph (rdflib's Turtle parser takes seconds
-    over the generated vocabularies). Each triple once, though files may repeat one."""
+    """The vocabularies' triples as rdflib terms, from the one parse of each file (``kg.core.vocabularies``,
+    shared with the vocabulary matcher and the family rules). Each triple once, though files may repeat one."""
     seen: set[Triple] = set()
     for path in vocabulary_files():
-        for quad in pyoxigraph.parse(path=str(path), format=pyoxigraph.RdfFormat.TURTLE):
+        for quad in parsed(path):
             triple = (_rdflib_term(quad.subject), URIRef(quad.predicate.value), _rdflib_term(quad.object))
             if triple not in seen:
                 seen.add(triple)

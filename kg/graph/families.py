@@ -18,29 +18,16 @@ the catalogue there, not the name (PTB-XL is no Penn Treebank).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from rdflib import Graph
-from rdflib.namespace import SKOS
-
 from kg.core import identity
 from kg.core.identity import family_name, version_parent
-from kg.core.namespaces import KGV
-from kg.core.resources import ontology_dir
+from kg.core.vocabularies import Concept, concepts
 
 FAMILY_KINDS = ("method", "dataset")
 MAX_DEPTH = 8  # no family chain is deeper; a vocabulary cycle stops here
-
-
-@dataclass(frozen=True)
-class Concept:
-    """A vocabulary concept as far as families go: its kind, preferred label and broader concept."""
-
-    iri: str
-    kind: str
-    label: str
-    broader: str | None = None
 
 
 @dataclass(frozen=True)
@@ -54,15 +41,17 @@ class Family:
 class FamilyVocabulary:
     """The concepts of the shipped vocabularies, by IRI, by label (any case) and by identity key."""
 
-    def __init__(self, concepts: list[Concept], labels: list[tuple[str, str]]) -> None:
+    def __init__(self, concepts: Iterable[Concept]) -> None:
         self.by_iri = {concept.iri: concept for concept in concepts}
+        labels = [(concept.iri, label) for concept in self.by_iri.values() for label in concept.labels]
         self.by_label: dict[tuple[str, str], Concept] = {}
         self.by_key: dict[tuple[str, str], Concept] = {}
         for iri, label in sorted(labels):
             concept = self.by_iri[iri]
             self.by_label.setdefault((concept.kind, label.casefold()), concept)
-        for concept in sorted(concepts, key=lambda c: c.iri):  # a prefLabel's key wins over an altLabel's
-            self.by_key.setdefault((concept.kind, identity.key(concept.kind, concept.label)), concept)
+        # a prefLabel's key wins over an altLabel's
+        for concept in sorted(self.by_iri.values(), key=lambda c: c.iri):
+            self.by_key.setdefault((concept.kind, identity.key(concept.kind, concept.pref_label)), concept)
         for iri, label in sorted(labels):
             concept = self.by_iri[iri]
             self.by_key.setdefault((concept.kind, identity.key(concept.kind, label)), concept)
@@ -74,25 +63,9 @@ class FamilyVocabulary:
 
 @lru_cache(maxsize=1)
 def family_vocabulary() -> FamilyVocabulary:
-    """Read once per process: the concepts of ``ontologies/vocab/*.ttl`` with their broader concepts."""
-    graph = Graph()
-    for path in sorted((ontology_dir() / "vocab").glob("*.ttl")):
-        graph.parse(path, format="turtle")
-    concepts, labels = [], []
-    base = str(KGV)
-    for iri, pref in graph.subject_objects(SKOS.prefLabel):
-        text = str(iri)
-        if not text.startswith(base) or text.endswith("/"):
-            continue  # a ConceptScheme
-        broader = graph.value(iri, SKOS.broader)
-        concepts.append(Concept(text, text[len(base) :].split("/", 1)[0], str(pref), _text(broader)))
-        labels.append((text, str(pref)))
-        labels.extend((text, str(alt)) for alt in graph.objects(iri, SKOS.altLabel))
-    return FamilyVocabulary(concepts, labels)
-
-
-def _text(term: object) -> str | None:
-    return None if term is None else str(term)
+    """Made once per process: the concepts of the hand-written ``ontologies/vocab/*.ttl`` (not of the
+    generated ones, whose names are no family catalogue) with their broader concepts."""
+    return FamilyVocabulary(concepts(hand_written=True).values())
 
 
 def version_marks(name: str) -> str:
@@ -115,19 +88,19 @@ def family_of(kind: str, name: str, concept: str | None = None) -> Family | None
     own = vocabulary.by_iri.get(concept) if concept else None
     if own is None:
         listed = vocabulary.lookup(kind, name)
-        if listed is not None and version_marks(listed.label) != version_marks(name):
-            return Family(listed.label, listed.iri)  # rule 2: a version the concept's own name lacks
+        if listed is not None and version_marks(listed.pref_label) != version_marks(name):
+            return Family(listed.pref_label, listed.iri)  # rule 2: a version the concept's own name lacks
         own = listed
     if own is not None and own.broader in vocabulary.by_iri:
         broader = vocabulary.by_iri[own.broader]
-        return Family(broader.label, broader.iri)  # rule 1
+        return Family(broader.pref_label, broader.iri)  # rule 1
     if own is not None and kind == "dataset":
         return None
     parent = version_parent(name)
     while parent is not None:  # rule 3
         known = vocabulary.lookup(kind, parent)
         if known is not None:
-            return Family(known.label, known.iri)
+            return Family(known.pref_label, known.iri)
         if kind == "method":
             return Family(parent)
         parent = version_parent(parent)
