@@ -63,6 +63,8 @@ class ResultKind:
     description: str
 
 
+# name, class, label, plural, IRI segment, colour, shape (an entity kind: and its role from papers, that
+# role's colour). The order is the legend's, the counts' and the Extraction's.
 PAPER = NodeKind("paper", "Paper", "Paper", "papers", "paper", "#4e79a7", "square")
 ENTITY_KINDS: tuple[EntityKind, ...] = (
     EntityKind(
