@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
+from kg.core.domain import HAS_REPOSITORY, KIND_BY_NAME, NODE_KINDS, PAPER, PROPOSES, REPOSITORY, NodeKind
 from kg.core.errors import InputError
 from kg.core.io import atomic_writer, remove_stale_temporaries
 from kg.core.papers import Paper
@@ -45,26 +46,32 @@ from kg.store.swap import fresh_sibling, swap_in
 
 STORE_DIRNAME = "store"
 HTML_NODE_LIMIT = 5_000  # past this, graph.html shows the best-connected nodes (kg viz draws any part)
-SUMMARY_QUERY = """
-SELECT
-  (COUNT(DISTINCT ?paper) AS ?papers)
-  (COUNT(DISTINCT ?method) AS ?methods)
-  (COUNT(DISTINCT ?technique) AS ?techniques)
-  (COUNT(DISTINCT ?dataset) AS ?datasets)
-  (COUNT(DISTINCT ?metric) AS ?metrics)
-  (COUNT(DISTINCT ?task) AS ?tasks)
-  (COUNT(DISTINCT ?repository) AS ?repositories)
-WHERE {
-  { ?paper a kg:Paper } UNION
-  { { SELECT DISTINCT ?method WHERE { ?p kg:usesMethod|kg:proposes ?method } }
-    FILTER EXISTS { ?method a kg:Method } } UNION
-  { ?p kg:usesTechnique ?technique } UNION
-  { ?p kg:evaluatedOn ?dataset } UNION
-  { ?p kg:measuredBy ?metric } UNION
-  { ?p kg:addressesTask ?task } UNION
-  { ?p kg:hasRepository ?repository }
-}
-"""
+
+
+def _count_pattern(kind: NodeKind) -> str:
+    """Which nodes of a kind the closing summary counts: papers by class, the rest by the papers naming
+    them (a method also by kg:proposes, which may name a dataset too: only what is a method counts)."""
+    if kind is PAPER:
+        return f"{{ ?paper a kg:{PAPER.rdf_class} }}"
+    if kind is REPOSITORY:
+        return f"{{ ?p kg:{HAS_REPOSITORY.rdf_property} ?{kind.name} }}"
+    role = KIND_BY_NAME[kind.name].role
+    if kind.name == "method":
+        return (
+            f"{{ {{ SELECT DISTINCT ?method WHERE {{ ?p kg:{role}|kg:{PROPOSES.rdf_property} ?method }} }}\n"
+            f"    FILTER EXISTS {{ ?method a kg:{kind.rdf_class} }} }}"
+        )
+    return f"{{ ?p kg:{role} ?{kind.name} }}"
+
+
+SUMMARY_QUERY = (
+    "\nSELECT\n"
+    + "".join(f"  (COUNT(DISTINCT ?{kind.name}) AS ?{kind.plural})\n" for kind in NODE_KINDS)
+    + "WHERE {\n  "
+    + " UNION\n  ".join(_count_pattern(kind) for kind in NODE_KINDS)
+    + "\n}\n"
+)
+"""Distinct nodes of each kind in the store, named by the kind's plural (kg.core.domain.NODE_KINDS)."""
 
 
 @dataclass

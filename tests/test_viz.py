@@ -96,7 +96,7 @@ def test_nodes_styled_by_kind_and_sized_by_degree():
     assert nodes[ID + "paper/2401.00001"]["size"] > nodes[ID + "technique/dropout"]["size"]
     assert nodes[ID + "method/resnet"]["label"] == "ResNet"
     assert set(network.options["groups"]) == set(KINDS)
-    assert network.options["groups"]["dataset"]["shape"] == KINDS["dataset"][2]
+    assert network.options["groups"]["dataset"]["shape"] == KINDS["dataset"].shape
 
 
 def test_edges_coloured_and_labelled_by_relation():

@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from kg.core.domain import ENTITY_FIELDS
 from kg.extraction.lineage_model import MODEL_PATH, LineageModel, Pair, lineage_pairs
 from kg.extraction.records import Extraction
 from kg.extraction.resolver import scorer_form
@@ -31,7 +32,6 @@ SEED = 13
 MIN_PRECISION = 0.75  # the threshold: the best F1 among the cuts at least this precise (inner folds)
 REGULARISATION = 0.1  # scikit-learn's C
 MIN_FEATURE_COUNT = 3  # features seen on fewer pairs are dropped: they cannot generalise
-ENTITY_FIELDS = ("methods", "techniques", "datasets", "metrics", "tasks")
 
 
 def synonyms(row: dict) -> dict[str, frozenset[str]]:

@@ -19,6 +19,7 @@ from kg.cli.common import (
     warn_problems,
     workers_option,
 )
+from kg.core.domain import NODE_KINDS
 from kg.core.io import terminal_safe
 
 STAGE_LABELS = {
@@ -139,8 +140,9 @@ def summary_lines(summary: BuildSummary) -> list[str]:
         read += f"; {skipped} skipped (the warnings above say why)"
     if cut:
         read += f"; {_count(cut, 'field')} dropped or cut from papers kept (see the warnings)"
-    kinds = ("paper", "method", "technique", "dataset", "metric", "task", "repository")
-    held = ", ".join(_count(summary.counts.get(_plural(kind), 0), kind) for kind in kinds)
+    held = ", ".join(
+        _count(summary.counts.get(kind.plural, 0), kind.name, kind.plural) for kind in NODE_KINDS
+    )
     graph = f"graph: {held}; {summary.triples} triples in {summary.seconds:.1f} s"
     return [read, graph]
 
@@ -149,8 +151,8 @@ def _plural(noun: str) -> str:
     return noun[:-1] + "ies" if noun.endswith("y") else noun + "s"
 
 
-def _count(number: int, noun: str) -> str:
-    return f"{number} {noun if number == 1 else _plural(noun)}"
+def _count(number: int, noun: str, plural: str | None = None) -> str:
+    return f"{number} {noun if number == 1 else plural or _plural(noun)}"
 
 
 COMMANDS = [build]

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from kg.cli.common import progress_status, reported_errors, store_option
+from kg.core.domain import NODE_KINDS
 
 
 def _types(ctx: click.Context, param: click.Parameter, value: str | None) -> set[str] | None:
@@ -43,7 +44,7 @@ def _types(ctx: click.Context, param: click.Parameter, value: str | None) -> set
     default=None,
     callback=_types,
     metavar="KINDS",
-    help="Comma-separated node types to keep: paper,method,technique,dataset,metric,task,repository.",
+    help=f"Comma-separated node types to keep: {','.join(kind.name for kind in NODE_KINDS)}.",
 )
 @click.option(
     "--min-degree",

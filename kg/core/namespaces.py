@@ -1,102 +1,32 @@
 """The project's own RDF namespace and the prefix table shared by the graph, the store and queries.
 
-``KG`` is a closed namespace (``_fail = True``): a misspelt term raises at import, not in a query.
-Every term here is defined, with a label and a comment, in ``ontologies/kg.ttl``.
+``KG`` is a closed namespace (``_fail = True``) of the terms ``kg.core.domain.ONTOLOGY_TERMS`` lists: a
+misspelt term (``KG.Metod``) raises where it is used, not in a query. Every term is defined, with a label
+and a comment, in ``ontologies/kg.ttl``.
 """
 
 from __future__ import annotations
 
 from rdflib import Namespace, URIRef
-from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD, DefinedNamespace
+from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD, DefinedNamespace, DefinedNamespaceMeta
+
+from kg.core.domain import ONTOLOGY_TERMS, RESOURCE_SEGMENTS
 
 ONTOLOGY_IRI = "https://w3id.org/kg-ml/ns"
 DATA_IRI = "https://w3id.org/kg-ml/id/"
 
 
-class KG(DefinedNamespace):
-    """Terms of the kg ontology (ontologies/kg.ttl)."""
-
-    _NS = Namespace(ONTOLOGY_IRI + "#")
-    _fail = True
-
-    # classes
-    Paper: URIRef
-    Method: URIRef
-    Technique: URIRef
-    Dataset: URIRef
-    Metric: URIRef
-    Task: URIRef
-    Repository: URIRef
-    Result: URIRef
-    ResultKind: URIRef
-    Evidence: URIRef
-    LineageLink: URIRef
-    Mention: URIRef
-
-    # paper -> entity
-    proposes: URIRef
-    usesMethod: URIRef
-    usesTechnique: URIRef
-    evaluatedOn: URIRef
-    measuredBy: URIRef
-    addressesTask: URIRef
-    hasResult: URIRef
-    hasRepository: URIRef
-    hasProjectPage: URIRef
-    hasMention: URIRef
-
-    # method -> method lineage
-    lineage: URIRef  # super-property of the four below
-    extends: URIRef
-    variantOf: URIRef
-    basedOn: URIRef
-    improvesOn: URIRef
-
-    # families: a dataset version or split -> its dataset (methods use variantOf); both also skos:broader
-    versionOf: URIRef
-
-    # reified lineage links: who said it, where, how sure
-    child: URIRef
-    parent: URIRef
-    relation: URIRef
-    statedIn: URIRef
-
-    # results
-    metric: URIRef
-    value: URIRef
-    numericValue: URIRef
-    onDataset: URIRef
-    ofMethod: URIRef
-    resultKind: URIRef
-    # the individuals of kg:ResultKind (kg.core.domain.RESULT_KINDS): only a score belongs on a leaderboard
-    ScoreResult: URIRef
-    ChangeResult: URIRef
-    RatioResult: URIRef
-
-    # mentions and evidence
-    entity: URIRef
-    role: URIRef
-    surfaceForm: URIRef
-    evidence: URIRef
-    confidence: URIRef
-    sentence: URIRef
-    textField: URIRef
-    startOffset: URIRef
-    endOffset: URIRef
-
-    # papers and repositories
-    arxivId: URIRef
-    upvotes: URIRef
-    repositoryPath: URIRef
-    linkSource: URIRef
-    family: URIRef
-    canonicalName: URIRef
-    nameForm: URIRef
-
-    # repository facts read from GitHub (kg.linking)
-    stars: URIRef
-    forks: URIRef
-    archived: URIRef
+KG: type[DefinedNamespace] = DefinedNamespaceMeta(
+    "KG",
+    (DefinedNamespace,),
+    {
+        "__doc__": "Terms of the kg ontology (ontologies/kg.ttl), as kg.core.domain.ONTOLOGY_TERMS lists them.",
+        "__module__": __name__,
+        "__annotations__": dict.fromkeys(ONTOLOGY_TERMS, URIRef),
+        "_NS": Namespace(ONTOLOGY_IRI + "#"),
+        "_fail": True,
+    },
+)
 
 
 SCHEMA = Namespace("https://schema.org/")
@@ -120,21 +50,8 @@ PREFIXES: dict[str, str] = {
     "owl": str(OWL),
     "xsd": str(XSD),
 }
-# One prefix per kind of resource, so Turtle reads `dataset:imagenet` rather than `kgr:dataset\/imagenet`.
-RESOURCE_KINDS = (
-    "paper",
-    "method",
-    "technique",
-    "dataset",
-    "metric",
-    "task",
-    "repo",
-    "mention",
-    "evidence",
-    "result",
-    "lineage",
-)
-PREFIXES.update({kind: f"{DATA_IRI}{kind}/" for kind in RESOURCE_KINDS})
+# One prefix per kind of resource (kg.core.domain.RESOURCE_SEGMENTS), so Turtle reads `dataset:imagenet` rather than `kgr:dataset\/imagenet`.
+PREFIXES.update({segment: f"{DATA_IRI}{segment}/" for segment in RESOURCE_SEGMENTS})
 
 
 def sparql_prologue() -> str:

@@ -34,6 +34,7 @@ from functools import cache, cached_property, lru_cache
 from pathlib import Path
 
 from kg.core import identity
+from kg.core.domain import BASED_ON, EXTENDS, IMPROVES_ON, RELATION_BY_NAME, RELATION_RANK, VARIANT_OF
 from kg.core.identity import family_name
 from kg.core.namespaces import KGV
 from kg.core.papers import Paper
@@ -42,8 +43,6 @@ from kg.extraction.vocabulary import VocabularyMatcher
 
 CUES_FILE = Path(__file__).with_name("lineage_cues.json")
 MIN_CONFIDENCE = 0.5
-# the strongest evidence wins when two rules relate the same pair
-RELATION_RANK = {"extends": 0, "variant_of": 1, "improves_on": 2, "based_on": 3}
 # how a clause ends: the parent must be named before this
 CLAUSE_END = re.compile(
     r"[.;:!?()\[\]]|,\s*(?:which|while|whereas|but|and then|where|so)\b|\b(?:while|whereas|but)\b"
@@ -180,7 +179,14 @@ def may_state_relation(text: str, cues: Cues) -> bool:
 
 @cache
 def load_cues(path: Path = CUES_FILE) -> Cues:
+    """The cue file compiled; its ``relations`` keys must be kg.core.domain's lineage relations."""
     data = json.loads(path.read_text(encoding="utf-8"))
+    unknown = sorted(set(data["relations"]) - set(RELATION_BY_NAME))
+    if unknown:
+        raise ValueError(
+            f"{path}: {', '.join(map(repr, unknown))} in 'relations' is no lineage relation; "
+            f"kg.core.domain has {', '.join(RELATION_BY_NAME)}"
+        )
     relations = []
     for relation, spec in data["relations"].items():
         for key, named in (("cues", False), ("cues_needing_name", True)):
@@ -472,13 +478,13 @@ def _variant_edge(node: Node, form: str, child: Node, fields: Fields) -> Lineage
             continue
         rest = form[len(base) :]
         if VERSION_MARKER.fullmatch(rest) and not YEAR_END.search(rest):
-            relation = "extends"
+            relation = EXTENDS.name
         elif SIZE_MARKER.fullmatch(rest):
-            relation = "variant_of"
+            relation = VARIANT_OF.name
     if relation is None and any(
         re.search(rf"(?:^|[-_ ]){re.escape(pform)}(?:\d*$|[-_ ])", form) for pform in child.coinable
     ):
-        relation = "based_on"  # "AlexNet-PCN16": a part of the name between separators
+        relation = BASED_ON.name  # "AlexNet-PCN16": a part of the name between separators
     if relation is None:
         return None
     where = _locate(fields, node)
@@ -763,7 +769,7 @@ def _from_version(
         if named is None and SIZE_SUFFIX.search(form):
             continue  # "SSD-1B": a parameter count after an acronym the text never names is no version of it
         known = named or unnamed.with_key(base_key)
-        edges.append(LineageEdge(child.name, known.name if known else base, "extends", 0.9, evidence))
+        edges.append(LineageEdge(child.name, known.name if known else base, EXTENDS.name, 0.9, evidence))
         number = _version_number(form)
         for parent in parents:
             if parent is known:
@@ -773,7 +779,7 @@ def _from_version(
             )
             older = number is not None and (_version_number(parent.name) or 1.0) < number
             if same_family and older:
-                edges.append(LineageEdge(child.name, parent.name, "extends", 0.7, evidence))
+                edges.append(LineageEdge(child.name, parent.name, EXTENDS.name, 0.7, evidence))
         break
     return edges
 
@@ -810,19 +816,19 @@ def _from_name(
         if any(other is not parent and _part_of(parent, other) for other in contained):
             continue  # "vision transformers" names ViT; the Transformer in it is ViT's ancestor, not the child's
         family = identity.key("method", parent.name) in cues.families
-        relation = "variant_of" if variant and not family else "based_on"
+        relation = VARIANT_OF.name if variant and not family else BASED_ON.name
         confidence = 0.8 if parent.in_text else 0.7
         named = _named_version(parent, parents)
         edges.append(LineageEdge(child.name, named.name, relation, confidence, evidence))
     for parent in parents:
         if parent.kind == "technique" and _modifies_long_form(child, parent):
-            edges.append(LineageEdge(child.name, parent.name, "based_on", 0.7, evidence))
+            edges.append(LineageEdge(child.name, parent.name, BASED_ON.name, 0.7, evidence))
     in_phrase = _named_in_phrase(child, parents, unnamed, fields["abstract"])
     for parent, modifier in in_phrase:
         if any(other is not parent and _part_of(parent, other) for other, _ in in_phrase):
             continue  # "... Vision Transformer": the ViT it names, not the Transformer inside that
         # "Galician BERT": the same model for another language or domain; "Decoupled Mixup": a new version
-        relation = "variant_of" if cues.variant_markers.fullmatch(modifier) else "extends"
+        relation = VARIANT_OF.name if cues.variant_markers.fullmatch(modifier) else EXTENDS.name
         edges.append(LineageEdge(child.name, parent.name, relation, 0.75, evidence))
     return edges
 
@@ -1015,7 +1021,7 @@ def _from_title(title: str, children: list[Node], mentions: list[Mention]) -> li
         form.lower().startswith(gerund.group(1).lower()) for form in child.forms
     )
     if gerund and not spelled_out:  # "MossFormer2: Combining Transformer and RNN-Free Recurrent Network"
-        relation = "based_on" if gerund.group(1).lower() in COMBINING_GERUNDS else "extends"
+        relation = BASED_ON.name if gerund.group(1).lower() in COMBINING_GERUNDS else EXTENDS.name
         object_start, object_end = match.start(2) + gerund.end(), match.start(2) + len(head)
         named = [
             m
@@ -1029,7 +1035,7 @@ def _from_title(title: str, children: list[Node], mentions: list[Mention]) -> li
         return [
             LineageEdge(child.name, m.node.name, relation, 0.7, Evidence("title", title, m.start, m.end))
             for m in named
-            if m.node.kind == "method" or relation == "based_on"
+            if m.node.kind == "method" or relation == BASED_ON.name
         ]
     if GERUND.match(head) or CONJUNCTION.search(head):
         return []  # "Fusing Exponential and Linear Cross Network": not a noun phrase naming one method
@@ -1040,10 +1046,10 @@ def _from_title(title: str, children: list[Node], mentions: list[Mention]) -> li
             if surface.endswith("s") and not surface.endswith("ss"):
                 continue  # "Long-Range Transformers" is a class the method belongs to, not what it is
             evidence = Evidence("title", title, mention.start, mention.end)
-            return [LineageEdge(child.name, mention.node.name, "based_on", 0.65, evidence)]
+            return [LineageEdge(child.name, mention.node.name, BASED_ON.name, 0.65, evidence)]
     # "Marsellus: A Heterogeneous RISC-V SoC": a method modifying the head is what the child is built on
     return [
-        LineageEdge(child.name, m.node.name, "based_on", 0.6, Evidence("title", title, m.start, m.end))
+        LineageEdge(child.name, m.node.name, BASED_ON.name, 0.6, Evidence("title", title, m.start, m.end))
         for m in mentions
         if m.field == "title"
         and match.start(2) <= m.start
@@ -1126,7 +1132,7 @@ def _from_cues(view: View, cues: Cues) -> list[LineageEdge]:
             if cues.negation.search(text[: cue.start()]):
                 continue
             subject = [s for s in view.subjects if s[1] <= cue.start()]
-            if relation == "improves_on" and cue.group(0).casefold() == "unlike":
+            if relation == IMPROVES_ON.name and cue.group(0).casefold() == "unlike":
                 subject = view.subjects  # "Unlike X, our model ..."
             if not subject:
                 continue
@@ -1173,7 +1179,7 @@ def _from_modifiers(view: View, cues: Cues) -> list[LineageEdge]:
         context = before[-2:] if derived else before[-3:-1]  # the words before "X-based" / "Galician X"
         if cues.comparison.search(" ".join(context)):
             continue  # "compared to GPT-like models", "workings of X-based", "than the Chinese BERT"
-        relation, confidence = ("based_on", 0.7) if derived else ("variant_of", 0.75)
+        relation, confidence = (BASED_ON.name, 0.7) if derived else (VARIANT_OF.name, 0.75)
         edges += view.edges(relation, mention, confidence, mention.start)
     return edges
 

@@ -26,13 +26,13 @@ from functools import cache
 from pathlib import Path
 
 from kg.core import identity
+from kg.core.domain import BASED_ON, EXTENDS, IMPROVES_ON, RELATION_RANK
 from kg.core.identity import family_name
 from kg.core.papers import Paper
 from kg.extraction.lineage import (
     CLAUSE_END,
     COMPARES,
     CONTRASTS,
-    RELATION_RANK,
     Cues,
     Fields,
     Mention,
@@ -242,7 +242,7 @@ def _pairs(
                     continue
                 evidence = _evidence(fields, *where)
                 features["p_only_in_child"] = 1.0
-                relation = "extends" if features.get("c_version_of_p") else "based_on"
+                relation = EXTENDS.name if features.get("c_version_of_p") else BASED_ON.name
             elif evidence is None:
                 continue  # no sentence names the parent: only the rules can relate it
             written = next((f for f in (parent.name, *parent.forms) if _text_writes(fields, f)), "")
@@ -414,7 +414,7 @@ class _Reader:
         f["p_mentions=" + str(min(len(parent_at), 3))] = 1.0
         f["c_mentions=" + str(min(len(child_at), 3))] = 1.0
         if not parent_at:
-            return f, None, "based_on"
+            return f, None, BASED_ON.name
         f["p_title"] = float(self.sentences[parent_at[0]].field == "title")
         title = self.sentences[0] if self.sentences and self.sentences[0].field == "title" else None
         if title is not None and parent_at[0] == 0:
@@ -430,7 +430,7 @@ class _Reader:
             f["dist=" + str(min(distance, 3))] = 1.0
         else:
             f["child_unnamed"] = 1.0
-        best: tuple[int, Evidence | None, str] = (-1, None, "based_on")
+        best: tuple[int, Evidence | None, str] = (-1, None, BASED_ON.name)
         for i in parent_at:
             sentence, here = self.sentences[i], self.by_sentence[i]
             text, offset = sentence.text, sentence.start
@@ -524,7 +524,7 @@ class _Reader:
         )
         if others:
             f[f"{kind}_names_between"] = 1.0
-        relation = "based_on"
+        relation = BASED_ON.name
         found: list[str] = []
         for rel, pattern, *_ in self.cues.relations:
             if pattern.search(between):
@@ -549,5 +549,5 @@ class _Reader:
         if found:
             relation = min(found, key=RELATION_RANK.__getitem__)
         elif COMPARES.search(between):
-            relation = "improves_on"
+            relation = IMPROVES_ON.name
         return relation

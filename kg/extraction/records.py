@@ -6,9 +6,14 @@ character offsets of the surface form in that field, so ``text[start:end] == nam
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 
-from kg.core.domain import ENTITY_TYPES, LINEAGE_RELATIONS, RESULT_KIND_NAMES  # noqa: F401  (re-exported: the one definition)
+from kg.core.domain import (  # noqa: F401  (ENTITY_TYPES, ...: re-exported, the one definition)
+    ENTITY_FIELDS,
+    ENTITY_TYPES,
+    LINEAGE_RELATIONS,
+    RESULT_KIND_NAMES,
+)
 
 
 @dataclass(frozen=True)
@@ -86,8 +91,18 @@ class Extraction:
     lineage: list[LineageEdge] = field(default_factory=list)
 
     def entities(self) -> list[Entity]:
-        return self.methods + self.techniques + self.datasets + self.metrics + self.tasks
+        """Every entity list's entities, in kg.core.domain's order of kinds."""
+        return [entity for name in ENTITY_FIELDS for entity in getattr(self, name)]
 
     def to_json(self) -> dict:
         """The ``kg extract`` line for this paper, in the field names of the eval guidelines."""
         return {key: value for key, value in asdict(self).items() if key != "paper_id"}
+
+
+# An Extraction has one list per kind of entity, named by the kind's field, in kg.core.domain's order: kg
+# extract writes them in that order. A kind added to the domain needs its list here.
+_ENTITY_LISTS = [f.name for f in fields(Extraction)][1 : 1 + len(ENTITY_FIELDS)]
+if _ENTITY_LISTS != list(ENTITY_FIELDS):
+    raise TypeError(
+        f"Extraction's entity lists {_ENTITY_LISTS} are not kg.core.domain's {list(ENTITY_FIELDS)}"
+    )

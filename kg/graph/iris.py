@@ -8,17 +8,12 @@ import re
 from rdflib import URIRef
 
 from kg.core import identity
+from kg.core.domain import ENTITY_KINDS, PAPER, REPOSITORY
 from kg.core.identity import slug
 from kg.core.namespaces import KGR
 from kg.core.papers import Paper
 
-TYPE_SEGMENTS = {
-    "method": "method",
-    "technique": "technique",
-    "dataset": "dataset",
-    "metric": "metric",
-    "task": "task",
-}
+TYPE_SEGMENTS: dict[str, str] = {kind.name: kind.segment for kind in ENTITY_KINDS}
 
 
 def digest(*parts: object) -> str:
@@ -28,7 +23,12 @@ def digest(*parts: object) -> str:
 
 
 def paper_iri(paper: Paper) -> URIRef:
-    return KGR["paper/" + paper.key.replace("/", "_")]
+    return paper_key_iri(paper.key)
+
+
+def paper_key_iri(key: str) -> URIRef:
+    """A paper's IRI from its key alone (``2503.01840`` -> ``kgr:paper/2503.01840``)."""
+    return KGR[f"{PAPER.segment}/" + key.replace("/", "_")]
 
 
 def entity_iri(entity_type: str, name: str) -> URIRef:
@@ -38,7 +38,10 @@ def entity_iri(entity_type: str, name: str) -> URIRef:
 def repository_iri(url: str) -> URIRef:
     """``https://github.com/Owner/Name`` -> ``kgr:repo/github.com/owner/name``."""
     path = re.sub(r"^https?://", "", url).lower().strip("/")
-    return KGR["repo/" + "/".join(slug(part) if i else part for i, part in enumerate(path.split("/")))]
+    return KGR[
+        f"{REPOSITORY.segment}/"
+        + "/".join(slug(part) if i else part for i, part in enumerate(path.split("/")))
+    ]
 
 
 def node_iri(kind: str, *parts: object) -> URIRef:
@@ -58,4 +61,4 @@ def paper_graph_iri(key: str) -> URIRef:
 
 def source_graph_iri(repository: str) -> URIRef:
     """The named graph of one online read of a repository's facts; the next read replaces it."""
-    return KGR["graph/source/" + str(repository_iri(repository)).removeprefix(str(KGR) + "repo/")]
+    return KGR["graph/source/" + str(repository_iri(repository)).removeprefix(f"{KGR}{REPOSITORY.segment}/")]

@@ -14,9 +14,9 @@ from collections.abc import Iterator
 from rdflib import Literal, URIRef
 from rdflib.namespace import PROV, RDF, XSD
 
-from kg.core.namespaces import KG, KGR, SCHEMA
+from kg.core.namespaces import KG, SCHEMA
 from kg.core.urls import web_iri
-from kg.graph.iris import node_iri, paper_graph_iri, repository_iri, source_graph_iri
+from kg.graph.iris import node_iri, paper_graph_iri, paper_key_iri, repository_iri, source_graph_iri
 from kg.linking.link import SPDX_ID, PaperLinks, RepositoryFacts, _timestamp
 
 Triple = tuple[URIRef, URIRef, URIRef | Literal]
@@ -24,7 +24,7 @@ Triple = tuple[URIRef, URIRef, URIRef | Literal]
 
 def paper_node(paper_key: str) -> URIRef:
     """The paper's IRI from its key, as ``kg.graph.iris.paper_iri`` mints it from the Paper."""
-    return KGR["paper/" + paper_key.replace("/", "_")]
+    return paper_key_iri(paper_key)
 
 
 Quad = tuple[URIRef, URIRef, URIRef | Literal, URIRef]

@@ -14,33 +14,13 @@ import networkx as nx
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
 
+from kg.core.domain import NODE_KINDS, VIEW_RELATIONS
 from kg.core.namespaces import KG, SCHEMA
 
-KIND_BY_CLASS: dict[str, str] = {
-    str(KG.Paper): "paper",
-    str(KG.Method): "method",
-    str(KG.Technique): "technique",
-    str(KG.Dataset): "dataset",
-    str(KG.Metric): "metric",
-    str(KG.Task): "task",
-    str(KG.Repository): "repository",
-}
+KIND_BY_CLASS: dict[str, str] = {str(KG[kind.rdf_class]): kind.name for kind in NODE_KINDS}
 """rdf:type -> view kind. A node typed with none of these is left out of the view."""
 
-RELATIONS: tuple[str, ...] = (
-    "proposes",
-    "usesMethod",
-    "usesTechnique",
-    "evaluatedOn",
-    "measuredBy",
-    "addressesTask",
-    "hasRepository",
-    "extends",
-    "variantOf",
-    "basedOn",
-    "improvesOn",
-    "versionOf",
-)
+RELATIONS: tuple[str, ...] = tuple(relation.rdf_property for relation in VIEW_RELATIONS)
 """Edge relations kept in the view, as local names of kg: properties."""
 
 _EDGE_PREDICATES = {str(KG[name]): name for name in RELATIONS}

@@ -113,7 +113,7 @@ class Link:
 
     child: str
     parent: str
-    relation: str  # extends | variant_of | based_on | improves_on
+    relation: str  # one of kg.core.domain.LINEAGE_RELATIONS
     papers: list[PaperRef] = field(default_factory=list)
     confidence: float | None = None
     evidence: list[str] = field(default_factory=list)

@@ -15,17 +15,13 @@ from typing import Any
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
-from kg.core.domain import ENTITY_KINDS
+from kg.core.domain import ENTITY_KINDS, NODE_KINDS
 from kg.core.identity import suggest
 from kg.core.namespaces import KG, PREFIXES, sparql_prologue
 from kg.graph.iris import entity_iri
 from kg.store.sparql import bind_params
 
-KIND_CLASSES: dict[str, str] = {
-    **{kind.name: str(KG[kind.rdf_class]) for kind in ENTITY_KINDS},
-    "paper": str(KG.Paper),
-    "repository": str(KG.Repository),
-}
+KIND_CLASSES: dict[str, str] = {kind.name: str(KG[kind.rdf_class]) for kind in NODE_KINDS}
 """Kind name (as in kg.core.domain and kg viz) -> the class its nodes have."""
 ENTITY_KIND_NAMES = frozenset(kind.name for kind in ENTITY_KINDS)  # the kinds whose IRIs names mint
 

@@ -29,36 +29,14 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 from pyvis.network import Network
 
-from kg.core.domain import LINEAGE_RELATIONS_TABLE
+from kg.core.domain import LINEAGE_RELATIONS_TABLE, NODE_KIND_BY_NAME, VIEW_RELATIONS, NodeKind
 from kg.core.errors import InputError, KgError
 from kg.core.io import atomic_writer
 from kg.graph.networkx_view import to_networkx
 
-KINDS: dict[str, tuple[str, str, str]] = {
-    "paper": ("Paper", "#4e79a7", "square"),
-    "method": ("Method", "#f28e2b", "dot"),
-    "technique": ("Technique", "#d4a017", "triangle"),
-    "dataset": ("Dataset", "#59a14f", "diamond"),
-    "metric": ("Metric", "#b07aa1", "triangleDown"),
-    "task": ("Task", "#e15759", "star"),
-    "repository": ("Repository", "#5fa8a3", "hexagon"),
-}
-"""kind -> (legend name, colour, vis-network shape)."""
-
-RELATION_COLOURS: dict[str, str] = {
-    "proposes": "#8b1e1e",
-    "usesMethod": "#e08a3c",
-    "usesTechnique": "#c9a227",
-    "evaluatedOn": "#4f9a45",
-    "measuredBy": "#9c6b93",
-    "addressesTask": "#d4504f",
-    "hasRepository": "#3f9c96",
-    "extends": "#1f3a93",
-    "variantOf": "#5b6abf",
-    "basedOn": "#333333",
-    "improvesOn": "#8e44ad",
-    "versionOf": "#2e7d32",
-}
+KINDS: dict[str, NodeKind] = NODE_KIND_BY_NAME
+"""kind -> its legend name, colour and vis-network shape (kg.core.domain.NODE_KINDS)."""
+RELATION_COLOURS: dict[str, str] = {relation.rdf_property: relation.colour for relation in VIEW_RELATIONS}
 
 LINEAGE = frozenset(relation.rdf_property for relation in LINEAGE_RELATIONS_TABLE)
 LABEL_CHARS = 36
@@ -290,7 +268,7 @@ def _info(graph: nx.MultiDiGraph, node: str) -> dict[str, Any]:
     """What the hover card shows; computed from the whole graph, not just the drawn part."""
     data = graph.nodes[node]
     kind = data["kind"]
-    info: dict[str, Any] = {"kind": KINDS[kind][0], "name": str(data.get("label", node))}
+    info: dict[str, Any] = {"kind": KINDS[kind].label, "name": str(data.get("label", node))}
     if kind == "paper":
         if data.get("title"):
             info["name"] = str(data["title"])
@@ -382,16 +360,16 @@ def build_network(
 
 def _options(large: bool) -> dict[str, Any]:
     groups = {
-        kind: {
-            "shape": shape,
+        kind.name: {
+            "shape": kind.shape,
             "color": {
-                "background": colour,
+                "background": kind.colour,
                 "border": "#333333",
-                "highlight": {"background": colour, "border": "#000000"},
-                "hover": {"background": colour, "border": "#000000"},
+                "highlight": {"background": kind.colour, "border": "#000000"},
+                "hover": {"background": kind.colour, "border": "#000000"},
             },
         }
-        for kind, (_, colour, shape) in KINDS.items()
+        for kind in KINDS.values()
     }
     physics: dict[str, Any] = {"enabled": False}
     if not large:
@@ -465,9 +443,9 @@ def render_page(network: Network) -> str:
             node_count=len(network.nodes),
             edge_count=len(network.edges),
             kinds=[
-                (kind, name, colour, shape, kinds[kind])
-                for kind, (name, colour, shape) in KINDS.items()
-                if kinds[kind]
+                (kind.name, kind.label, kind.colour, kind.shape, kinds[kind.name])
+                for kind in KINDS.values()
+                if kinds[kind.name]
             ],
             relations=[
                 (name, colour, relations[name])

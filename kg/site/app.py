@@ -35,6 +35,7 @@ from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, R
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from kg.core.domain import ENTITY_TYPES
 from kg.core.errors import KgError, QueryError
 from kg.core.namespaces import PREFIXES
 from kg.site.data import PAGE_KINDS, SiteData, href, iri_for
@@ -95,6 +96,7 @@ def _environment() -> Environment:
     environment.filters["marked"] = marked
     environment.filters["confidence"] = lambda value: "" if value is None else f"{value:.2f}"
     environment.globals["href"] = href
+    environment.globals["entity_kinds"] = ENTITY_TYPES  # the paper page's legend
     return environment
 
 

@@ -19,7 +19,7 @@ from urllib.parse import quote, urlencode
 from rdflib import Literal, URIRef
 from rdflib.term import Node
 
-from kg.core.domain import ENTITY_KINDS, KIND_BY_NAME, RELATION_BY_NAME
+from kg.core.domain import ENTITY_KINDS, KIND_BY_NAME, PAPER, RELATION_BY_NAME, REPOSITORY
 from kg.core.namespaces import DATA_IRI, KG
 from kg.read.lineage_trees import Lineage, Tree
 from kg.read.query import short
@@ -120,13 +120,6 @@ def paper_fields(variable: str = "paper") -> str:
 # -- the data read once ---------------------------------------------------------------------------------
 
 
-COUNTS_QUERY = """
-SELECT ?class (COUNT(?x) AS ?n) WHERE {
-  VALUES ?class { kg:Paper kg:Method kg:Technique kg:Dataset kg:Metric kg:Task kg:Result kg:Repository }
-  ?x a ?class .
-} GROUP BY ?class"""
-
-
 def top_query(roles: list[str], rdf_class: str, limit: int = 10) -> str:
     """The entities of a class named by the most papers (through any of ``roles``), with their labels."""
     path = "|".join(f"<{role}>" for role in roles)
@@ -144,15 +137,16 @@ SELECT ?paper ?paper_title ?paper_date WHERE {
   OPTIONAL { ?paper schema:datePublished ?paper_date }
 } ORDER BY DESC(STR(COALESCE(?paper_date, ""))) ?paper_title LIMIT 12"""
 COUNT_NAMES = {
-    "Paper": "papers",
-    "Method": "methods",
-    "Technique": "techniques",
-    "Dataset": "datasets",
-    "Metric": "metrics",
-    "Task": "tasks",
+    **{kind.rdf_class: kind.plural for kind in (PAPER, *ENTITY_KINDS)},
     "Result": "results",
-    "Repository": "repositories",
+    REPOSITORY.rdf_class: REPOSITORY.plural,
 }
+"""Local name of a class -> what the home page counts it as, in the order it lists them."""
+COUNTS_QUERY = """
+SELECT ?class (COUNT(?x) AS ?n) WHERE {
+  VALUES ?class { CLASSES }
+  ?x a ?class .
+} GROUP BY ?class""".replace("CLASSES", " ".join(f"kg:{name}" for name in COUNT_NAMES))
 
 
 @dataclass

@@ -17,6 +17,7 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
+from kg.core.domain import ENTITY_KINDS
 from kg.store import Store
 
 INDEX_VERSION = "1"
@@ -31,20 +32,14 @@ SELECT ?item ?title ?abstract ?date WHERE {
 }"""
 ENTITIES_QUERY = """
 SELECT ?item ?class ?name ?alt WHERE {
-  VALUES ?class { kg:Method kg:Technique kg:Dataset kg:Metric kg:Task }
+  VALUES ?class { CLASSES }
   ?item a ?class .
   OPTIONAL { ?item skos:prefLabel ?pref }
   OPTIONAL { ?item rdfs:label ?label }
   BIND(COALESCE(?pref, ?label, REPLACE(STR(?item), "^.*/", "")) AS ?name)
   OPTIONAL { ?item skos:altLabel ?alt }
-}"""
-KIND_OF_CLASS = {
-    "Method": "method",
-    "Technique": "technique",
-    "Dataset": "dataset",
-    "Metric": "metric",
-    "Task": "task",
-}
+}""".replace("CLASSES", " ".join(f"kg:{kind.rdf_class}" for kind in ENTITY_KINDS))
+KIND_OF_CLASS = {kind.rdf_class: kind.name for kind in ENTITY_KINDS}  # local name of the class -> kind
 
 
 @dataclass(frozen=True)
