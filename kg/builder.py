@@ -429,7 +429,7 @@ def encoded_pairs(
 
 def write_page(store: Store, path: Path) -> Path:
     """graph.html: the interactive view of the store's graph, its best-connected nodes when it is large."""
-    from kg.graph.networkx_view import view_predicates
+    from kg.read.networkx_view import view_predicates
 
     values = " ".join(f"<{iri}>" for iri in view_predicates())
     query = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ VALUES ?p {{ {values} }} ?s ?p ?o }}"
@@ -438,14 +438,14 @@ def write_page(store: Store, path: Path) -> Path:
 
 def page_from_spool(union_spool: Path, path: Path) -> Path:
     """graph.html from a fresh build's N-Triples spool (the union its store will hold), without the store."""
-    from kg.graph.networkx_view import view_predicates
+    from kg.read.networkx_view import view_predicates
 
     return draw_page(file_triples(union_spool, "ntriples", view_predicates()), path)
 
 
 def draw_page(view_triples: Iterable[tuple], path: Path) -> Path:
     """graph.html from the triples of the view's predicates (in any order, a triple maybe twice)."""
-    from kg.graph.networkx_view import to_networkx
+    from kg.read.networkx_view import to_networkx
     from kg.read.viz import render_html
 
     view = to_networkx(view_triples)

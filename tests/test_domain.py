@@ -32,7 +32,7 @@ from kg.core.resources import ontology_dir
 from kg.extraction.lineage import CUES_FILE, load_cues
 from kg.extraction.records import Extraction
 from kg.graph.iris import TYPE_SEGMENTS, entity_iri
-from kg.graph.networkx_view import KIND_BY_CLASS, RELATIONS
+from kg.read.networkx_view import KIND_BY_CLASS, RELATIONS
 from kg.read.viz import KINDS, RELATION_COLOURS
 from kg.site import data as site_data
 from kg.site import search as site_search

@@ -9,8 +9,8 @@ from rdflib import Graph
 from rdflib.compare import isomorphic
 
 from kg.cli.store import export
-from kg.graph.networkx_view import to_networkx
 from kg.read.exports import EXPORTERS
+from kg.read.networkx_view import to_networkx
 from kg.store import Store
 from tests.store_fixture import fixture_graph
 

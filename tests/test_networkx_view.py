@@ -1,4 +1,4 @@
-"""kg.graph.networkx_view: RDF triples -> the NetworkX view of papers and entities."""
+"""kg.read.networkx_view: RDF triples -> the NetworkX view of papers and entities."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from rdflib.namespace import RDF, RDFS, SKOS
 from kg.core.namespaces import KG, KGR, KGV, SCHEMA
 from kg.graph.build import build_graph
 from kg.graph.iris import entity_iri, paper_iri
-from kg.graph.networkx_view import local_name, to_networkx
+from kg.read.networkx_view import local_name, to_networkx
 
 PAPER = KGR["paper/2401.00001"]
 METHOD = KGR["method/resnet"]

@@ -14,7 +14,7 @@ from rdflib.namespace import RDF, SKOS
 
 from kg.cli.viz import viz
 from kg.core.namespaces import KG, KGR, SCHEMA
-from kg.graph.networkx_view import RELATIONS, to_networkx
+from kg.read.networkx_view import RELATIONS, to_networkx
 from kg.read.viz import (
     ABSTRACT_CHARS,
     KINDS,

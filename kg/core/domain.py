@@ -32,6 +32,7 @@ class EntityKind(NodeKind):
 
     role: str  # local name of the paper -> entity predicate ("usesMethod")
     role_colour: str  # the role's edge colour in graph.html
+    in_lineage: bool = False  # a node of method lineage: a paper's child, or a parent it builds on
 
     @property
     def field(self) -> str:
@@ -69,11 +70,11 @@ PAPER = NodeKind("paper", "Paper", "Paper", "papers", "paper", "#4e79a7", "squar
 ENTITY_KINDS: tuple[EntityKind, ...] = (
     EntityKind(
         "method", "Method", "Method", "methods", "method", "#f28e2b", "dot",
-        role="usesMethod", role_colour="#e08a3c",
+        role="usesMethod", role_colour="#e08a3c", in_lineage=True,
     ),
     EntityKind(
         "technique", "Technique", "Technique", "techniques", "technique", "#d4a017", "triangle",
-        role="usesTechnique", role_colour="#c9a227",
+        role="usesTechnique", role_colour="#c9a227", in_lineage=True,
     ),
     EntityKind(
         "dataset", "Dataset", "Dataset", "datasets", "dataset", "#59a14f", "diamond",
@@ -176,6 +177,8 @@ ONTOLOGY_TERMS: dict[str, str] = {
 """Every term of the kg: ontology -> its OWL type (owl:Class, owl:ObjectProperty, ...): kg.core.namespaces.KG."""
 
 ENTITY_TYPES: tuple[str, ...] = tuple(kind.name for kind in ENTITY_KINDS)
+LINEAGE_KINDS: tuple[EntityKind, ...] = tuple(kind for kind in ENTITY_KINDS if kind.in_lineage)
+LINEAGE_TYPES: tuple[str, ...] = tuple(kind.name for kind in LINEAGE_KINDS)
 ENTITY_FIELDS: tuple[str, ...] = tuple(kind.field for kind in ENTITY_KINDS)
 FIELD_FOR_TYPE: dict[str, str] = {kind.name: kind.field for kind in ENTITY_KINDS}
 KIND_BY_NAME: dict[str, EntityKind] = {kind.name: kind for kind in ENTITY_KINDS}

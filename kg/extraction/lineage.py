@@ -34,7 +34,16 @@ from functools import cache, cached_property, lru_cache
 from pathlib import Path
 
 from kg.core import identity
-from kg.core.domain import BASED_ON, EXTENDS, IMPROVES_ON, RELATION_BY_NAME, RELATION_RANK, VARIANT_OF
+from kg.core.domain import (
+    BASED_ON,
+    EXTENDS,
+    FIELD_FOR_TYPE,
+    IMPROVES_ON,
+    LINEAGE_TYPES,
+    RELATION_BY_NAME,
+    RELATION_RANK,
+    VARIANT_OF,
+)
 from kg.core.identity import family_name
 from kg.core.namespaces import KGV
 from kg.core.papers import Paper
@@ -407,7 +416,7 @@ def _is_own_method(
 ) -> bool:
     """Whether a proposed entity can be a child: a method or technique, not a metric's or dataset's name,
     not a phrase fragment, and not a well-known method unless the title leads with it (``BERT: ...``)."""
-    if entity.type not in ("method", "technique") or FRAGMENT.match(entity.name):
+    if entity.type not in LINEAGE_TYPES or FRAGMENT.match(entity.name):
         return False
     if {identity.key("method", entity.canonical), identity.key("method", entity.name)} & others:
         return False
@@ -521,8 +530,8 @@ def _parents(
     """Candidate parents: the paper's other methods and techniques, then the vocabulary's methods."""
     taken = {identity.key("method", form) for child in children for form in child.forms}
     out: dict[str, Node] = {}
-    for kind, entities in (("method", extraction.methods), ("technique", extraction.techniques)):
-        for entity in entities:
+    for kind in LINEAGE_TYPES:
+        for entity in getattr(extraction, FIELD_FOR_TYPE[kind]):
             forms = _forms(entity, extraction)
             keys = {identity.key("method", form) for form in forms}
             if keys & taken or keys & cues.generic:

@@ -1,4 +1,4 @@
-"""Papers and their extractions as RDF (rdflib terms); a NetworkX view for layout and algorithms."""
+"""Papers, their extractions and their links as RDF (rdflib terms): IRIs, method and dataset families, link triples."""
 
 from __future__ import annotations
 

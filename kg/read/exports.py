@@ -25,7 +25,7 @@ def _rdf(fmt: str) -> Callable[[Store, BinaryIO], None]:
 
 
 def _view(store: Store) -> nx.MultiDiGraph:
-    from kg.graph.networkx_view import to_networkx
+    from kg.read.networkx_view import to_networkx
 
     graph = to_networkx(store.triples())
     for _, data in graph.nodes(data=True):  # GraphML and GEXF take scalars only

@@ -32,7 +32,7 @@ from pyvis.network import Network
 from kg.core.domain import LINEAGE_RELATIONS_TABLE, NODE_KIND_BY_NAME, VIEW_RELATIONS, NodeKind
 from kg.core.errors import InputError, KgError
 from kg.core.io import atomic_writer
-from kg.graph.networkx_view import to_networkx
+from kg.read.networkx_view import to_networkx
 
 KINDS: dict[str, NodeKind] = NODE_KIND_BY_NAME
 """kind -> its legend name, colour and vis-network shape (kg.core.domain.NODE_KINDS)."""

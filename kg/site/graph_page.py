@@ -44,9 +44,9 @@ def _iris(values) -> str:
 
 
 def neighbourhood(data: SiteData, centres: list[str], limit: int = NEIGHBOURS) -> nx.MultiDiGraph:
-    """The NetworkX view (kg.graph.networkx_view) of the centres and up to ``limit`` neighbours, read with
+    """The NetworkX view (kg.read.networkx_view) of the centres and up to ``limit`` neighbours, read with
     two queries: no pass over the whole store, whatever its size."""
-    from kg.graph.networkx_view import RELATIONS, to_networkx, view_predicates
+    from kg.read.networkx_view import RELATIONS, to_networkx, view_predicates
 
     relations = " ".join(f"<{KG[name]}>" for name in RELATIONS)
     query = NEIGHBOURS_QUERY.replace("FOCUS", _iris(centres)).replace("RELATIONS", relations) % limit
