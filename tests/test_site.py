@@ -300,6 +300,16 @@ def test_endpoint_errors_are_plain_messages(client):
     assert client.get("/query").status_code == 400
 
 
+def test_kind_colours_come_from_the_domain_table(client):
+    from kg.core.domain import NODE_KINDS
+
+    assert '<link rel="stylesheet" href="/kinds.css">' in client.get("/").text
+    css = client.get("/kinds.css")
+    assert css.status_code == 200 and css.headers["content-type"].startswith("text/css")
+    rules = dict(re.findall(r"\.kind-(\w+) \{ --kind: (#[0-9a-f]{6}); \}", css.text))
+    assert rules == {kind.name: kind.colour for kind in NODE_KINDS}
+
+
 def test_negotiate_honours_q_values():
     table = {"application/sparql-results+json": "json", "text/csv": "csv"}
     assert negotiate("text/csv;q=0.5, application/sparql-results+json", table, "x") == "json"

@@ -119,6 +119,23 @@ def test_imagenet_page_shows_a_leaderboard(page, base):
     )
 
 
+def test_mentions_take_their_kind_colour_from_the_domain_table(page, base):
+    """A paper page's mentions are tinted with their kind's colour, served from kg.core.domain (/kinds.css)."""
+    from kg.core.domain import NODE_KIND_BY_NAME
+
+    page.goto(base + "/paper/2403.00001")
+    borders = page.evaluate("""Object.fromEntries([...document.querySelectorAll('.legend .mention')].map(
+        span => [span.textContent, getComputedStyle(span).borderTopColor]))""")
+    assert set(borders) >= {"method", "dataset"}
+    for kind, colour in borders.items():
+        hex_colour = NODE_KIND_BY_NAME[kind].colour
+        rgb = tuple(int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
+        assert colour == f"rgb({rgb[0]}, {rgb[1]}, {rgb[2]})", kind
+    backgrounds = page.evaluate("""[...document.querySelectorAll('.legend .mention')].map(
+        span => getComputedStyle(span).backgroundColor)""")
+    assert len(set(backgrounds)) == len(backgrounds) and "rgba(0, 0, 0, 0)" not in backgrounds
+
+
 def test_hostile_title_is_inert_text(page, base):
     page.goto(base + "/paper/2403.00001")
     state = page.evaluate("""({pwned: typeof window.pwned, images: document.images.length,

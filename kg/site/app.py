@@ -35,7 +35,7 @@ from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, R
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from kg.core.domain import ENTITY_TYPES
+from kg.core.domain import ENTITY_TYPES, NODE_KINDS
 from kg.core.errors import KgError, QueryError
 from kg.core.namespaces import PREFIXES
 from kg.site.data import PAGE_KINDS, SiteData, href, iri_for
@@ -98,6 +98,12 @@ def _environment() -> Environment:
     environment.globals["href"] = href
     environment.globals["entity_kinds"] = ENTITY_TYPES  # the paper page's legend
     return environment
+
+
+def kind_colours() -> str:
+    """The stylesheet of each kind's colour, from the domain table graph.html's legend also reads: a page's
+    badges and highlighted mentions tint themselves from ``--kind`` (``site.css``)."""
+    return "".join(f".kind-{kind.name} {{ --kind: {kind.colour}; }}\n" for kind in NODE_KINDS)
 
 
 def marked(snippet: str) -> Markup:
@@ -263,6 +269,9 @@ class Site:
     async def prefixes(self, request: Request) -> Response:
         return JSONResponse(PREFIXES)
 
+    async def kinds_css(self, request: Request) -> Response:
+        return Response(kind_colours(), media_type="text/css", headers={"Cache-Control": "max-age=3600"})
+
     # -- graph -------------------------------------------------------------------------------------------
 
     async def graph(self, request: Request) -> Response:
@@ -397,6 +406,7 @@ def create_app(
         Route("/query", handler("endpoint"), methods=["GET", "POST"]),
         Route("/update", handler("update"), methods=["GET", "POST"]),
         Route("/prefixes.json", handler("prefixes")),
+        Route("/kinds.css", handler("kinds_css")),
         Route("/graph", handler("graph")),
         Route("/graph/view", handler("graph_view")),
         Route("/resource", handler("resource")),
