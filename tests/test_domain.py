@@ -172,3 +172,14 @@ def test_a_cue_file_naming_an_unknown_relation_is_refused(tmp_path):
     path.write_text(json.dumps(data), encoding="utf-8")
     with pytest.raises(ValueError, match="'variantOf'.*no lineage relation"):
         load_cues(path)
+
+
+def test_family_properties_and_proposable_kinds_are_terms_of_the_ontology():
+    """A kind with families links a member to its family by a declared object property (kg:variantOf for
+    methods, kg:versionOf for datasets); what a paper proposes is a kind kg:proposes ranges over."""
+    from kg.core.domain import FAMILY_PROPERTY, KIND_BY_NAME, ONTOLOGY_TERMS, PROPOSABLE_TYPES
+
+    assert FAMILY_PROPERTY and all(
+        ONTOLOGY_TERMS[term] == "ObjectProperty" for term in FAMILY_PROPERTY.values()
+    )
+    assert set(FAMILY_PROPERTY) <= set(PROPOSABLE_TYPES) <= set(KIND_BY_NAME)

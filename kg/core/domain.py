@@ -33,6 +33,10 @@ class EntityKind(NodeKind):
     role: str  # local name of the paper -> entity predicate ("usesMethod")
     role_colour: str  # the role's edge colour in graph.html
     in_lineage: bool = False  # a node of method lineage: a paper's child, or a parent it builds on
+    proposable: bool = False  # what a paper may introduce as its own (kg:proposes)
+    family_property: str | None = (
+        None  # member -> family (a version or size -> its series), if it has families
+    )
 
     @property
     def field(self) -> str:
@@ -70,7 +74,8 @@ PAPER = NodeKind("paper", "Paper", "Paper", "papers", "paper", "#4e79a7", "squar
 ENTITY_KINDS: tuple[EntityKind, ...] = (
     EntityKind(
         "method", "Method", "Method", "methods", "method", "#f28e2b", "dot",
-        role="usesMethod", role_colour="#e08a3c", in_lineage=True,
+        role="usesMethod", role_colour="#e08a3c", in_lineage=True, proposable=True,
+        family_property="variantOf",
     ),
     EntityKind(
         "technique", "Technique", "Technique", "techniques", "technique", "#d4a017", "triangle",
@@ -78,7 +83,7 @@ ENTITY_KINDS: tuple[EntityKind, ...] = (
     ),
     EntityKind(
         "dataset", "Dataset", "Dataset", "datasets", "dataset", "#59a14f", "diamond",
-        role="evaluatedOn", role_colour="#4f9a45",
+        role="evaluatedOn", role_colour="#4f9a45", proposable=True, family_property="versionOf",
     ),
     EntityKind(
         "metric", "Metric", "Metric", "metrics", "metric", "#b07aa1", "triangleDown",
@@ -177,6 +182,11 @@ ONTOLOGY_TERMS: dict[str, str] = {
 """Every term of the kg: ontology -> its OWL type (owl:Class, owl:ObjectProperty, ...): kg.core.namespaces.KG."""
 
 ENTITY_TYPES: tuple[str, ...] = tuple(kind.name for kind in ENTITY_KINDS)
+PROPOSABLE_TYPES: tuple[str, ...] = tuple(kind.name for kind in ENTITY_KINDS if kind.proposable)
+FAMILY_PROPERTY: dict[str, str] = {
+    kind.name: kind.family_property for kind in ENTITY_KINDS if kind.family_property is not None
+}
+FAMILY_TYPES: tuple[str, ...] = tuple(FAMILY_PROPERTY)
 LINEAGE_KINDS: tuple[EntityKind, ...] = tuple(kind for kind in ENTITY_KINDS if kind.in_lineage)
 LINEAGE_TYPES: tuple[str, ...] = tuple(kind.name for kind in LINEAGE_KINDS)
 ENTITY_FIELDS: tuple[str, ...] = tuple(kind.field for kind in ENTITY_KINDS)

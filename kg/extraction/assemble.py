@@ -19,7 +19,7 @@ from spacy.attrs import IDX, SENT_START
 from spacy.tokens import Doc
 
 from kg.core import identity
-from kg.core.domain import FIELD_FOR_TYPE
+from kg.core.domain import FAMILY_TYPES, FIELD_FOR_TYPE, PROPOSABLE_TYPES
 from kg.core.identity import UnionFind
 from kg.core.urls import find_links
 from kg.core.vocabularies import Concept
@@ -320,7 +320,7 @@ def _vocab_mentions(doc: Doc, concepts: dict[str, Concept]) -> tuple[list[Mentio
 
 def _extend_version(text: str, m: Mention) -> Mention:
     """ "ResNet" + "-50", "SemEval" + "-2024 Task 8", "wav2vec" + " 2.0": a known name with its version."""
-    if m.type not in ("method", "dataset"):
+    if m.type not in FAMILY_TYPES:  # the kinds whose names carry versions
         return m
     match = VERSION.match(text, m.end)
     while match and match.end() > m.end and "\n" not in match.group(0):
@@ -650,7 +650,7 @@ def build_extraction(
             concept=concept.iri if concept else None,
         )
         getattr(extraction, FIELD_FOR_TYPE[kind]).append(entity)
-        if is_proposed and kind in ("method", "dataset"):
+        if is_proposed and kind in PROPOSABLE_TYPES:
             proposing = [m for m in ms if m.proposed] or ms
             proposed_entities.append((min(m.start for m in proposing), entity))
     extraction.proposed = [e for _, e in sorted(proposed_entities, key=lambda p: p[0])]
@@ -776,7 +776,7 @@ def _proposed_by_model(
     proposing = sum(c.proposed for c in candidates)
     out = []
     for candidate, (_, kind, _) in zip(candidates, decided, strict=True):
-        if kind not in ("method", "dataset"):
+        if kind not in PROPOSABLE_TYPES:
             out.append(False)
             continue
         features = context.proposal_features(candidate, proposing - candidate.proposed) + [f"kind={kind}"]

@@ -23,7 +23,7 @@ import pyoxigraph
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import PROV, RDF, RDFS, SKOS, XSD
 
-from kg.core.domain import ENTITY_KINDS, LINEAGE_RELATIONS_TABLE, RESULT_KINDS
+from kg.core.domain import ENTITY_KINDS, FAMILY_PROPERTY, LINEAGE_RELATIONS_TABLE, RESULT_KINDS
 from kg.core.identity import family_name
 from kg.core.namespaces import KG, KGR, PREFIXES, SCHEMA
 from kg.core.papers import Paper
@@ -216,7 +216,7 @@ class GraphBuilder:
         )
         self.pref_label, self.alt_label = iri(str(SKOS.prefLabel)), iri(str(SKOS.altLabel))
         self.exact_match, self.broader = iri(str(SKOS.exactMatch)), iri(str(SKOS.broader))
-        self.family_predicates = {"method": self.k.variantOf, "dataset": self.k.versionOf}
+        self.family_predicates = {kind: getattr(self.k, term) for kind, term in FAMILY_PROPERTY.items()}
         self.entity_classes = {
             kind: tuple(iri(str(c)) for c in classes) for kind, classes in ENTITY_CLASSES.items()
         }

@@ -23,10 +23,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from kg.core import identity
+from kg.core.domain import FAMILY_TYPES
 from kg.core.identity import family_name, version_parent
 from kg.core.vocabularies import Concept, concepts
 
-FAMILY_KINDS = ("method", "dataset")
 MAX_DEPTH = 8  # no family chain is deeper; a vocabulary cycle stops here
 
 
@@ -82,7 +82,7 @@ def version_marks(name: str) -> str:
 
 def family_of(kind: str, name: str, concept: str | None = None) -> Family | None:
     """The family one step up from the dataset or method ``name`` (with its vocabulary concept), or None."""
-    if kind not in FAMILY_KINDS:
+    if kind not in FAMILY_TYPES:
         return None
     vocabulary = family_vocabulary()
     own = vocabulary.by_iri.get(concept) if concept else None
