@@ -20,7 +20,7 @@ import statistics
 import sys
 from pathlib import Path
 
-from evalsets import DEFAULT_EVAL_DIR, SOURCES, load_scorer
+from evalsets import DEFAULT_EVAL_DIR, SOURCES, load_scorer, scorer_missing
 
 GOLD_TYPES = {
     "methods": "method",
@@ -75,8 +75,7 @@ def main(argv: list[str] | None = None) -> int:
         "the entity stage's bound on lineage (sentences still from the pipeline)",
     )
     args = parser.parse_args(argv)
-    if not (args.eval_dir / "score.py").is_file():
-        print(f"warning: {args.eval_dir}: no score.py here (give --eval-dir)", file=sys.stderr)
+    if scorer_missing(args.eval_dir):
         return 2
     from kg.core.papers import Paper
     from kg.extraction import build_pipeline

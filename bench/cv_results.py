@@ -27,7 +27,7 @@ import re
 import sys
 from pathlib import Path
 
-from evalsets import DEFAULT_EVAL_DIR, SOURCES, load_scorer
+from evalsets import DEFAULT_EVAL_DIR, SOURCES, load_scorer, scorer_missing
 
 
 def read_gold(eval_dir: Path) -> list[dict]:
@@ -112,8 +112,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--entities", choices=["shipped", "cv"], default="shipped")
     parser.add_argument("--predictions", type=Path, help="score this kg extract JSON Lines file instead")
     args = parser.parse_args(argv)
-    if not (args.eval_dir / "score.py").is_file():
-        print(f"warning: {args.eval_dir}: no score.py here (give --eval-dir)", file=sys.stderr)
+    if scorer_missing(args.eval_dir):
         return 2
     scorer = load_scorer(args.eval_dir)
     gold = read_gold(args.eval_dir)

@@ -27,7 +27,7 @@ import statistics
 import sys
 from pathlib import Path
 
-from evalsets import DEFAULT_EVAL_DIR, load_scorer
+from evalsets import DEFAULT_EVAL_DIR, load_scorer, scorer_missing
 
 FIELDS = ("results", "scores", "lineage (rules)", "lineage (learned)")
 
@@ -86,8 +86,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--seed", type=int, default=13)
     args = parser.parse_args(argv)
-    if not (args.eval_dir / "score.py").is_file():
-        print(f"warning: {args.eval_dir}: no score.py here (give --eval-dir)", file=sys.stderr)
+    if scorer_missing(args.eval_dir):
         return 2
     scorer = load_scorer(args.eval_dir)
     gold = read_gold(args.eval_dir)
