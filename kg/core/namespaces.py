@@ -50,7 +50,8 @@ PREFIXES: dict[str, str] = {
     "owl": str(OWL),
     "xsd": str(XSD),
 }
-# One prefix per kind of resource (kg.core.domain.RESOURCE_SEGMENTS), so Turtle reads `dataset:imagenet` rather than `kgr:dataset\/imagenet`.
+# One prefix per kind of resource (kg.core.domain.RESOURCE_SEGMENTS), so Turtle reads `dataset:imagenet`
+# rather than `kgr:dataset\/imagenet`.
 PREFIXES.update({segment: f"{DATA_IRI}{segment}/" for segment in RESOURCE_SEGMENTS})
 
 

@@ -32,9 +32,8 @@ class Concept:
     kind: str  # "method", "dataset", ..., or "nonentity": the first path segment of the IRI under KGV
     pref_label: str
     alt_labels: tuple[str, ...] = ()  # distinct, sorted
-    broader: str | None = (
-        None  # the family concept; the first read, though the shipped files give at most one
-    )
+    # the family concept; the first read, though the shipped files give at most one
+    broader: str | None = None
     # defined by a generated vocabulary (a library's name list), not by hand: a paper may be where the
     # name comes from, so knowing it says less against the paper proposing it
     generated: bool = False

@@ -100,10 +100,9 @@ def _environment() -> Environment:
     return environment
 
 
-def kind_colours() -> str:
-    """The stylesheet of each kind's colour, from the domain table graph.html's legend also reads: a page's
-    badges and highlighted mentions tint themselves from ``--kind`` (``site.css``)."""
-    return "".join(f".kind-{kind.name} {{ --kind: {kind.colour}; }}\n" for kind in NODE_KINDS)
+# each kind's colour, from the domain table graph.html's legend also reads: a page's badges and highlighted
+# mentions tint themselves from ``--kind`` (site.css)
+KIND_COLOURS_CSS = "".join(f".kind-{kind.name} {{ --kind: {kind.colour}; }}\n" for kind in NODE_KINDS)
 
 
 def marked(snippet: str) -> Markup:
@@ -270,7 +269,7 @@ class Site:
         return JSONResponse(PREFIXES)
 
     async def kinds_css(self, request: Request) -> Response:
-        return Response(kind_colours(), media_type="text/css", headers={"Cache-Control": "max-age=3600"})
+        return Response(KIND_COLOURS_CSS, media_type="text/css", headers={"Cache-Control": "max-age=3600"})
 
     # -- graph -------------------------------------------------------------------------------------------
 
